@@ -1,0 +1,10 @@
+/**
+ * sg-optim: SuperGradients-style training for TypeScript on LibTorch.
+ *
+ * @example
+ * import * as sg from 'sg-optim';
+ * const x = sg.randn([4, 3], { requiresGrad: true });
+ * x.pow(2).sum().backward();
+ */
+export * from './tensor';
+export * as errors from './errors';

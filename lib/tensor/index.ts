@@ -1,0 +1,5 @@
+export * from './dtype';
+export * from './tensor';
+export * from './creation';
+export * from './functional';
+export * from './grad-mode';

@@ -1,0 +1,487 @@
+import { inspect } from 'util';
+
+import { typeError } from '../errors';
+import { native, NativeTensorHandle } from '../native';
+import { checkDevice, checkDtype, Device, Dtype, DTYPES } from './dtype';
+
+/** A tensor operand: a Tensor, or a number/boolean used as a scalar. */
+export type Operand = Tensor | number | boolean;
+
+/** Reduction options shared by sum and mean. */
+export interface ReduceOptions {
+  dim?: number | number[];
+  keepdim?: boolean;
+  dtype?: Dtype;
+}
+
+export interface VarOptions {
+  dim?: number | number[];
+  /** Bessel's correction (PyTorch's default true). */
+  unbiased?: boolean;
+  /** PyTorch 2 spelling: 1 = unbiased, 0 = biased. */
+  correction?: number;
+  keepdim?: boolean;
+}
+
+export interface NormOptions {
+  p?: number;
+  dim?: number | number[];
+  keepdim?: boolean;
+}
+
+export interface DimOptions {
+  dim: number;
+  keepdim?: boolean;
+}
+
+/** Result of max/min along a dimension, as PyTorch's (values, indices) pair. */
+export interface ValuesIndices {
+  values: Tensor;
+  indices: Tensor;
+}
+
+function operand(path: string, value: unknown): NativeTensorHandle | number | boolean {
+  if (value instanceof Tensor) return value._h;
+  if (typeof value === 'number' || typeof value === 'boolean') return value;
+  throw typeError(path, 'a Tensor or a number', value);
+}
+
+function dims(path: string, value: unknown): number[] | null {
+  if (value === undefined || value === null) return null;
+  if (typeof value === 'number') value = [value];
+  if (!Array.isArray(value) || !value.every((d) => Number.isInteger(d))) {
+    throw typeError(path, 'an integer or an array of integers', value);
+  }
+  return value as number[];
+}
+
+function integer(path: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isInteger(value)) throw typeError(path, 'an integer', value);
+  return value;
+}
+
+/** Accepts f(1, 2, 3) and f([1, 2, 3]). */
+function sizeArgs(path: string, args: unknown[]): number[] {
+  const list = args.length === 1 && Array.isArray(args[0]) ? (args[0] as unknown[]) : args;
+  if (!list.every((d) => typeof d === 'number' && Number.isInteger(d))) {
+    throw typeError(path, 'integers', list.length === 1 ? list[0] : list);
+  }
+  return list as number[];
+}
+
+function dimArg(path: string, value: number | { dim: number } | undefined): number {
+  if (typeof value === 'object' && value !== null) return integer(path, value.dim);
+  return integer(path, value);
+}
+
+/**
+ * A LibTorch tensor. Operations record autograd history when an input requires grad.
+ * Native memory is released when the object is garbage-collected, or at once by `dispose()`.
+ *
+ * @example
+ * const x = sg.tensor([[1, 2], [3, 4]], { dtype: 'float64', requiresGrad: true });
+ * x.mul(x).sum().backward();
+ * x.grad!.toArray(); // [2, 4, 6, 8]
+ */
+export class Tensor {
+  /** @internal The native handle; shared storage, never copied. */
+  readonly _h: NativeTensorHandle;
+
+  /** @internal Use sg.tensor() and the other factories. */
+  constructor(handle: NativeTensorHandle) {
+    this._h = handle;
+  }
+
+  // ---- properties -------------------------------------------------------------------------
+  get shape(): number[] {
+    return native.shape(this._h);
+  }
+  get dtype(): Dtype {
+    return native.dtype(this._h);
+  }
+  get device(): Device {
+    return native.device(this._h);
+  }
+  get requiresGrad(): boolean {
+    return native.requiresGrad(this._h);
+  }
+  set requiresGrad(value: boolean) {
+    if (typeof value !== 'boolean') throw typeError('requiresGrad', 'a boolean', value);
+    native.setRequiresGrad(this._h, value);
+  }
+  /** The accumulated gradient, or null. Assign a Tensor of the same shape, dtype and device, or null. */
+  get grad(): Tensor | null {
+    const g = native.grad(this._h);
+    return g === null ? null : new Tensor(g);
+  }
+  set grad(value: Tensor | null) {
+    if (value !== null && !(value instanceof Tensor)) throw typeError('grad', 'a Tensor or null', value);
+    native.setGrad(this._h, value === null ? null : value._h);
+  }
+  get isLeaf(): boolean {
+    return native.isLeaf(this._h);
+  }
+  /** True once dispose() has released the native memory. */
+  get isDisposed(): boolean {
+    return native.isDisposed(this._h);
+  }
+  numel(): number {
+    return native.numel(this._h);
+  }
+  dim(): number {
+    return native.dim(this._h);
+  }
+  isContiguous(): boolean {
+    return native.isContiguous(this._h);
+  }
+
+  // ---- data out ---------------------------------------------------------------------------
+  /** All values as flat numbers, row-major. */
+  toArray(): number[] {
+    return Array.from(native.toNumbers(this._h) as Float64Array);
+  }
+  /** A copy in the dtype's typed array (Float32Array, Float64Array, Int32Array, BigInt64Array, Uint8Array). */
+  toTypedArray(): Float32Array | Float64Array | Int32Array | BigInt64Array | Uint8Array {
+    return native.toTypedArray(this._h);
+  }
+  /** The value of a one-element tensor. */
+  item(): number | boolean {
+    return native.item(this._h);
+  }
+  /** Releases the native memory now; any later use throws. */
+  dispose(): void {
+    native.dispose(this._h);
+  }
+  toString(): string {
+    return native.formatTensor(this._h);
+  }
+  [inspect.custom](): string {
+    if (this.isDisposed) return 'Tensor(disposed)';
+    const head = `Tensor(shape=[${this.shape.join(', ')}], dtype=${this.dtype}, device=${this.device}${
+      this.requiresGrad ? ', requiresGrad=true' : ''
+    })`;
+    return this.numel() <= 64 ? `${head}\n${this.toString()}` : head;
+  }
+
+  // ---- autograd ---------------------------------------------------------------------------
+  /** Computes gradients of this tensor (a scalar unless `gradient` is given) into the leaves' `.grad`. */
+  backward(gradient?: Tensor | null, options: { retain_graph?: boolean } = {}): void {
+    if (gradient != null && !(gradient instanceof Tensor)) throw typeError('gradient', 'a Tensor', gradient);
+    native.backward(this._h, gradient ? gradient._h : null, options.retain_graph ?? false);
+  }
+  detach(): Tensor {
+    return new Tensor(native.detach(this._h));
+  }
+  clone(): Tensor {
+    return new Tensor(native.clone(this._h));
+  }
+  contiguous(): Tensor {
+    return new Tensor(native.contiguous(this._h));
+  }
+  /** Sets requiresGrad in place and returns this tensor. */
+  requiresGrad_(value = true): this {
+    this.requiresGrad = value;
+    return this;
+  }
+
+  /** Converts to a device ('cpu', 'cuda:0') or a dtype ('float64'), or both: `to({dtype, device})`. */
+  to(target: Dtype | Device | { dtype?: Dtype; device?: Device }): Tensor {
+    let dtype: Dtype | null = null;
+    let device: Device | null = null;
+    if (typeof target === 'string') {
+      if ((DTYPES as readonly string[]).includes(target)) dtype = target as Dtype;
+      else device = checkDevice('to(device)', target);
+    } else if (target && typeof target === 'object') {
+      if (target.dtype !== undefined) dtype = checkDtype('to({dtype})', target.dtype);
+      if (target.device !== undefined) device = checkDevice('to({device})', target.device);
+    } else {
+      throw typeError('to()', 'a dtype, a device or {dtype, device}', target);
+    }
+    return new Tensor(native.to(this._h, dtype, device));
+  }
+
+  // ---- arithmetic -------------------------------------------------------------------------
+  add(other: Operand, options: { alpha?: number } = {}): Tensor {
+    return new Tensor(native.add(this._h, operand('other', other), options.alpha ?? null));
+  }
+  sub(other: Operand, options: { alpha?: number } = {}): Tensor {
+    return new Tensor(native.sub(this._h, operand('other', other), options.alpha ?? null));
+  }
+  mul(other: Operand): Tensor {
+    return new Tensor(native.mul(this._h, operand('other', other)));
+  }
+  div(other: Operand): Tensor {
+    return new Tensor(native.div(this._h, operand('other', other)));
+  }
+  pow(exponent: Operand): Tensor {
+    return new Tensor(native.pow(this._h, operand('exponent', exponent)));
+  }
+  matmul(other: Tensor): Tensor {
+    return new Tensor(native.matmul(this._h, operand('other', other)));
+  }
+  neg(): Tensor {
+    return new Tensor(native.neg(this._h));
+  }
+  sqrt(): Tensor {
+    return new Tensor(native.sqrt(this._h));
+  }
+  rsqrt(): Tensor {
+    return new Tensor(native.rsqrt(this._h));
+  }
+  exp(): Tensor {
+    return new Tensor(native.exp(this._h));
+  }
+  log(): Tensor {
+    return new Tensor(native.log(this._h));
+  }
+  log1p(): Tensor {
+    return new Tensor(native.log1p(this._h));
+  }
+  abs(): Tensor {
+    return new Tensor(native.abs(this._h));
+  }
+  sign(): Tensor {
+    return new Tensor(native.sign(this._h));
+  }
+  square(): Tensor {
+    return new Tensor(native.square(this._h));
+  }
+  reciprocal(): Tensor {
+    return new Tensor(native.reciprocal(this._h));
+  }
+  floor(): Tensor {
+    return new Tensor(native.floor(this._h));
+  }
+  ceil(): Tensor {
+    return new Tensor(native.ceil(this._h));
+  }
+  round(): Tensor {
+    return new Tensor(native.round(this._h));
+  }
+  sin(): Tensor {
+    return new Tensor(native.sin(this._h));
+  }
+  cos(): Tensor {
+    return new Tensor(native.cos(this._h));
+  }
+  isnan(): Tensor {
+    return new Tensor(native.isnan(this._h));
+  }
+  isfinite(): Tensor {
+    return new Tensor(native.isfinite(this._h));
+  }
+  logicalNot(): Tensor {
+    return new Tensor(native.logicalNot(this._h));
+  }
+  /** clamp(min, max) or clamp({min, max}); either bound may be omitted. */
+  clamp(min?: number | null | { min?: number | null; max?: number | null }, max?: number | null): Tensor {
+    const [lo, hi] = clampBounds(min, max);
+    return new Tensor(native.clamp(this._h, lo, hi));
+  }
+
+  // ---- comparisons ------------------------------------------------------------------------
+  eq(other: Operand): Tensor {
+    return new Tensor(native.eq(this._h, operand('other', other)));
+  }
+  ne(other: Operand): Tensor {
+    return new Tensor(native.ne(this._h, operand('other', other)));
+  }
+  gt(other: Operand): Tensor {
+    return new Tensor(native.gt(this._h, operand('other', other)));
+  }
+  lt(other: Operand): Tensor {
+    return new Tensor(native.lt(this._h, operand('other', other)));
+  }
+  ge(other: Operand): Tensor {
+    return new Tensor(native.ge(this._h, operand('other', other)));
+  }
+  le(other: Operand): Tensor {
+    return new Tensor(native.le(this._h, operand('other', other)));
+  }
+
+  // ---- reductions -------------------------------------------------------------------------
+  sum(options: ReduceOptions = {}): Tensor {
+    const d = dims('sum({dim})', options.dim);
+    return new Tensor(native.sum(this._h, d, options.keepdim ?? false, options.dtype ? checkDtype('dtype', options.dtype) : null));
+  }
+  mean(options: ReduceOptions = {}): Tensor {
+    const d = dims('mean({dim})', options.dim);
+    return new Tensor(native.mean(this._h, d, options.keepdim ?? false, options.dtype ? checkDtype('dtype', options.dtype) : null));
+  }
+  var(options: VarOptions = {}): Tensor {
+    const unbiased = options.correction !== undefined ? options.correction !== 0 : options.unbiased ?? true;
+    return new Tensor(native.var(this._h, dims('var({dim})', options.dim), unbiased, options.keepdim ?? false));
+  }
+  norm(options: NormOptions = {}): Tensor {
+    return new Tensor(native.norm(this._h, options.p ?? 2, dims('norm({dim})', options.dim), options.keepdim ?? false));
+  }
+  /** The largest value, or with {dim} the values and indices along that dimension. */
+  max(): Tensor;
+  max(options: DimOptions): ValuesIndices;
+  max(options?: DimOptions): Tensor | ValuesIndices {
+    if (options === undefined) return new Tensor(native.max(this._h));
+    const [values, indices] = native.maxDim(this._h, integer('max({dim})', options.dim), options.keepdim ?? false);
+    return { values: new Tensor(values), indices: new Tensor(indices) };
+  }
+  min(): Tensor;
+  min(options: DimOptions): ValuesIndices;
+  min(options?: DimOptions): Tensor | ValuesIndices {
+    if (options === undefined) return new Tensor(native.min(this._h));
+    const [values, indices] = native.minDim(this._h, integer('min({dim})', options.dim), options.keepdim ?? false);
+    return { values: new Tensor(values), indices: new Tensor(indices) };
+  }
+  argmax(options: { dim?: number; keepdim?: boolean } = {}): Tensor {
+    const dim = options.dim === undefined ? null : integer('argmax({dim})', options.dim);
+    return new Tensor(native.argmax(this._h, dim, options.keepdim ?? false));
+  }
+  argmin(options: { dim?: number; keepdim?: boolean } = {}): Tensor {
+    const dim = options.dim === undefined ? null : integer('argmin({dim})', options.dim);
+    return new Tensor(native.argmin(this._h, dim, options.keepdim ?? false));
+  }
+
+  // ---- shapes -----------------------------------------------------------------------------
+  t(): Tensor {
+    return new Tensor(native.t(this._h));
+  }
+  transpose(dim0: number, dim1: number): Tensor {
+    return new Tensor(native.transpose(this._h, integer('dim0', dim0), integer('dim1', dim1)));
+  }
+  permute(...dims: number[] | [number[]]): Tensor {
+    return new Tensor(native.permute(this._h, sizeArgs('permute(dims)', dims)));
+  }
+  reshape(...shape: number[] | [number[]]): Tensor {
+    return new Tensor(native.reshape(this._h, sizeArgs('reshape(shape)', shape)));
+  }
+  view(...shape: number[] | [number[]]): Tensor {
+    return new Tensor(native.view(this._h, sizeArgs('view(shape)', shape)));
+  }
+  flatten(startDim: number | { start_dim?: number; end_dim?: number } = 0, endDim = -1): Tensor {
+    let start = startDim;
+    let end = endDim;
+    if (typeof startDim === 'object') {
+      start = startDim.start_dim ?? 0;
+      end = startDim.end_dim ?? -1;
+    }
+    return new Tensor(native.flatten(this._h, integer('start_dim', start), integer('end_dim', end)));
+  }
+  squeeze(dim?: number): Tensor {
+    return new Tensor(native.squeeze(this._h, dim === undefined ? null : integer('dim', dim)));
+  }
+  unsqueeze(dim: number): Tensor {
+    return new Tensor(native.unsqueeze(this._h, integer('dim', dim)));
+  }
+  expand(...sizes: number[] | [number[]]): Tensor {
+    return new Tensor(native.expand(this._h, sizeArgs('expand(sizes)', sizes)));
+  }
+
+  // ---- indexing ---------------------------------------------------------------------------
+  select(dim: number, index: number): Tensor {
+    return new Tensor(native.select(this._h, integer('dim', dim), integer('index', index)));
+  }
+  /** Elements start..end (exclusive) along dim, like `x[:, start:end:step]`. */
+  slice(dim: number, start?: number | null, end?: number | null, step = 1): Tensor {
+    const s = start == null ? null : integer('start', start);
+    const e = end == null ? null : integer('end', end);
+    return new Tensor(native.slice(this._h, integer('dim', dim), s, e, integer('step', step)));
+  }
+  indexSelect(dim: number, index: Tensor): Tensor {
+    return new Tensor(native.indexSelect(this._h, integer('dim', dim), operand('index', index)));
+  }
+  gather(dim: number, index: Tensor): Tensor {
+    return new Tensor(native.gather(this._h, integer('dim', dim), operand('index', index)));
+  }
+  maskedFill(mask: Tensor, value: number | boolean): Tensor {
+    return new Tensor(native.maskedFill(this._h, operand('mask', mask), operand('value', value)));
+  }
+
+  // ---- activations ------------------------------------------------------------------------
+  relu(): Tensor {
+    return new Tensor(native.relu(this._h));
+  }
+  sigmoid(): Tensor {
+    return new Tensor(native.sigmoid(this._h));
+  }
+  tanh(): Tensor {
+    return new Tensor(native.tanh(this._h));
+  }
+  silu(): Tensor {
+    return new Tensor(native.silu(this._h));
+  }
+  gelu(options: { approximate?: 'none' | 'tanh' } = {}): Tensor {
+    return new Tensor(native.gelu(this._h, options.approximate ?? 'none'));
+  }
+  leakyRelu(options: { negative_slope?: number } = {}): Tensor {
+    return new Tensor(native.leakyRelu(this._h, options.negative_slope ?? 0.01));
+  }
+  softmax(dim: number | { dim: number }): Tensor {
+    return new Tensor(native.softmax(this._h, dimArg('softmax(dim)', dim)));
+  }
+  logSoftmax(dim: number | { dim: number }): Tensor {
+    return new Tensor(native.logSoftmax(this._h, dimArg('logSoftmax(dim)', dim)));
+  }
+
+  // ---- in place (return this) ---------------------------------------------------------------
+  add_(other: Operand, options: { alpha?: number } = {}): this {
+    native.add_(this._h, operand('other', other), options.alpha ?? null);
+    return this;
+  }
+  sub_(other: Operand, options: { alpha?: number } = {}): this {
+    native.sub_(this._h, operand('other', other), options.alpha ?? null);
+    return this;
+  }
+  mul_(other: Operand): this {
+    native.mul_(this._h, operand('other', other));
+    return this;
+  }
+  div_(other: Operand): this {
+    native.div_(this._h, operand('other', other));
+    return this;
+  }
+  zero_(): this {
+    native.zero_(this._h);
+    return this;
+  }
+  fill_(value: number | boolean): this {
+    native.fill_(this._h, operand('value', value));
+    return this;
+  }
+  copy_(src: Tensor): this {
+    native.copy_(this._h, operand('src', src));
+    return this;
+  }
+  clamp_(min?: number | null | { min?: number | null; max?: number | null }, max?: number | null): this {
+    const [lo, hi] = clampBounds(min, max);
+    native.clamp_(this._h, lo, hi);
+    return this;
+  }
+}
+
+function clampBounds(
+  min: number | null | undefined | { min?: number | null; max?: number | null },
+  max: number | null | undefined,
+): [number | null, number | null] {
+  let lo: unknown = min;
+  let hi: unknown = max;
+  if (min !== null && typeof min === 'object') {
+    lo = min.min;
+    hi = min.max;
+  }
+  lo = lo ?? null;
+  hi = hi ?? null;
+  if (lo !== null && typeof lo !== 'number') throw typeError('clamp(min)', 'a number', lo);
+  if (hi !== null && typeof hi !== 'number') throw typeError('clamp(max)', 'a number', hi);
+  if (lo === null && hi === null) throw new TypeError('clamp: at least one of min or max must be given');
+  return [lo as number | null, hi as number | null];
+}
+
+/** Throws a TypeError naming `path` unless `value` is a Tensor. */
+export function expectTensor(path: string, value: unknown): Tensor {
+  if (!(value instanceof Tensor)) throw typeError(path, 'a Tensor', value);
+  return value;
+}
+
+/** @internal */
+export function isTensor(value: unknown): value is Tensor {
+  return value instanceof Tensor;
+}
+

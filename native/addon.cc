@@ -1,0 +1,33 @@
+// The one binding table: registers every concept's classes and functions. No logic here.
+#include <napi.h>
+
+#include "common/addon_data.h"
+#include "common/runtime.h"
+#include "tensor/tensor_entries.h"
+#include "tensor/tensor_wrap.h"
+
+namespace sgoptim {
+namespace {
+
+void Register(Napi::Env env, Napi::Object exports, const std::vector<FunctionEntry>& table) {
+  for (const FunctionEntry& entry : table) exports.Set(entry.name, Napi::Function::New(env, entry.fn, entry.name));
+}
+
+}  // namespace
+
+Napi::Object InitAll(Napi::Env env, Napi::Object exports) {
+  env.SetInstanceData(new AddonData());
+  ConfigureRuntime();
+  exports.Set("NativeTensor", TensorWrap::Init(env));
+  Register(env, exports, TensorApiEntries());
+  Register(env, exports, TensorCreationEntries());
+  Register(env, exports, TensorMathEntries());
+  Register(env, exports, TensorNnEntries());
+  return exports;
+}
+
+}  // namespace sgoptim
+
+static Napi::Object Init(Napi::Env env, Napi::Object exports) { return sgoptim::InitAll(env, exports); }
+
+NODE_API_MODULE(sg_optim, Init)

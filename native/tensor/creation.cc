@@ -1,0 +1,172 @@
+// Tensor factories. dtype and device arrive already resolved by TypeScript ('float32', 'cpu').
+#include <ATen/ATen.h>
+
+#include <cstring>
+
+#include "common/args.h"
+#include "common/errors.h"
+#include "tensor/tensor_entries.h"
+#include "tensor/tensor_wrap.h"
+
+namespace sgoptim {
+namespace {
+
+at::TensorOptions OptionsAt(const Args& a, size_t dtype_index, size_t device_index) {
+  at::TensorOptions options = at::TensorOptions().dtype(a.optDtype(dtype_index, "dtype").value_or(at::kFloat));
+  if (!a.isNullish(device_index)) options = options.device(a.device(device_index, "device"));
+  return options;
+}
+
+std::vector<int64_t> ShapeArg(const Args& a, size_t i) {
+  auto shape = a.intList(i, "shape");
+  for (int64_t d : shape) {
+    if (d < 0) throw Napi::RangeError::New(a.env(), "negative dimension in shape " + ShapeString(shape));
+  }
+  return shape;
+}
+
+// fromData(typedArray, shape, dtype | null, device | null): copies the JavaScript data.
+Napi::Value FromData(const Napi::CallbackInfo& info) {
+  Args a(info);
+  Napi::Env env = a.env();
+  if (!info[0].IsTypedArray()) a.typeError(0, "data", "a typed array");
+  Napi::TypedArray data = info[0].As<Napi::TypedArray>();
+  at::ScalarType source;
+  switch (data.TypedArrayType()) {
+    case napi_float32_array: source = at::kFloat; break;
+    case napi_float64_array: source = at::kDouble; break;
+    case napi_int32_array: source = at::kInt; break;
+    case napi_bigint64_array: source = at::kLong; break;
+    case napi_uint8_array: source = at::kByte; break;
+    default: a.typeError(0, "data", "a Float32Array, Float64Array, Int32Array, BigInt64Array or Uint8Array");
+  }
+  auto shape = ShapeArg(a, 1);
+  int64_t numel = 1;
+  for (int64_t d : shape) numel *= d;
+  if (numel != static_cast<int64_t>(data.ElementLength())) {
+    throw Napi::RangeError::New(env, "shape " + ShapeString(shape) + " needs " + std::to_string(numel) +
+                                         " values but the data has " + std::to_string(data.ElementLength()));
+  }
+  at::ScalarType target = a.optDtype(2, "dtype").value_or(source);
+  at::Tensor t = at::empty(shape, at::TensorOptions().dtype(source));
+  if (numel) {
+    auto* bytes = static_cast<uint8_t*>(data.ArrayBuffer().Data()) + data.ByteOffset();
+    std::memcpy(t.data_ptr(), bytes, data.ByteLength());
+  }
+  if (target != source) t = t.to(target);
+  if (!a.isNullish(3)) t = t.to(a.device(3, "device"));
+  return TensorWrap::New(env, t);
+}
+
+Napi::Value Zeros(const Napi::CallbackInfo& info) {
+  Args a(info);
+  return TensorWrap::New(a.env(), at::zeros(ShapeArg(a, 0), OptionsAt(a, 1, 2)));
+}
+
+Napi::Value Ones(const Napi::CallbackInfo& info) {
+  Args a(info);
+  return TensorWrap::New(a.env(), at::ones(ShapeArg(a, 0), OptionsAt(a, 1, 2)));
+}
+
+Napi::Value Empty(const Napi::CallbackInfo& info) {
+  Args a(info);
+  return TensorWrap::New(a.env(), at::empty(ShapeArg(a, 0), OptionsAt(a, 1, 2)));
+}
+
+// full(shape, value, dtype, device)
+Napi::Value Full(const Napi::CallbackInfo& info) {
+  Args a(info);
+  return TensorWrap::New(a.env(), at::full(ShapeArg(a, 0), a.scalar(1, "fill_value"), OptionsAt(a, 2, 3)));
+}
+
+Napi::Value Rand(const Napi::CallbackInfo& info) {
+  Args a(info);
+  return TensorWrap::New(a.env(), at::rand(ShapeArg(a, 0), OptionsAt(a, 1, 2)));
+}
+
+Napi::Value Randn(const Napi::CallbackInfo& info) {
+  Args a(info);
+  return TensorWrap::New(a.env(), at::randn(ShapeArg(a, 0), OptionsAt(a, 1, 2)));
+}
+
+// randint(low, high, shape, dtype, device); dtype defaults to int64 as in PyTorch.
+Napi::Value Randint(const Napi::CallbackInfo& info) {
+  Args a(info);
+  int64_t low = a.integer(0, "low"), high = a.integer(1, "high");
+  if (high <= low) {
+    throw Napi::RangeError::New(a.env(), "randint: high (" + std::to_string(high) + ") must be greater than low (" +
+                                             std::to_string(low) + ")");
+  }
+  at::TensorOptions options = at::TensorOptions().dtype(a.optDtype(3, "dtype").value_or(at::kLong));
+  if (!a.isNullish(4)) options = options.device(a.device(4, "device"));
+  return TensorWrap::New(a.env(), at::randint(low, high, ShapeArg(a, 2), options));
+}
+
+// arange(start, end, step, dtype | null, device): dtype null infers as PyTorch (int64 for integers).
+Napi::Value Arange(const Napi::CallbackInfo& info) {
+  Args a(info);
+  double start = a.number(0, "start"), end = a.number(1, "end"), step = a.number(2, "step");
+  if (step == 0) throw Napi::RangeError::New(a.env(), "arange: step must be nonzero");
+  bool integral = std::floor(start) == start && std::floor(end) == end && std::floor(step) == step;
+  at::ScalarType dtype = a.optDtype(3, "dtype").value_or(integral ? at::kLong : at::kFloat);
+  at::TensorOptions options = at::TensorOptions().dtype(dtype);
+  if (!a.isNullish(4)) options = options.device(a.device(4, "device"));
+  if (integral) {
+    return TensorWrap::New(a.env(), at::arange(static_cast<int64_t>(start), static_cast<int64_t>(end),
+                                               static_cast<int64_t>(step), options));
+  }
+  return TensorWrap::New(a.env(), at::arange(start, end, step, options));
+}
+
+// eye(n, m, dtype, device)
+Napi::Value Eye(const Napi::CallbackInfo& info) {
+  Args a(info);
+  int64_t n = a.integer(0, "n");
+  int64_t m = a.isNullish(1) ? n : a.integer(1, "m");
+  if (n < 0 || m < 0) throw Napi::RangeError::New(a.env(), "eye: n and m must be non-negative");
+  return TensorWrap::New(a.env(), at::eye(n, m, OptionsAt(a, 2, 3)));
+}
+
+// linspace(start, end, steps, dtype, device)
+Napi::Value Linspace(const Napi::CallbackInfo& info) {
+  Args a(info);
+  int64_t steps = a.integer(2, "steps");
+  if (steps < 0) throw Napi::RangeError::New(a.env(), "linspace: number of steps must be non-negative");
+  return TensorWrap::New(a.env(), at::linspace(a.number(0, "start"), a.number(1, "end"), steps, OptionsAt(a, 3, 4)));
+}
+
+// zerosLike / onesLike / fullLike(tensor, value) / randnLike keep dtype and device of the tensor.
+Napi::Value ZerosLike(const Napi::CallbackInfo& info) {
+  Args a(info);
+  return TensorWrap::New(a.env(), at::zeros_like(a.tensor(0, "input")));
+}
+
+Napi::Value OnesLike(const Napi::CallbackInfo& info) {
+  Args a(info);
+  return TensorWrap::New(a.env(), at::ones_like(a.tensor(0, "input")));
+}
+
+Napi::Value FullLike(const Napi::CallbackInfo& info) {
+  Args a(info);
+  return TensorWrap::New(a.env(), at::full_like(a.tensor(0, "input"), a.scalar(1, "fill_value")));
+}
+
+Napi::Value RandnLike(const Napi::CallbackInfo& info) {
+  Args a(info);
+  return TensorWrap::New(a.env(), at::randn_like(a.tensor(0, "input")));
+}
+
+}  // namespace
+
+const std::vector<FunctionEntry>& TensorCreationEntries() {
+  static const std::vector<FunctionEntry> entries = {
+      SG_ENTRY("fromData", FromData), SG_ENTRY("zeros", Zeros),         SG_ENTRY("ones", Ones),
+      SG_ENTRY("empty", Empty),       SG_ENTRY("full", Full),           SG_ENTRY("rand", Rand),
+      SG_ENTRY("randn", Randn),       SG_ENTRY("randint", Randint),     SG_ENTRY("arange", Arange),
+      SG_ENTRY("eye", Eye),           SG_ENTRY("linspace", Linspace),   SG_ENTRY("zerosLike", ZerosLike),
+      SG_ENTRY("onesLike", OnesLike), SG_ENTRY("fullLike", FullLike),   SG_ENTRY("randnLike", RandnLike),
+  };
+  return entries;
+}
+
+}  // namespace sgoptim
