@@ -7,4 +7,5 @@
  * x.pow(2).sum().backward();
  */
 export * from './tensor';
+export * as optim from './optim';
 export * as errors from './errors';

@@ -3,6 +3,7 @@
 
 #include "common/addon_data.h"
 #include "common/runtime.h"
+#include "optim/optimizer_wrap.h"
 #include "tensor/tensor_entries.h"
 #include "tensor/tensor_wrap.h"
 
@@ -19,6 +20,7 @@ Napi::Object InitAll(Napi::Env env, Napi::Object exports) {
   env.SetInstanceData(new AddonData());
   ConfigureRuntime();
   exports.Set("NativeTensor", TensorWrap::Init(env));
+  exports.Set("NativeOptimizer", OptimizerWrap::Init(env));
   Register(env, exports, TensorApiEntries());
   Register(env, exports, TensorCreationEntries());
   Register(env, exports, TensorMathEntries());

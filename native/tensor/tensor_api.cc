@@ -208,6 +208,12 @@ Napi::Value SameTensor(const Napi::CallbackInfo& info) {
   return Napi::Boolean::New(a.env(), a.tensor(0, "a").is_same(a.tensor(1, "b")));
 }
 
+// Identity of the TensorImpl (two handles of one tensor share it), for duplicate detection.
+Napi::Value ImplId(const Napi::CallbackInfo& info) {
+  Args a(info);
+  return Napi::Number::New(a.env(), static_cast<double>(reinterpret_cast<uintptr_t>(a.tensor(0, "tensor").unsafeGetTensorImpl())));
+}
+
 Napi::Value DataPtr(const Napi::CallbackInfo& info) {
   Args a(info);
   return Napi::Number::New(a.env(), static_cast<double>(reinterpret_cast<uintptr_t>(a.tensor(0, "tensor").data_ptr())));
@@ -282,6 +288,7 @@ const std::vector<FunctionEntry>& TensorApiEntries() {
       SG_ENTRY("isDisposed", IsDisposed),
       SG_ENTRY("sameTensor", SameTensor),
       SG_ENTRY("dataPtr", DataPtr),
+      SG_ENTRY("implId", ImplId),
       SG_ENTRY("manualSeed", ManualSeed),
       SG_ENTRY("setGradEnabled", SetGradEnabled),
       SG_ENTRY("isGradEnabled", IsGradEnabled),

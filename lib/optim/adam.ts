@@ -1,0 +1,46 @@
+import { betasCheck, nonNegative, OptionSchema } from './option-schema';
+import { NativeOptimizer } from './native-optimizer';
+import { ParamsOrGroups } from './optimizer';
+
+/** Options shared by Adam and AdamW (AdamW changes the weight_decay default). */
+export function adamOptions(weightDecay: number): OptionSchema {
+  return {
+    lr: { kind: 'number', default: 1e-3, check: nonNegative('learning rate'), doc: 'learning rate' },
+    betas: { kind: 'pair', default: [0.9, 0.999], check: betasCheck, doc: 'running-average coefficients' },
+    eps: { kind: 'number', default: 1e-8, check: nonNegative('epsilon value'), doc: 'added to the denominator' },
+    weight_decay: { kind: 'number', default: weightDecay, check: nonNegative('weight_decay value'), doc: 'weight decay' },
+    amsgrad: { kind: 'boolean', default: false, doc: 'AMSGrad variant' },
+    maximize: { kind: 'boolean', default: false, doc: 'maximize the objective' },
+    foreach: { kind: 'boolean-or-null', default: null, doc: 'implementation choice (accepted for compatibility)' },
+    fused: { kind: 'boolean-or-null', default: null, doc: 'false selects the reference path' },
+    capturable: { kind: 'boolean', default: false, doc: 'accepted for compatibility' },
+    differentiable: { kind: 'boolean', default: false, doc: 'accepted for compatibility' },
+  };
+}
+
+export const ADAM_OPTIONS: OptionSchema = adamOptions(0);
+
+export interface AdamOptions {
+  lr?: number;
+  betas?: [number, number];
+  eps?: number;
+  weight_decay?: number;
+  amsgrad?: boolean;
+  maximize?: boolean;
+  foreach?: boolean | null;
+  fused?: boolean | null;
+  capturable?: boolean;
+  differentiable?: boolean;
+}
+
+/**
+ * Adam with coupled (L2) weight decay, exactly torch.optim.Adam.
+ *
+ * @example
+ * const opt = new sg.optim.Adam(model.parameters(), { lr: 1e-3, betas: [0.9, 0.999] });
+ */
+export class Adam extends NativeOptimizer {
+  constructor(params: ParamsOrGroups, options: AdamOptions = {}) {
+    super('Adam', ADAM_OPTIONS, params, options as Record<string, unknown>);
+  }
+}

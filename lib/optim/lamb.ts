@@ -1,0 +1,44 @@
+import { NativeOptimizer } from './native-optimizer';
+import { OptionSchema } from './option-schema';
+import { ParamsOrGroups } from './optimizer';
+
+export const LAMB_OPTIONS: OptionSchema = {
+  lr: { kind: 'number', default: 1e-3, doc: 'learning rate' },
+  bias_correction: { kind: 'boolean', default: true, doc: 'Adam bias correction' },
+  betas: { kind: 'pair', default: [0.9, 0.999], doc: 'running-average coefficients' },
+  eps: { kind: 'number', default: 1e-6, doc: 'added to the denominator' },
+  weight_decay: { kind: 'number', default: 0.01, doc: 'weight decay added to the update; 0 also disables the trust ratio' },
+  grad_averaging: { kind: 'boolean', default: true, doc: 'scale the gradient by 1 − beta1 in the first moment' },
+  max_grad_norm: { kind: 'number-or-null', default: 1.0, doc: 'global gradient clipping (the optimizer default is used); null disables' },
+  trust_clip: { kind: 'boolean', default: false, doc: 'clip the trust ratio at 1 (LAMBC)' },
+  always_adapt: { kind: 'boolean', default: false, doc: 'apply the trust ratio even where weight_decay is 0' },
+  foreach: { kind: 'boolean-or-null', default: null, doc: 'implementation choice (accepted for compatibility)' },
+  fused: { kind: 'boolean-or-null', default: null, doc: 'false selects the reference path' },
+};
+
+export interface LambOptions {
+  lr?: number;
+  bias_correction?: boolean;
+  betas?: [number, number];
+  eps?: number;
+  weight_decay?: number;
+  grad_averaging?: boolean;
+  max_grad_norm?: number | null;
+  trust_clip?: boolean;
+  always_adapt?: boolean;
+  foreach?: boolean | null;
+  fused?: boolean | null;
+}
+
+/**
+ * SuperGradients' Lamb (timm's NVLamb-like variant): global gradient clipping, Adam moments with
+ * bias correction, layer-wise trust ratio where weight_decay != 0.
+ *
+ * @example
+ * const opt = new sg.optim.Lamb(model.parameters(), { lr: 5e-3, weight_decay: 0.02 });
+ */
+export class Lamb extends NativeOptimizer {
+  constructor(params: ParamsOrGroups, options: LambOptions = {}) {
+    super('Lamb', LAMB_OPTIONS, params, options as Record<string, unknown>);
+  }
+}

@@ -1,0 +1,42 @@
+import { NativeOptimizer } from './native-optimizer';
+import { nonNegative, OptionSchema } from './option-schema';
+import { ParamsOrGroups } from './optimizer';
+
+export const RMSPROP_TF_OPTIONS: OptionSchema = {
+  lr: { kind: 'number', default: 1e-2, check: nonNegative('learning rate'), doc: 'learning rate' },
+  alpha: { kind: 'number', default: 0.9, check: nonNegative('alpha value'), doc: 'smoothing constant' },
+  eps: { kind: 'number', default: 1e-10, check: nonNegative('epsilon value'), doc: 'added inside the square root (TensorFlow style)' },
+  weight_decay: { kind: 'number', default: 0, check: nonNegative('weight_decay value'), doc: 'weight decay' },
+  momentum: { kind: 'number', default: 0, check: nonNegative('momentum value'), doc: 'momentum factor' },
+  centered: { kind: 'boolean', default: false, doc: 'normalise by the estimated variance' },
+  decoupled_decay: { kind: 'boolean', default: false, doc: 'p ← p − weight_decay·p (no LR factor, as SuperGradients)' },
+  lr_in_momentum: { kind: 'boolean', default: true, doc: 'fold the LR into the momentum buffer (TensorFlow style)' },
+  foreach: { kind: 'boolean-or-null', default: null, doc: 'implementation choice (accepted for compatibility)' },
+  fused: { kind: 'boolean-or-null', default: null, doc: 'false selects the reference path' },
+};
+
+export interface RMSpropTFOptions {
+  lr?: number;
+  alpha?: number;
+  eps?: number;
+  weight_decay?: number;
+  momentum?: number;
+  centered?: boolean;
+  decoupled_decay?: boolean;
+  lr_in_momentum?: boolean;
+  foreach?: boolean | null;
+  fused?: boolean | null;
+}
+
+/**
+ * SuperGradients' RMSpropTF: TensorFlow-style RMSprop (eps inside the square root, square_avg
+ * starting at ones, LR folded into the momentum buffer).
+ *
+ * @example
+ * const opt = new sg.optim.RMSpropTF(model.parameters(), { lr: 0.016, momentum: 0.9, eps: 1e-3 });
+ */
+export class RMSpropTF extends NativeOptimizer {
+  constructor(params: ParamsOrGroups, options: RMSpropTFOptions = {}) {
+    super('RMSpropTF', RMSPROP_TF_OPTIONS, params, options as Record<string, unknown>);
+  }
+}

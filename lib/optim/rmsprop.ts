@@ -1,0 +1,41 @@
+import { NativeOptimizer } from './native-optimizer';
+import { nonNegative, OptionSchema } from './option-schema';
+import { ParamsOrGroups } from './optimizer';
+
+export const RMSPROP_OPTIONS: OptionSchema = {
+  lr: { kind: 'number', default: 1e-2, check: nonNegative('learning rate'), doc: 'learning rate' },
+  alpha: { kind: 'number', default: 0.99, check: nonNegative('alpha value'), doc: 'smoothing constant' },
+  eps: { kind: 'number', default: 1e-8, check: nonNegative('epsilon value'), doc: 'added to the denominator' },
+  weight_decay: { kind: 'number', default: 0, check: nonNegative('weight_decay value'), doc: 'L2 penalty' },
+  momentum: { kind: 'number', default: 0, check: nonNegative('momentum value'), doc: 'momentum factor' },
+  centered: { kind: 'boolean', default: false, doc: 'normalise by the estimated variance' },
+  maximize: { kind: 'boolean', default: false, doc: 'maximize the objective' },
+  foreach: { kind: 'boolean-or-null', default: null, doc: 'implementation choice (accepted for compatibility)' },
+  fused: { kind: 'boolean-or-null', default: null, doc: 'false selects the reference path' },
+  differentiable: { kind: 'boolean', default: false, doc: 'accepted for compatibility' },
+};
+
+export interface RMSpropOptions {
+  lr?: number;
+  alpha?: number;
+  eps?: number;
+  weight_decay?: number;
+  momentum?: number;
+  centered?: boolean;
+  maximize?: boolean;
+  foreach?: boolean | null;
+  fused?: boolean | null;
+  differentiable?: boolean;
+}
+
+/**
+ * RMSprop, exactly torch.optim.RMSprop (eps outside the square root, square_avg from zeros).
+ *
+ * @example
+ * const opt = new sg.optim.RMSprop(model.parameters(), { lr: 0.01, momentum: 0.9 });
+ */
+export class RMSprop extends NativeOptimizer {
+  constructor(params: ParamsOrGroups, options: RMSpropOptions = {}) {
+    super('RMSprop', RMSPROP_OPTIONS, params, options as Record<string, unknown>);
+  }
+}

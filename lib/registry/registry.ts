@@ -1,0 +1,85 @@
+/**
+ * A name → object registry with SuperGradients' lookup: exact key, then the fuzzy match of
+ * `fuzzy_str` (drop every character outside [\w|/], then underscores, lowercase; the later key
+ * wins a collision), then an error that suggests the nearest name.
+ */
+import { typeError, unknownNameError } from '../errors';
+
+export interface RegisterOptions {
+  /** Replace an existing entry of the same name instead of throwing. */
+  override?: boolean;
+}
+
+/** SuperGradients' fuzzy_str: `RMSPROP-TF` → `rmsproptf`, `adam_w` → `adamw`. */
+export function fuzzyName(name: string): string {
+  return name.replace(/[^\w|/]/g, '').replace(/_/g, '').toLowerCase();
+}
+
+export class Registry<T> {
+  private readonly entries = new Map<string, T>();
+
+  constructor(readonly kind: string) {}
+
+  register(name: string, value: T, options: RegisterOptions = {}): void {
+    if (typeof name !== 'string' || name.length === 0) throw typeError(`register ${this.kind} name`, 'a non-empty string', name);
+    const existing = this.entries.get(name);
+    if (existing !== undefined && existing !== value && !options.override) {
+      throw new Error(`${this.kind} '${name}' is already registered; pass {override: true} to replace it`);
+    }
+    this.entries.set(name, value);
+  }
+
+  has(name: string): boolean {
+    return this.entries.has(name);
+  }
+
+  names(): string[] {
+    return [...this.entries.keys()];
+  }
+
+  /** Exact, then fuzzy; undefined when neither matches. */
+  find(name: string): T | undefined {
+    const exact = this.entries.get(name);
+    if (exact !== undefined) return exact;
+    const wanted = fuzzyName(name);
+    let found: T | undefined;
+    for (const [key, value] of this.entries) if (fuzzyName(key) === wanted) found = value;
+    return found;
+  }
+
+  /** Like find(), but an unknown name throws "unknown <kind> 'X'; did you mean 'Y'? known: ...". */
+  get(name: string): T {
+    if (typeof name !== 'string') throw typeError(this.kind, 'a name (string)', name);
+    const found = this.find(name);
+    if (found === undefined) throw unknownNameError(this.kind, name, this.names());
+    return found;
+  }
+
+  /** The registered name of a value, if any. */
+  nameOf(value: T): string | undefined {
+    for (const [key, v] of this.entries) if (v === value) return key;
+    return undefined;
+  }
+}
+
+/**
+ * Makes a register function usable as a call `register('Name', Cls)` and as a class decorator
+ * `@register()` / `@register('Name')` (standard and legacy decorators alike).
+ */
+export function makeRegister<C extends abstract new (...args: never[]) => unknown>(registry: Registry<C>) {
+  function register(name: string, cls: C, options?: RegisterOptions): C;
+  function register(name?: string, options?: RegisterOptions): (cls: C, context?: unknown) => C;
+  function register(name?: string, clsOrOptions?: C | RegisterOptions, maybeOptions?: RegisterOptions): unknown {
+    if (typeof clsOrOptions === 'function') {
+      registry.register(name ?? clsOrOptions.name, clsOrOptions, maybeOptions);
+      return clsOrOptions;
+    }
+    const options = clsOrOptions;
+    return (cls: C) => {
+      if (typeof cls !== 'function') throw typeError(`register ${registry.kind}`, 'a class', cls);
+      registry.register(name ?? cls.name, cls, options);
+      return cls;
+    };
+  }
+  return register;
+}

@@ -1,0 +1,94 @@
+/** Loads and replays the golden optimizer trajectories of ../shared/golden (see its README). */
+import * as fs from 'fs';
+import * as path from 'path';
+
+import { packageRoot } from '../../lib/native';
+import { createOptimizer } from '../../lib/optim';
+import { Optimizer } from '../../lib/optim/optimizer';
+import { Dtype, tensor, Tensor } from '../../lib/tensor';
+
+export interface GoldenStep {
+  lr: number[] | null;
+  grads: Array<number[] | null>;
+  params: number[][];
+}
+
+export interface GoldenCase {
+  optimizer: string;
+  dtype: 'float32' | 'float64';
+  defaults: Record<string, unknown>;
+  groups: Array<{ params: number[]; options: Record<string, unknown> }>;
+  shapes: number[][];
+  params0: number[][];
+  steps: GoldenStep[];
+}
+
+export const GOLDEN_OPTIMIZERS = ['SGD', 'Adam', 'AdamW', 'RMSprop', 'RMSpropTF', 'Lamb', 'Lion'];
+
+export function goldenDir(): string {
+  return process.env.SG_GOLDEN_DIR ?? path.join(packageRoot(), '..', 'shared', 'golden');
+}
+
+export function loadGolden(name: string): GoldenCase[] {
+  return JSON.parse(fs.readFileSync(path.join(goldenDir(), `${name}.json`), 'utf8')).cases;
+}
+
+/** Tolerance of the project's rule: float64 1e-10 relative, float32 1e-5. */
+export function tolerance(dtype: string): number {
+  return dtype === 'float64' ? 1e-10 : 1e-5;
+}
+
+/** Largest relative error (|a − b| / max(|b|, 1e-3)) between two flat arrays. */
+export function maxRelativeError(actual: ArrayLike<number>, expected: ArrayLike<number>): number {
+  let worst = 0;
+  for (let i = 0; i < expected.length; i++) {
+    const err = Math.abs(actual[i] - expected[i]) / Math.max(Math.abs(expected[i]), 1e-3);
+    if (!(err <= worst)) worst = err;
+  }
+  return worst;
+}
+
+export interface ReplayOptions {
+  device?: string;
+  /** Extra optimizer_params merged over the case's defaults (e.g. {fused: false}). */
+  extra?: Record<string, unknown>;
+  /** Called after each step with the optimizer (e.g. to save and reload state). */
+  afterStep?: (stepIndex: number, opt: Optimizer, params: Tensor[]) => Optimizer | void;
+  /** Build a fresh optimizer (and parameters) at this step, through stateDict, and go on with it. */
+}
+
+/** Replays one case; returns the worst relative error per step. */
+export function replay(c: GoldenCase, options: ReplayOptions = {}): number[] {
+  const dtype = c.dtype as Dtype;
+  const device = (options.device ?? 'cpu') as 'cpu';
+  let params = c.params0.map((values, i) => tensor(values, { shape: c.shapes[i], dtype, device, requiresGrad: true }));
+  const build = (ps: Tensor[]) =>
+    createOptimizer(
+      c.optimizer,
+      c.groups.map((g) => ({ params: g.params.map((i) => ps[i]), ...g.options })),
+      { ...c.defaults, ...(options.extra ?? {}) },
+    );
+  let opt = build(params);
+  const errors: number[] = [];
+  c.steps.forEach((step, s) => {
+    if (step.lr) opt.paramGroups.forEach((g, gi) => (g.lr = step.lr![gi]));
+    params.forEach((p, i) => {
+      const g = step.grads[i];
+      p.grad = g === null ? null : tensor(g, { shape: c.shapes[i], dtype, device });
+    });
+    opt.step();
+    let worst = 0;
+    params.forEach((p, i) => (worst = Math.max(worst, maxRelativeError(p.toArray(), step.params[i]))));
+    errors.push(worst);
+    if (options.afterStep) {
+      const next = options.afterStep(s, opt, params);
+      if (next) opt = next;
+    }
+  });
+  return errors;
+}
+
+export function describeCase(c: GoldenCase, index: number): string {
+  const groups = c.groups.map((g) => JSON.stringify(g.options)).join(' ');
+  return `#${index} ${c.dtype} ${JSON.stringify(c.defaults)} groups ${groups}`;
+}

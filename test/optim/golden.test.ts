@@ -1,0 +1,35 @@
+import assert from 'node:assert/strict';
+
+import { cudaAvailable } from '../../lib/tensor';
+import { describeCase, GOLDEN_OPTIMIZERS, loadGolden, replay, tolerance } from '../helpers/golden';
+
+describe('optimizers: golden trajectories (PyTorch / SuperGradients)', () => {
+  for (const name of GOLDEN_OPTIMIZERS) {
+    describe(name, () => {
+      loadGolden(name).forEach((c, index) => {
+        it(`${describeCase(c, index)} matches every step`, () => {
+          const errors = replay(c);
+          const worst = Math.max(...errors);
+          assert.ok(worst <= tolerance(c.dtype), `worst relative error ${worst} at step ${errors.indexOf(worst)} (tolerance ${tolerance(c.dtype)})`);
+        });
+      });
+    });
+  }
+
+  describe('on CUDA tensors', () => {
+    before(function () {
+      if (!cudaAvailable()) {
+        console.log('      (skipped: sg.cudaAvailable() is false — no CUDA LibTorch or no GPU here)');
+        this.skip();
+      }
+    });
+    for (const name of GOLDEN_OPTIMIZERS) {
+      it(`${name}: every case matches on cuda:0`, () => {
+        loadGolden(name).forEach((c, index) => {
+          const worst = Math.max(...replay(c, { device: 'cuda:0' }));
+          assert.ok(worst <= tolerance(c.dtype), `${describeCase(c, index)}: worst relative error ${worst}`);
+        });
+      });
+    }
+  });
+});
