@@ -39,11 +39,17 @@ export abstract class NativeOptimizer extends Optimizer {
     rejectUnknownOptions(kind, schema, optimizerParams, 'optimizer_params');
     validateOptions(schema, optimizerParams, 'optimizer_params', false);
     super(paramsOrGroups, { ...schemaDefaults(schema), ...optimizerParams });
-    this.paramGroups.forEach((g, i) => validateOptions(schema, g, `param_groups[${i}]`, true));
+    this.paramGroups.forEach((g, i) => {
+      validateOptions(schema, g, `param_groups[${i}]`, true);
+      this.checkGroup(g, `param_groups[${i}]`, optimizerParams);
+    });
     const Ctor = native.NativeOptimizer as unknown as new (k: string, g: unknown, d: unknown) => NativeOptimizerHandle;
     this.native = new Ctor(kind, this.nativeGroups(), this.defaults);
     this.markSynced();
   }
+
+  /** Checks across options of one group (SGD's nesterov rule); throws before anything is built. */
+  protected checkGroup(_group: ParamGroup, _path: string, _optimizerParams: Record<string, unknown>): void {}
 
   private nativeGroups() {
     return this.paramGroups.map((g) => ({ params: g.params.map((p) => p._h), options: g }));
@@ -74,6 +80,7 @@ export abstract class NativeOptimizer extends Optimizer {
     const path = `param_groups[${this.paramGroups.length}]`;
     const prepared = this.prepareGroup(group, path, this.paramGroups);
     validateOptions(this.schema, prepared, path, true);
+    this.checkGroup(prepared, path, {});
     this.paramGroups.push(prepared);
     this.syncGroups();
   }
@@ -121,7 +128,10 @@ export abstract class NativeOptimizer extends Optimizer {
 
   override loadStateDict(stateDict: OptimizerStateDict): void {
     const { groups, states } = this.checkStateDict(stateDict);
-    groups.forEach((g, i) => validateOptions(this.schema, g, `stateDict.param_groups[${i}]`, true));
+    groups.forEach((g, i) => {
+      validateOptions(this.schema, g, `stateDict.param_groups[${i}]`, true);
+      this.checkGroup(g, `stateDict.param_groups[${i}]`, {});
+    });
     const nativeStates = states.map(([param, value]) => {
       const plain: Record<string, unknown> = {};
       for (const [key, v] of Object.entries(value)) {

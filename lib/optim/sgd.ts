@@ -1,6 +1,6 @@
 import { nonNegative, OptionSchema } from './option-schema';
 import { NativeOptimizer } from './native-optimizer';
-import { ParamsOrGroups } from './optimizer';
+import { ParamGroup, ParamsOrGroups } from './optimizer';
 
 /** torch.optim.SGD's options (PyTorch 2.x defaults: lr 1e-3). */
 export const SGD_OPTIONS: OptionSchema = {
@@ -36,10 +36,12 @@ export interface SGDOptions {
 export class SGD extends NativeOptimizer {
   constructor(params: ParamsOrGroups, options: SGDOptions = {}) {
     super('SGD', SGD_OPTIONS, params, options as Record<string, unknown>);
-    for (const [i, g] of this.paramGroups.entries()) {
-      if (g.nesterov && ((g.momentum as number) <= 0 || g.dampening !== 0)) {
-        throw new RangeError(`Nesterov momentum requires a momentum and zero dampening${i > 0 || options.nesterov === undefined ? ` (param_groups[${i}])` : ''}`);
-      }
+  }
+
+  protected override checkGroup(g: ParamGroup, path: string, optimizerParams: Record<string, unknown>): void {
+    if (g.nesterov && ((g.momentum as number) <= 0 || g.dampening !== 0)) {
+      const fromDefaults = path === 'param_groups[0]' && optimizerParams.nesterov !== undefined;
+      throw new RangeError(`Nesterov momentum requires a momentum and zero dampening${fromDefaults ? '' : ` (${path})`}`);
     }
   }
 }

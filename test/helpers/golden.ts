@@ -52,9 +52,11 @@ export interface ReplayOptions {
   device?: string;
   /** Extra optimizer_params merged over the case's defaults (e.g. {fused: false}). */
   extra?: Record<string, unknown>;
-  /** Called after each step with the optimizer (e.g. to save and reload state). */
-  afterStep?: (stepIndex: number, opt: Optimizer, params: Tensor[]) => Optimizer | void;
-  /** Build a fresh optimizer (and parameters) at this step, through stateDict, and go on with it. */
+  /**
+   * Called after each step; may return a replacement optimizer and parameters to continue with
+   * (e.g. fresh copies restored through stateDict). `build` makes an optimizer like the case's.
+   */
+  afterStep?: (stepIndex: number, opt: Optimizer, params: Tensor[], build: (ps: Tensor[]) => Optimizer) => { opt: Optimizer; params: Tensor[] } | void;
 }
 
 /** Replays one case; returns the worst relative error per step. */
@@ -81,8 +83,8 @@ export function replay(c: GoldenCase, options: ReplayOptions = {}): number[] {
     params.forEach((p, i) => (worst = Math.max(worst, maxRelativeError(p.toArray(), step.params[i]))));
     errors.push(worst);
     if (options.afterStep) {
-      const next = options.afterStep(s, opt, params);
-      if (next) opt = next;
+      const next = options.afterStep(s, opt, params, build);
+      if (next) ({ opt, params } = next);
     }
   });
   return errors;
