@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# One-time (and idempotent) set-up of a clone on Debian/Ubuntu: installs what is missing
+# (LibTorch unless LIBTORCH/Torch_DIR points at one, OpenBLAS so matrix products do not run on
+# the reference BLAS, cmake and g++), then `npm ci`, which builds the addon and the TypeScript.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+missing=()
+have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
+if [ -z "${LIBTORCH:-}" ] && [ -z "${Torch_DIR:-}" ]; then
+  have_pkg libtorch-dev || missing+=(libtorch-dev)
+fi
+have_pkg libopenblas0-pthread || missing+=(libopenblas0-pthread)
+command -v cmake >/dev/null 2>&1 || missing+=(cmake)
+command -v g++ >/dev/null 2>&1 || missing+=(g++)
+command -v ninja >/dev/null 2>&1 || missing+=(ninja-build)
+
+if [ ${#missing[@]} -gt 0 ]; then
+  if ! command -v apt-get >/dev/null 2>&1; then
+    echo "sg-optim setup: please install ${missing[*]} (no apt-get here)" >&2
+    exit 1
+  fi
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  echo "sg-optim setup: installing ${missing[*]}"
+  $sudo apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+# npm ci runs our own install script (cmake-js compile; incremental when build/ exists) and
+# prepare (tsc). Reuse node_modules when it already matches the lock file.
+if [ -f node_modules/.package-lock.json ] && cmp -s package-lock.json .setup-lock-stamp 2>/dev/null; then
+  npm run --silent build
+else
+  npm ci --no-audit --no-fund
+  cp package-lock.json .setup-lock-stamp
+fi
