@@ -8,4 +8,5 @@
  */
 export * from './tensor';
 export * as optim from './optim';
+export { save, load } from './serialize';
 export * as errors from './errors';

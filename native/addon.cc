@@ -4,6 +4,7 @@
 #include "common/addon_data.h"
 #include "common/runtime.h"
 #include "optim/optimizer_wrap.h"
+#include "serialize/serialize_entries.h"
 #include "tensor/tensor_entries.h"
 #include "tensor/tensor_wrap.h"
 
@@ -25,6 +26,7 @@ Napi::Object InitAll(Napi::Env env, Napi::Object exports) {
   Register(env, exports, TensorCreationEntries());
   Register(env, exports, TensorMathEntries());
   Register(env, exports, TensorNnEntries());
+  Register(env, exports, SerializeEntries());
   return exports;
 }
 
