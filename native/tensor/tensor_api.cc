@@ -248,6 +248,18 @@ Napi::Value TorchVersion(const Napi::CallbackInfo& info) {
   return Napi::String::New(info.Env(), TORCH_VERSION);
 }
 
+// What this binary was built against: {torchVersion, cuda}.
+Napi::Value BuildInfo(const Napi::CallbackInfo& info) {
+  Napi::Object out = Napi::Object::New(info.Env());
+  out.Set("torchVersion", TORCH_VERSION);
+#ifdef SG_WITH_CUDA
+  out.Set("cuda", true);
+#else
+  out.Set("cuda", false);
+#endif
+  return out;
+}
+
 Napi::Value SetNumThreads(const Napi::CallbackInfo& info) {
   Args a(info);
   int64_t n = a.integer(0, "threads");
@@ -295,6 +307,7 @@ const std::vector<FunctionEntry>& TensorApiEntries() {
       SG_ENTRY("cudaAvailable", CudaAvailable),
       SG_ENTRY("cudaDeviceCount", CudaDeviceCount),
       SG_ENTRY("torchVersion", TorchVersion),
+      SG_ENTRY("buildInfo", BuildInfo),
       SG_ENTRY("setNumThreads", SetNumThreads),
       SG_ENTRY("getNumThreads", GetNumThreads),
   };
