@@ -449,6 +449,22 @@ export class Tensor {
     native.copy_(this._h, operand('src', src));
     return this;
   }
+  /** Fills with samples of U(from, to), as PyTorch's uniform_. */
+  uniform_(from = 0, to = 1): this {
+    if (typeof from !== 'number' || typeof to !== 'number') throw typeError('uniform_(from, to)', 'numbers', [from, to]);
+    native.uniform_(this._h, from, to);
+    return this;
+  }
+  /** Fills with samples of N(mean, std²), as PyTorch's normal_. */
+  normal_(mean = 0, std = 1): this {
+    if (typeof mean !== 'number' || typeof std !== 'number') throw typeError('normal_(mean, std)', 'numbers', [mean, std]);
+    native.normal_(this._h, mean, std);
+    return this;
+  }
+  /** @internal `tensor.data = src`: keeps this object (and optimizer references), swaps its storage. */
+  _setData(src: Tensor): void {
+    native.setData(this._h, src._h);
+  }
   clamp_(min?: number | null | { min?: number | null; max?: number | null }, max?: number | null): this {
     const [lo, hi] = clampBounds(min, max);
     native.clamp_(this._h, lo, hi);

@@ -108,7 +108,12 @@ c10::optional<std::vector<int64_t>> Args::optIntList(size_t i, const char* name)
 
 at::Scalar Args::scalar(size_t i, const char* name) const {
   if (i < info_.Length() && info_[i].IsBoolean()) return at::Scalar(info_[i].As<Napi::Boolean>().Value());
-  return at::Scalar(number(i, name));
+  // Integer-valued numbers act like Python ints (an int64 tensor plus 1 stays int64).
+  double d = number(i, name);
+  if (std::isfinite(d) && std::floor(d) == d && std::fabs(d) <= 9007199254740991.0 && !(d == 0 && std::signbit(d))) {
+    return at::Scalar(static_cast<int64_t>(d));
+  }
+  return at::Scalar(d);
 }
 
 at::ScalarType Args::dtype(size_t i, const char* name) const { return ParseDtype(env_, string(i, name)); }

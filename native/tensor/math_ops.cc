@@ -149,6 +149,28 @@ Napi::Value FillInPlace(const Napi::CallbackInfo& info) {
   return a.env().Undefined();
 }
 
+// uniform_(input, from, to) / normal_(input, mean, std): PyTorch's initialisers, same generator.
+Napi::Value UniformInPlace(const Napi::CallbackInfo& info) {
+  Args a(info);
+  a.tensor(0, "input").uniform_(a.number(1, "from"), a.number(2, "to"));
+  return a.env().Undefined();
+}
+
+Napi::Value NormalInPlace(const Napi::CallbackInfo& info) {
+  Args a(info);
+  double std = a.number(2, "std");
+  if (!(std >= 0)) throw Napi::RangeError::New(a.env(), "normal_ expects std >= 0.0, but found std " + std::to_string(std));
+  a.tensor(0, "input").normal_(a.number(1, "mean"), std);
+  return a.env().Undefined();
+}
+
+// setData(param, src): `param.data = src` (keeps the tensor object, swaps its storage/dtype/device).
+Napi::Value SetData(const Napi::CallbackInfo& info) {
+  Args a(info);
+  a.tensor(0, "input").set_data(a.tensor(1, "src"));
+  return a.env().Undefined();
+}
+
 Napi::Value CopyInPlace(const Napi::CallbackInfo& info) {
   Args a(info);
   at::Tensor& x = a.tensor(0, "input");
@@ -378,6 +400,8 @@ const std::vector<FunctionEntry>& TensorMathEntries() {
       SG_ENTRY("clamp", Clamp),     SG_ENTRY("clamp_", ClampInPlace),
       SG_ENTRY("zero_", ZeroInPlace), SG_ENTRY("fill_", FillInPlace),
       SG_ENTRY("copy_", CopyInPlace), SG_ENTRY("matmul", Matmul),
+      SG_ENTRY("uniform_", UniformInPlace), SG_ENTRY("normal_", NormalInPlace),
+      SG_ENTRY("setData", SetData),
       SG_ENTRY("where", Where),     SG_ENTRY("sum", Sum),
       SG_ENTRY("mean", Mean),       SG_ENTRY("var", Var),
       SG_ENTRY("norm", Norm),       SG_ENTRY("max", Max),
