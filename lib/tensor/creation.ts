@@ -162,7 +162,11 @@ export function randint(low: number, high: number, shape: number[] | number, opt
  * Values from start to end (exclusive) by step: `arange(5)`, `arange(1, 4)`, `arange(0, 1, 0.25)`.
  * Integer arguments give int64 as in PyTorch.
  */
-export function arange(start: number, end?: number, step?: number | TensorOptions, options?: TensorOptions): Tensor {
+export function arange(start: number, end?: number | TensorOptions, step?: number | TensorOptions, options?: TensorOptions): Tensor {
+  if (typeof end === 'object') {
+    options = end;
+    end = undefined;
+  }
   if (typeof step === 'object') {
     options = step;
     step = undefined;
