@@ -7,6 +7,9 @@
  * x.pow(2).sum().backward();
  */
 export * from './tensor';
+export * as nn from './nn';
 export * as optim from './optim';
+export * as data from './data';
+export * as models from './models';
 export { save, load } from './serialize';
 export * as errors from './errors';

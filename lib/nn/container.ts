@@ -1,4 +1,5 @@
 import { typeError } from '../errors';
+import { Tensor } from '../tensor/tensor';
 import { Module } from './module';
 
 /**
@@ -33,10 +34,11 @@ export class Sequential extends Module {
     return this.children()[Symbol.iterator]();
   }
 
-  forward(input: unknown): unknown {
-    let x = input;
+  /** Feeds the input through every child in order. */
+  forward(input: Tensor): Tensor {
+    let x: unknown = input;
     for (const m of this.children()) x = (m.forward as (a: unknown) => unknown).call(m, x);
-    return x;
+    return x as Tensor;
   }
 }
 

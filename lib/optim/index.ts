@@ -9,3 +9,4 @@ export * from './rmsprop-tf';
 export * from './lamb';
 export * from './lion';
 export * from './registry';
+export * from './param-groups';
