@@ -11,5 +11,7 @@ export * as nn from './nn';
 export * as optim from './optim';
 export * as data from './data';
 export * as models from './models';
+export * as training from './training';
+export { Trainer } from './training/trainer';
 export { save, load } from './serialize';
 export * as errors from './errors';

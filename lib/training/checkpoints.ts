@@ -1,0 +1,54 @@
+/**
+ * Checkpoint files of a training run, in SuperGradients' structure (`net`, `acc`, `epoch`,
+ * `optimizer_state_dict`, `metrics`, ...) and PyTorch's format, written atomically.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+
+import { load, save } from '../serialize';
+import { Tensor } from '../tensor/tensor';
+
+export interface Checkpoint {
+  net: Record<string, Tensor>;
+  acc: number | null;
+  epoch: number;
+  optimizer_state_dict: unknown;
+  metrics: Record<string, number>;
+  ema_net?: Record<string, Tensor>;
+  torch_scheduler_state_dict?: unknown;
+  [key: string]: unknown;
+}
+
+/** The optimizer state dict with integer state keys, as Python's torch.optim writes it. */
+export function optimizerStateForSaving(sd: { state: Record<string, unknown>; param_groups: unknown[] }): unknown {
+  const state = new Map<number, unknown>();
+  for (const [k, v] of Object.entries(sd.state)) state.set(Number(k), v);
+  return { state, param_groups: sd.param_groups };
+}
+
+export class CheckpointDir {
+  constructor(readonly dir: string) {}
+
+  ensure(): void {
+    fs.mkdirSync(this.dir, { recursive: true });
+  }
+
+  file(name: string): string {
+    return path.join(this.dir, name);
+  }
+
+  write(name: string, ckpt: Checkpoint): void {
+    this.ensure();
+    save(ckpt, this.file(name));
+  }
+
+  read(name: string): Checkpoint {
+    const file = path.isAbsolute(name) ? name : this.file(name);
+    if (!fs.existsSync(file)) throw new Error(`cannot resume: checkpoint ${file} does not exist`);
+    const ckpt = load(file) as Checkpoint;
+    if (ckpt === null || typeof ckpt !== 'object' || typeof ckpt.net !== 'object' || typeof ckpt.epoch !== 'number') {
+      throw new Error(`cannot resume: ${file} is not a training checkpoint (expected net, epoch, optimizer_state_dict)`);
+    }
+    return ckpt;
+  }
+}

@@ -1,0 +1,144 @@
+/**
+ * SuperGradients' training hyperparameters: defaults (§13.1), the recursive override and the
+ * schema checks (§13.2), with errors that name the field.
+ */
+import { isPlainObject, typeError } from '../errors';
+
+/** SG's defaults (the YAML values where it and the Python dict differ in what users see). */
+export const DEFAULT_TRAINING_PARAMS: Readonly<Record<string, unknown>> = Object.freeze({
+  resume: false,
+  run_id: null,
+  resume_path: null,
+  resume_from_remote_sg_logger: false,
+  ckpt_name: 'ckpt_latest.pth',
+  lr_mode: null,
+  lr_schedule_function: null,
+  lr_warmup_epochs: 0,
+  lr_warmup_steps: 0,
+  lr_cooldown_epochs: 0,
+  warmup_initial_lr: null,
+  step_lr_update_freq: null,
+  cosine_final_lr_ratio: 0.01,
+  warmup_mode: 'LinearEpochLRWarmup',
+  lr_updates: [],
+  pre_prediction_callback: null,
+  optimizer: 'SGD',
+  optimizer_params: {},
+  load_opt_params: true,
+  zero_weight_decay_on_bias_and_bn: false,
+  loss: null,
+  criterion_params: {},
+  ema: false,
+  ema_params: { decay: 0.9999, decay_type: 'exp', beta: 15 },
+  train_metrics_list: [],
+  valid_metrics_list: [],
+  metric_to_watch: 'Accuracy',
+  greater_metric_to_watch_is_better: true,
+  launch_tensorboard: false,
+  tensorboard_port: null,
+  tb_files_user_prompt: false,
+  save_tensorboard_to_s3: false,
+  precise_bn: false,
+  precise_bn_batch_size: null,
+  sync_bn: false,
+  silent_mode: false,
+  mixed_precision: false,
+  save_ckpt_epoch_list: [],
+  average_best_models: true,
+  dataset_statistics: false,
+  batch_accumulate: 1,
+  run_validation_freq: 1,
+  run_test_freq: 1,
+  save_model: true,
+  seed: 42,
+  phase_callbacks: [],
+  log_installed_packages: true,
+  clip_grad_norm: null,
+  ckpt_best_name: 'ckpt_best.pth',
+  max_train_batches: null,
+  max_valid_batches: null,
+  sg_logger: 'base_sg_logger',
+  sg_logger_params: { tb_files_user_prompt: false, launch_tensorboard: false, tensorboard_port: null, save_checkpoints_remote: false, save_tensorboard_remote: false, save_logs_remote: false, monitor_system: true },
+  torch_compile: false,
+  torch_compile_loss: false,
+  torch_compile_options: { mode: 'reduce-overhead', fullgraph: false, dynamic: false, backend: 'inductor', options: null, disable: false },
+  finetune: false,
+  initial_lr: null,
+});
+
+function clone(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(clone);
+  if (isPlainObject(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, clone(v)]));
+  return value;
+}
+
+/** SG's recursive_override: nested plain objects merge key by key, anything else replaces. */
+export function recursiveOverride(base: Record<string, unknown>, overrides: Record<string, unknown>): Record<string, unknown> {
+  for (const [key, value] of Object.entries(overrides)) {
+    if (isPlainObject(value) && isPlainObject(base[key])) recursiveOverride(base[key] as Record<string, unknown>, value);
+    else base[key] = value;
+  }
+  return base;
+}
+
+function numberIn(params: Record<string, unknown>, key: string, lo: number, hi: number): void {
+  const v = params[key];
+  if (v === undefined || v === null) return;
+  if (typeof v !== 'number' || Number.isNaN(v)) throw typeError(`training_params.${key}`, 'a number', v);
+  if (v < lo || v > hi) throw new RangeError(`training_params.${key} must be in [${lo}, ${hi}], got ${v}`);
+}
+
+/** The checks of SG's TRAINING_PARAM_SCHEMA plus type checks of the keys the Trainer uses. */
+export function validateTrainingParams(params: Record<string, unknown>): void {
+  const maxEpochs = params.max_epochs;
+  if (maxEpochs === undefined || maxEpochs === null) throw new TypeError('training_params.max_epochs is required (a number ≥ 1)');
+  if (typeof maxEpochs !== 'number' || !Number.isInteger(maxEpochs) || maxEpochs < 1) {
+    throw typeError('training_params.max_epochs', 'an integer ≥ 1', maxEpochs);
+  }
+  if (params.loss === undefined || params.loss === null) throw new TypeError('training_params.loss is required (e.g. CrossEntropyLoss)');
+  numberIn(params, 'lr_decay_factor', 0, 1);
+  numberIn(params, 'lr_warmup_epochs', 0, 10);
+  for (const key of ['lr_warmup_steps', 'lr_cooldown_epochs']) {
+    const v = params[key];
+    if (!Number.isInteger(v) || (v as number) < 0) throw typeError(`training_params.${key}`, 'an integer ≥ 0', v);
+  }
+  if (!Number.isInteger(params.lr_warmup_epochs)) throw typeError('training_params.lr_warmup_epochs', 'an integer in [0, 10]', params.lr_warmup_epochs);
+  const lr = params.initial_lr;
+  if (isPlainObject(lr)) {
+    for (const [key, value] of Object.entries(lr)) {
+      if (!/^[a-zA-Z0-9_.]+$/.test(key)) throw new RangeError(`training_params.initial_lr has an invalid group name '${key}' (letters, digits, '_' and '.')`);
+      if (typeof value !== 'number' || Number.isNaN(value)) throw typeError(`training_params.initial_lr.${key}`, 'a number', value);
+    }
+  } else if (lr !== null && lr !== undefined && typeof lr !== 'number' && typeof lr !== 'string' && typeof lr !== 'boolean') {
+    throw typeError('training_params.initial_lr', 'a number or a {default, <prefix>: lr} mapping', lr);
+  }
+  if (typeof lr === 'number' && (Number.isNaN(lr) || lr < 0)) throw new RangeError(`Invalid learning rate: ${lr} (training_params.initial_lr)`);
+  if (params.lr_mode === 'StepLRScheduler') {
+    if (params.lr_updates === undefined) throw new TypeError("training_params.lr_updates is required when lr_mode is 'StepLRScheduler'");
+    if (params.lr_decay_factor === undefined) throw new TypeError("training_params.lr_decay_factor is required when lr_mode is 'StepLRScheduler'");
+  }
+  const A = params.batch_accumulate;
+  if (!Number.isInteger(A) || (A as number) < 1) throw typeError('training_params.batch_accumulate', 'an integer ≥ 1', A);
+  const clip = params.clip_grad_norm;
+  if (clip !== null && clip !== undefined && (typeof clip !== 'number' || !(clip > 0))) {
+    throw new RangeError(`Invalid clip_grad_norm ${JSON.stringify(clip)}: it must be a positive number or null`);
+  }
+  if (!Number.isInteger(params.seed)) throw typeError('training_params.seed', 'an integer', params.seed);
+  if (typeof params.cosine_final_lr_ratio !== 'number') throw typeError('training_params.cosine_final_lr_ratio', 'a number', params.cosine_final_lr_ratio);
+  const updates = params.lr_updates;
+  if (!Array.isArray(updates) || !updates.every((u) => typeof u === 'number')) throw typeError('training_params.lr_updates', 'an array of epoch numbers', updates);
+}
+
+/**
+ * The training params the Trainer uses: a deep copy of the defaults, `user` merged in
+ * recursively (SG's TrainingParams.override), then validated.
+ *
+ * @example
+ * const tp = sg.training.mergeTrainingParams({ max_epochs: 5, initial_lr: 0.1, loss: 'CrossEntropyLoss' });
+ */
+export function mergeTrainingParams(user: unknown): Record<string, unknown> {
+  if (!isPlainObject(user)) throw typeError('training_params', 'an object', user);
+  const merged = recursiveOverride(clone(DEFAULT_TRAINING_PARAMS) as Record<string, unknown>, user);
+  validateTrainingParams(merged);
+  return merged;
+}
