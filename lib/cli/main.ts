@@ -1,0 +1,84 @@
+#!/usr/bin/env node
+/**
+ * `sg-optim` command line: train from a recipe, list recipes, plot a recipe's LR schedule,
+ * build the native addon from source.
+ */
+import { parseArgs, ParsedArgs } from './args';
+
+const HELP: Record<string, string> = {
+  main: `Usage: sg-optim <command> [options]
+
+Commands:
+  train      Train from a recipe:        sg-optim train --config-name mnist_lenet [key=value ...]
+  recipes    List the recipes found:     sg-optim recipes [--config-dir DIR]
+  plot-lr    SVG of a recipe's LRs:      sg-optim plot-lr --config-name mnist_lenet [--out lr.svg]
+  build      Build the native addon from source (cmake-js; LIBTORCH=/path/to/libtorch for another LibTorch)
+
+Run 'sg-optim <command> --help' for a command's options.`,
+  train: `Usage: sg-optim train --config-name NAME [--config-dir DIR] [key=value | +key=value | ~key ...]
+
+Composes the recipe NAME (its defaults:, interpolations and your overrides, as Hydra does),
+builds the registered model (architecture, arch_params) and the data set (dataset_params), and
+trains it with the Trainer. Overrides use dotted paths: training_hyperparams.max_epochs=2,
+shortcuts (lr=0.05, epochs=2, batch_size=128), group swaps (training_hyperparams=other_file).
+
+Options:
+  --config-name NAME   recipe name or path to a .yaml file (required)
+  --config-dir DIR     an extra folder searched before the package's recipes/
+  --help               this text`,
+  recipes: `Usage: sg-optim recipes [--config-dir DIR]
+
+Lists the top-level recipes of DIR (if given) and of the package's recipes/ folder.`,
+  'plot-lr': `Usage: sg-optim plot-lr --config-name NAME [--out FILE.svg] [--train-loader-len N] [key=value ...]
+
+Writes an SVG with every param group's learning rate over the whole run, computed by
+sg.training.simulateLr with the same callbacks the Trainer runs. The number of batches per epoch
+comes from --train-loader-len, else from the recipe's data set.`,
+  build: `Usage: sg-optim build
+
+Compiles the native addon with cmake-js against the LibTorch found (LIBTORCH or Torch_DIR override
+Debian's libtorch-dev).`,
+};
+
+function printHelp(topic: string): void {
+  process.stdout.write(`${HELP[topic] ?? HELP.main}\n`);
+}
+
+async function run(args: ParsedArgs): Promise<number> {
+  const command = args.command;
+  if (command === null) {
+    printHelp('main');
+    return args.help ? 0 : 1;
+  }
+  if (!(command in HELP) || command === 'main') {
+    process.stderr.write(`sg-optim: unknown command '${command}'; known: train, recipes, plot-lr, build\n`);
+    return 1;
+  }
+  if (args.help) {
+    printHelp(command);
+    return 0;
+  }
+  switch (command) {
+    case 'train':
+      return (await import('./train-command')).trainCommand(args);
+    case 'recipes':
+      return (await import('./recipes-command')).recipesCommand(args);
+    case 'plot-lr':
+      return (await import('./plot-lr-command')).plotLrCommand(args);
+    case 'build':
+      return (await import('./build-command')).buildCommand();
+  }
+  return 1;
+}
+
+if (require.main === module) {
+  run(parseArgs(process.argv.slice(2))).then(
+    (code) => process.exit(code),
+    (err: Error) => {
+      process.stderr.write(`sg-optim: ${err.message}\n`);
+      process.exit(1);
+    },
+  );
+}
+
+export { run };

@@ -1,0 +1,17 @@
+import { Trainer, TrainableModel } from '../training/trainer';
+import { ParsedArgs } from './args';
+import { buildLoaders, buildModel, loadRecipeFromArgs } from './recipe-run';
+
+/** `sg-optim train --config-name NAME [overrides]`: a whole recipe run. */
+export async function trainCommand(args: ParsedArgs): Promise<number> {
+  const run = loadRecipeFromArgs(args);
+  const model = buildModel(run) as TrainableModel;
+  const { trainLoader, validLoader } = buildLoaders(run);
+  const experimentName = (run.config.experiment_name as string | undefined) ?? run.name;
+  const trainer = new Trainer({ experimentName, ckptRootDir: (run.config.ckpt_root_dir as string | null | undefined) ?? null });
+  process.stdout.write(`Training ${String(run.config.architecture)} with recipe ${run.name} (experiment ${experimentName})\n`);
+  const result = await trainer.train({ model, trainingParams: run.trainingParams, trainLoader, validLoader });
+  const metrics = Object.entries(result.metrics).map(([k, v]) => `${k} ${v.toFixed(4)}`).join(', ');
+  process.stdout.write(`Done: ${metrics}${result.bestMetric !== null ? ` (best ${result.bestMetric.toFixed(4)})` : ''}; checkpoints in ${trainer.experimentDir}\n`);
+  return 0;
+}
