@@ -12,6 +12,7 @@ export * as optim from './optim';
 export * as data from './data';
 export * as models from './models';
 export * as training from './training';
+export * as recipes from './recipes';
 export { Trainer } from './training/trainer';
 export { save, load } from './serialize';
 export * as errors from './errors';
