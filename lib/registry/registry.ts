@@ -62,22 +62,25 @@ export class Registry<T> {
   }
 }
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type AnyClass = abstract new (...args: any[]) => unknown;
+
 /**
  * Makes a register function usable as a call `register('Name', Cls)` and as a class decorator
  * `@register()` / `@register('Name')` (standard and legacy decorators alike).
  */
-export function makeRegister<C extends abstract new (...args: never[]) => unknown>(registry: Registry<C>) {
-  function register(name: string, cls: C, options?: RegisterOptions): C;
-  function register(name?: string, options?: RegisterOptions): (cls: C, context?: unknown) => C;
-  function register(name?: string, clsOrOptions?: C | RegisterOptions, maybeOptions?: RegisterOptions): unknown {
+export function makeRegister<C>(registry: Registry<C>) {
+  function register<T extends AnyClass>(name: string, cls: T, options?: RegisterOptions): T;
+  function register(name?: string, options?: RegisterOptions): <T extends AnyClass>(cls: T, context?: unknown) => T;
+  function register(name?: string, clsOrOptions?: AnyClass | RegisterOptions, maybeOptions?: RegisterOptions): unknown {
     if (typeof clsOrOptions === 'function') {
-      registry.register(name ?? clsOrOptions.name, clsOrOptions, maybeOptions);
+      registry.register(name ?? clsOrOptions.name, clsOrOptions as unknown as C, maybeOptions);
       return clsOrOptions;
     }
     const options = clsOrOptions;
-    return (cls: C) => {
+    return <T extends AnyClass>(cls: T): T => {
       if (typeof cls !== 'function') throw typeError(`register ${registry.kind}`, 'a class', cls);
-      registry.register(name ?? cls.name, cls, options);
+      registry.register(name ?? cls.name, cls as unknown as C, options);
       return cls;
     };
   }
