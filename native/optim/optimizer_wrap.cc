@@ -8,6 +8,7 @@
 #include "common/args.h"
 #include "common/errors.h"
 #include "optim/custom_optimizers.h"
+#include "optim/fused_cpu.h"
 #include "tensor/tensor_wrap.h"
 
 namespace sgoptim {
@@ -132,12 +133,14 @@ Napi::Value OptimizerWrap::Step(const Napi::CallbackInfo& info) {
     // Read and check everything first: an error leaves parameters and state untouched.
     std::vector<std::unique_ptr<torch::optim::OptimizerOptions>> fresh;
     std::vector<bool> maximize(groups.size(), false);
+    bool reference = false;  // `fused: false` or `foreach: false` in any group selects the reference path
     for (uint32_t g = 0; g < arr.Length(); ++g) {
       Napi::Value gv = arr.Get(g);
       if (!gv.IsObject()) throw Napi::TypeError::New(env, "Expected an object for " + GroupPath(g));
       OptionReader reader(gv.As<Napi::Object>(), GroupPath(g));
       fresh.push_back(kind_->readOptions(reader));
       if (kind_->supportsMaximize() && reader.has("maximize")) maximize[g] = reader.boolean("maximize");
+      if ((reader.has("fused") && !reader.boolean("fused")) || (reader.has("foreach") && !reader.boolean("foreach"))) reference = true;
     }
     std::unique_ptr<torch::optim::OptimizerOptions> defaults;
     if (info.Length() > 1 && info[1].IsObject()) {
@@ -150,7 +153,7 @@ Napi::Value OptimizerWrap::Step(const Napi::CallbackInfo& info) {
     if (defaults) optimizer_->defaults() = *defaults;
     maximize_ = maximize;
     MaximizeScope flip(*optimizer_, maximize_);
-    optimizer_->step();
+    if (reference || !FusedEligible(*optimizer_) || !FusedStep(kind_->name(), *optimizer_)) optimizer_->step();
     return env.Undefined();
   });
 }

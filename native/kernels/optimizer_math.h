@@ -1,0 +1,181 @@
+// The per-element update of each optimizer, shared by the fused CPU loops (native/optim/
+// fused_cpu.cc) and the CUDA kernels (*.cu, compiled only against a CUDA LibTorch). No ATen
+// tensor code here: plain arithmetic on one element, in the same order as the reference path
+// (torch::optim for SGD/Adam/AdamW/RMSprop, native/optim/custom_optimizers.cc for ours), so
+// float64 results agree with it to rounding (≤ 1e-12 relative).
+//
+// Departures from the references: none in the math. Lamb's two reductions (global gradient norm,
+// per-tensor norms of p and of the update) are not here: the loops do them (in double), which
+// changes the last bits of the clip factor and trust ratio against ATen's summation order.
+#pragma once
+
+#include <c10/macros/Macros.h>
+
+#include <cmath>
+
+namespace sgoptim {
+namespace math {
+
+template <typename T>
+C10_HOST_DEVICE inline T Sqrt(T x) {
+  return std::sqrt(x);
+}
+
+template <typename T>
+C10_HOST_DEVICE inline T Sign(T x) {
+  return static_cast<T>((T(0) < x) - (x < T(0)));
+}
+
+// ---- SGD (torch.optim.SGD) ------------------------------------------------------------------
+struct SgdScalars {
+  double lr, momentum, dampening, weight_decay;
+  bool nesterov, first_step;  // first_step: the momentum buffer starts as a copy of d_p
+};
+
+template <typename T>
+C10_HOST_DEVICE inline void SgdElement(T& p, T g, T* buf, const SgdScalars& s) {
+  T d_p = g;
+  if (s.weight_decay != 0) d_p = d_p + T(s.weight_decay) * p;
+  if (s.momentum != 0) {
+    T b = s.first_step ? d_p : *buf * T(s.momentum) + T(1 - s.dampening) * d_p;
+    *buf = b;
+    d_p = s.nesterov ? d_p + T(s.momentum) * b : b;
+  }
+  p = p + T(-1 * s.lr) * d_p;
+}
+
+// ---- Adam / AdamW (torch.optim.Adam, AdamW) -------------------------------------------------
+struct AdamScalars {
+  double beta1, beta2, eps, weight_decay, step_size, bias_correction2_sqrt;
+  double decay_factor;  // AdamW: 1 − lr·wd applied to p first; Adam: 1 (coupled wd instead)
+  bool decoupled, amsgrad;
+};
+
+template <typename T>
+C10_HOST_DEVICE inline void AdamElement(T& p, T g, T& m, T& v, T* vmax, const AdamScalars& s) {
+  if (s.decoupled) {
+    if (s.weight_decay != 0) p = p * T(s.decay_factor);
+  } else if (s.weight_decay != 0) {
+    g = g + T(s.weight_decay) * p;
+  }
+  m = m * T(s.beta1) + T(1 - s.beta1) * g;
+  v = v * T(s.beta2) + T(1 - s.beta2) * g * g;
+  T second = v;
+  if (s.amsgrad) {
+    T mx = *vmax > v ? *vmax : v;
+    *vmax = mx;
+    second = mx;
+  }
+  T denom = Sqrt(second) / T(s.bias_correction2_sqrt) + T(s.eps);
+  p = p + T(-s.step_size) * (m / denom);
+}
+
+// ---- RMSprop (torch.optim.RMSprop) ----------------------------------------------------------
+struct RmspropScalars {
+  double lr, alpha, eps, weight_decay, momentum;
+  bool centered;
+};
+
+template <typename T>
+C10_HOST_DEVICE inline void RmspropElement(T& p, T g, T& sq, T* grad_avg, T* buf, const RmspropScalars& s) {
+  if (s.weight_decay != 0) g = g + T(s.weight_decay) * p;
+  sq = sq * T(s.alpha) + T(1 - s.alpha) * g * g;
+  T avg;
+  if (s.centered) {
+    T ga = *grad_avg * T(s.alpha) + T(1 - s.alpha) * g;
+    *grad_avg = ga;
+    avg = Sqrt(sq + T(-1) * ga * ga) + T(s.eps);
+  } else {
+    avg = Sqrt(sq) + T(s.eps);
+  }
+  if (s.momentum > 0) {
+    T b = *buf * T(s.momentum) + g / avg;
+    *buf = b;
+    p = p + T(-s.lr) * b;
+  } else {
+    p = p + T(-s.lr) * (g / avg);
+  }
+}
+
+// ---- RMSpropTF (SuperGradients) -------------------------------------------------------------
+struct RmspropTfScalars {
+  double lr, alpha, eps, weight_decay, momentum;
+  bool centered, decoupled_decay, lr_in_momentum;
+};
+
+template <typename T>
+C10_HOST_DEVICE inline void RmspropTfElement(T& p, T g, T& sq, T* grad_avg, T* buf, const RmspropTfScalars& s) {
+  if (s.weight_decay != 0) {
+    if (s.decoupled_decay) p = p + T(-s.weight_decay) * p;
+    else g = g + T(s.weight_decay) * p;
+  }
+  const T a = T(1.0 - s.alpha);
+  sq = sq + a * (g * g - sq);
+  T avg;
+  if (s.centered) {
+    T ga = *grad_avg + a * (g - *grad_avg);
+    *grad_avg = ga;
+    avg = Sqrt(sq + T(-1) * ga * ga + T(s.eps));
+  } else {
+    avg = Sqrt(sq + T(s.eps));
+  }
+  if (s.momentum > 0) {
+    if (s.lr_in_momentum) {
+      T b = *buf * T(s.momentum) + T(s.lr) * (g / avg);
+      *buf = b;
+      p = p - b;
+    } else {
+      T b = *buf * T(s.momentum) + g / avg;
+      *buf = b;
+      p = p + T(-s.lr) * b;
+    }
+  } else {
+    p = p + T(-s.lr) * (g / avg);
+  }
+}
+
+// ---- Lion (SuperGradients) ------------------------------------------------------------------
+struct LionScalars {
+  double lr, beta1, beta2, decay_factor;  // decay_factor = 1 − lr·wd
+};
+
+template <typename T>
+C10_HOST_DEVICE inline void LionElement(T& p, T g, T& m, const LionScalars& s) {
+  p = p * T(s.decay_factor);
+  T c = m * T(s.beta1) + g * T(1 - s.beta1);
+  p = p + T(-s.lr) * Sign(c);
+  m = m * T(s.beta2) + T(1 - s.beta2) * g;
+}
+
+// ---- Lamb (SuperGradients / timm NVLamb) ----------------------------------------------------
+struct LambScalars {
+  double beta1, beta2, beta3, eps, weight_decay, bias_correction1, bias_correction2_sqrt, lr;
+};
+
+template <typename T>
+C10_HOST_DEVICE inline T LambUpdateFromMoments(T p, T m, T v, const LambScalars& s) {
+  T denom = Sqrt(v) / T(s.bias_correction2_sqrt) + T(s.eps);
+  T u = (m / T(s.bias_correction1)) / denom;
+  if (s.weight_decay != 0) u = u + T(s.weight_decay) * p;
+  return u;
+}
+
+
+// Stage 1 of the per-parameter pass: scales the gradient by the global clip factor (written back,
+// as SuperGradients divides p.grad in place), updates the moments and returns the update u.
+template <typename T>
+C10_HOST_DEVICE inline T LambMomentsAndUpdate(T p, T& g, T& m, T& v, T clip, const LambScalars& s) {
+  g = g / clip;
+  m = m * T(s.beta1) + T(s.beta3) * g;
+  v = v * T(s.beta2) + T(1 - s.beta2) * g * g;
+  return LambUpdateFromMoments(p, m, v, s);
+}
+
+// Stage 2: p ← p − lr·(trust·u).
+template <typename T>
+C10_HOST_DEVICE inline void LambApply(T& p, T u, T trust, const LambScalars& s) {
+  p = p + T(-s.lr) * (u * trust);
+}
+
+}  // namespace math
+}  // namespace sgoptim

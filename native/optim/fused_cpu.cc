@@ -1,0 +1,443 @@
+#include "optim/fused_cpu.h"
+
+#include <ATen/ATen.h>
+#include <ATen/Parallel.h>
+#include <torch/optim/adam.h>
+#include <torch/optim/adamw.h>
+#include <torch/optim/rmsprop.h>
+#include <torch/optim/sgd.h>
+
+#include <cmath>
+#include <vector>
+
+#include "kernels/optimizer_math.h"
+#include "optim/custom_optimizers.h"
+
+namespace sgoptim {
+namespace {
+
+constexpr int64_t kChunk = 1 << 15;  // elements per work item: big enough to stream, small enough to balance
+
+struct Span {
+  size_t job;
+  int64_t begin, end;
+};
+
+// Calls f(job, begin, end) for chunks of every job's elements, in parallel.
+template <typename Sizes, typename F>
+void ForEachChunk(const Sizes& sizes, F&& f) {
+  std::vector<Span> spans;
+  for (size_t j = 0; j < sizes.size(); ++j) {
+    for (int64_t b = 0; b < sizes[j]; b += kChunk) spans.push_back({j, b, std::min<int64_t>(sizes[j], b + kChunk)});
+  }
+  at::parallel_for(0, static_cast<int64_t>(spans.size()), 1, [&](int64_t lo, int64_t hi) {
+    for (int64_t i = lo; i < hi; ++i) f(spans[i].job, spans[i].begin, spans[i].end);
+  });
+}
+
+template <typename T>
+T* Ptr(const at::Tensor& t) {
+  return t.defined() ? t.data_ptr<T>() : nullptr;
+}
+
+template <typename State>
+State* FindState(torch::optim::Optimizer& opt, const at::Tensor& p) {
+  auto it = opt.state().find(StateKey(p));
+  return it == opt.state().end() ? nullptr : static_cast<State*>(it->second.get());
+}
+
+template <typename State>
+State& Insert(torch::optim::Optimizer& opt, const at::Tensor& p, std::unique_ptr<State> fresh) {
+  State& ref = *fresh;
+  opt.state()[StateKey(p)] = std::move(fresh);
+  return ref;
+}
+
+at::Tensor Zeros(const at::Tensor& p) { return at::zeros_like(p, at::MemoryFormat::Preserve); }
+
+// Runs `body(T{})` for float and double jobs separately: jobs hold typed pointers.
+template <typename Body>
+void ForBothDtypes(Body&& body) {
+  body(float{});
+  body(double{});
+}
+
+// ---- SGD ------------------------------------------------------------------------------------
+template <typename T>
+struct SgdJob {
+  T *p, *g, *buf;
+  int64_t n;
+  math::SgdScalars s;
+};
+
+void FusedSgd(torch::optim::Optimizer& opt) {
+  std::vector<SgdJob<float>> jf;
+  std::vector<SgdJob<double>> jd;
+  for (auto& group : opt.param_groups()) {
+    auto& o = static_cast<torch::optim::SGDOptions&>(group.options());
+    for (auto& p : group.params()) {
+      if (!p.grad().defined()) continue;
+      bool first = false;
+      at::Tensor buf;
+      if (o.momentum() != 0) {
+        auto* st = FindState<torch::optim::SGDParamState>(opt, p);
+        if (st == nullptr || !st->momentum_buffer().defined()) {
+          auto fresh = std::make_unique<torch::optim::SGDParamState>();
+          fresh->momentum_buffer(at::empty_like(p, at::MemoryFormat::Preserve));
+          st = &Insert(opt, p, std::move(fresh));
+          first = true;
+        }
+        buf = st->momentum_buffer();
+      }
+      math::SgdScalars s{o.lr(), o.momentum(), o.dampening(), o.weight_decay(), o.nesterov(), first};
+      if (p.scalar_type() == at::kFloat) jf.push_back({Ptr<float>(p), Ptr<float>(p.grad()), Ptr<float>(buf), p.numel(), s});
+      else jd.push_back({Ptr<double>(p), Ptr<double>(p.grad()), Ptr<double>(buf), p.numel(), s});
+    }
+  }
+  auto run = [](auto& jobs) {
+    std::vector<int64_t> sizes;
+    for (auto& j : jobs) sizes.push_back(j.n);
+    ForEachChunk(sizes, [&](size_t k, int64_t b, int64_t e) {
+      auto& j = jobs[k];
+      for (int64_t i = b; i < e; ++i) math::SgdElement(j.p[i], j.g[i], j.buf ? j.buf + i : nullptr, j.s);
+    });
+  };
+  run(jf);
+  run(jd);
+}
+
+// ---- Adam / AdamW ---------------------------------------------------------------------------
+template <typename T>
+struct AdamJob {
+  T *p, *g, *m, *v, *vmax;
+  int64_t n;
+  math::AdamScalars s;
+};
+
+template <typename Options, typename State>
+void FusedAdamLike(torch::optim::Optimizer& opt, bool decoupled) {
+  std::vector<AdamJob<float>> jf;
+  std::vector<AdamJob<double>> jd;
+  for (auto& group : opt.param_groups()) {
+    auto& o = static_cast<Options&>(group.options());
+    for (auto& p : group.params()) {
+      if (!p.grad().defined()) continue;
+      auto* st = FindState<State>(opt, p);
+      if (st == nullptr) {
+        auto fresh = std::make_unique<State>();
+        fresh->step(0);
+        fresh->exp_avg(Zeros(p));
+        fresh->exp_avg_sq(Zeros(p));
+        if (o.amsgrad()) fresh->max_exp_avg_sq(Zeros(p));
+        st = &Insert(opt, p, std::move(fresh));
+      }
+      if (o.amsgrad() && !st->max_exp_avg_sq().defined()) st->max_exp_avg_sq(Zeros(p));
+      st->step(st->step() + 1);
+      const double beta1 = std::get<0>(o.betas()), beta2 = std::get<1>(o.betas());
+      const double bc1 = 1 - std::pow(beta1, st->step());
+      const double bc2 = 1 - std::pow(beta2, st->step());
+      math::AdamScalars s{beta1, beta2, o.eps(), o.weight_decay(), o.lr() / bc1, std::sqrt(bc2), 1 - o.lr() * o.weight_decay(), decoupled, o.amsgrad()};
+      at::Tensor vmax = o.amsgrad() ? st->max_exp_avg_sq() : at::Tensor();
+      if (p.scalar_type() == at::kFloat) {
+        jf.push_back({Ptr<float>(p), Ptr<float>(p.grad()), Ptr<float>(st->exp_avg()), Ptr<float>(st->exp_avg_sq()), Ptr<float>(vmax), p.numel(), s});
+      } else {
+        jd.push_back({Ptr<double>(p), Ptr<double>(p.grad()), Ptr<double>(st->exp_avg()), Ptr<double>(st->exp_avg_sq()), Ptr<double>(vmax), p.numel(), s});
+      }
+    }
+  }
+  auto run = [](auto& jobs) {
+    std::vector<int64_t> sizes;
+    for (auto& j : jobs) sizes.push_back(j.n);
+    ForEachChunk(sizes, [&](size_t k, int64_t b, int64_t e) {
+      auto& j = jobs[k];
+      auto* __restrict p = j.p;
+      auto* __restrict g = j.g;
+      auto* __restrict m = j.m;
+      auto* __restrict v = j.v;
+      if (j.vmax) {
+        for (int64_t i = b; i < e; ++i) math::AdamElement(p[i], g[i], m[i], v[i], j.vmax + i, j.s);
+      } else {
+        for (int64_t i = b; i < e; ++i) math::AdamElement(p[i], g[i], m[i], v[i], static_cast<decltype(p)>(nullptr), j.s);
+      }
+    });
+  };
+  run(jf);
+  run(jd);
+}
+
+// ---- RMSprop and RMSpropTF ------------------------------------------------------------------
+template <typename T, typename Scalars>
+struct RmsJob {
+  T *p, *g, *sq, *grad_avg, *buf;
+  int64_t n;
+  Scalars s;
+};
+
+void FusedRmsprop(torch::optim::Optimizer& opt) {
+  using S = math::RmspropScalars;
+  std::vector<RmsJob<float, S>> jf;
+  std::vector<RmsJob<double, S>> jd;
+  for (auto& group : opt.param_groups()) {
+    auto& o = static_cast<torch::optim::RMSpropOptions&>(group.options());
+    for (auto& p : group.params()) {
+      if (!p.grad().defined()) continue;
+      auto* st = FindState<torch::optim::RMSpropParamState>(opt, p);
+      if (st == nullptr) {
+        auto fresh = std::make_unique<torch::optim::RMSpropParamState>();
+        fresh->step(0);
+        fresh->square_avg(Zeros(p));
+        if (o.momentum() > 0) fresh->momentum_buffer(Zeros(p));
+        if (o.centered()) fresh->grad_avg(Zeros(p));
+        st = &Insert(opt, p, std::move(fresh));
+      }
+      if (o.momentum() > 0 && !st->momentum_buffer().defined()) st->momentum_buffer(Zeros(p));
+      if (o.centered() && !st->grad_avg().defined()) st->grad_avg(Zeros(p));
+      st->step(st->step() + 1);
+      S s{o.lr(), o.alpha(), o.eps(), o.weight_decay(), o.momentum(), o.centered()};
+      if (p.scalar_type() == at::kFloat) {
+        jf.push_back({Ptr<float>(p), Ptr<float>(p.grad()), Ptr<float>(st->square_avg()), Ptr<float>(st->grad_avg()), Ptr<float>(st->momentum_buffer()), p.numel(), s});
+      } else {
+        jd.push_back({Ptr<double>(p), Ptr<double>(p.grad()), Ptr<double>(st->square_avg()), Ptr<double>(st->grad_avg()), Ptr<double>(st->momentum_buffer()), p.numel(), s});
+      }
+    }
+  }
+  auto run = [](auto& jobs) {
+    std::vector<int64_t> sizes;
+    for (auto& j : jobs) sizes.push_back(j.n);
+    ForEachChunk(sizes, [&](size_t k, int64_t b, int64_t e) {
+      auto& j = jobs[k];
+      for (int64_t i = b; i < e; ++i) {
+        math::RmspropElement(j.p[i], j.g[i], j.sq[i], j.grad_avg ? j.grad_avg + i : nullptr, j.buf ? j.buf + i : nullptr, j.s);
+      }
+    });
+  };
+  run(jf);
+  run(jd);
+}
+
+void FusedRmspropTf(torch::optim::Optimizer& opt) {
+  using S = math::RmspropTfScalars;
+  std::vector<RmsJob<float, S>> jf;
+  std::vector<RmsJob<double, S>> jd;
+  for (auto& group : opt.param_groups()) {
+    auto& o = static_cast<RMSpropTFOptions&>(group.options());
+    for (auto& p : group.params()) {
+      if (!p.grad().defined()) continue;
+      auto* st = FindState<RMSpropTFParamState>(opt, p);
+      if (st == nullptr) {
+        auto fresh = std::make_unique<RMSpropTFParamState>();
+        fresh->square_avg(at::ones_like(p, at::MemoryFormat::Preserve));
+        if (o.momentum() > 0) fresh->momentum_buffer(Zeros(p));
+        if (o.centered()) fresh->grad_avg(Zeros(p));
+        st = &Insert(opt, p, std::move(fresh));
+      }
+      TORCH_CHECK(!(o.momentum() > 0) || st->momentum_buffer().defined(), "RMSpropTF: momentum was switched from 0 to a positive value after the first step");
+      TORCH_CHECK(!o.centered() || st->grad_avg().defined(), "RMSpropTF: 'centered' was switched on after the first step");
+      st->step(st->step() + 1);
+      S s{o.lr(), o.alpha(), o.eps(), o.weight_decay(), o.momentum(), o.centered(), o.decoupled_decay(), o.lr_in_momentum()};
+      if (p.scalar_type() == at::kFloat) {
+        jf.push_back({Ptr<float>(p), Ptr<float>(p.grad()), Ptr<float>(st->square_avg()), Ptr<float>(st->grad_avg()), Ptr<float>(st->momentum_buffer()), p.numel(), s});
+      } else {
+        jd.push_back({Ptr<double>(p), Ptr<double>(p.grad()), Ptr<double>(st->square_avg()), Ptr<double>(st->grad_avg()), Ptr<double>(st->momentum_buffer()), p.numel(), s});
+      }
+    }
+  }
+  auto run = [](auto& jobs) {
+    std::vector<int64_t> sizes;
+    for (auto& j : jobs) sizes.push_back(j.n);
+    ForEachChunk(sizes, [&](size_t k, int64_t b, int64_t e) {
+      auto& j = jobs[k];
+      for (int64_t i = b; i < e; ++i) {
+        math::RmspropTfElement(j.p[i], j.g[i], j.sq[i], j.grad_avg ? j.grad_avg + i : nullptr, j.buf ? j.buf + i : nullptr, j.s);
+      }
+    });
+  };
+  run(jf);
+  run(jd);
+}
+
+// ---- Lion -----------------------------------------------------------------------------------
+template <typename T>
+struct LionJob {
+  T *p, *g, *m;
+  int64_t n;
+  math::LionScalars s;
+};
+
+void FusedLion(torch::optim::Optimizer& opt) {
+  std::vector<LionJob<float>> jf;
+  std::vector<LionJob<double>> jd;
+  for (auto& group : opt.param_groups()) {
+    auto& o = static_cast<LionOptions&>(group.options());
+    for (auto& p : group.params()) {
+      if (!p.grad().defined()) continue;
+      auto* st = FindState<LionParamState>(opt, p);
+      if (st == nullptr) {
+        auto fresh = std::make_unique<LionParamState>();
+        fresh->exp_avg(Zeros(p));
+        st = &Insert(opt, p, std::move(fresh));
+      }
+      math::LionScalars s{o.lr(), std::get<0>(o.betas()), std::get<1>(o.betas()), 1.0 - o.lr() * o.weight_decay()};
+      if (p.scalar_type() == at::kFloat) jf.push_back({Ptr<float>(p), Ptr<float>(p.grad()), Ptr<float>(st->exp_avg()), p.numel(), s});
+      else jd.push_back({Ptr<double>(p), Ptr<double>(p.grad()), Ptr<double>(st->exp_avg()), p.numel(), s});
+    }
+  }
+  auto run = [](auto& jobs) {
+    std::vector<int64_t> sizes;
+    for (auto& j : jobs) sizes.push_back(j.n);
+    ForEachChunk(sizes, [&](size_t k, int64_t b, int64_t e) {
+      auto& j = jobs[k];
+      for (int64_t i = b; i < e; ++i) math::LionElement(j.p[i], j.g[i], j.m[i], j.s);
+    });
+  };
+  run(jf);
+  run(jd);
+}
+
+// ---- Lamb: norms, then the update (apex's two stages) ------------------------------------------
+template <typename T>
+struct LambJob {
+  T *p, *g, *m, *v;
+  int64_t n;
+  math::LambScalars s;
+  bool adapt, trust_clip;
+  double trust = 1;
+};
+
+template <typename T>
+double SumOfSquares(const T* x, int64_t n) {
+  return at::parallel_reduce(
+      0, n, kChunk, 0.0,
+      [&](int64_t b, int64_t e, double acc) {
+        for (int64_t i = b; i < e; ++i) acc += static_cast<double>(x[i]) * static_cast<double>(x[i]);
+        return acc;
+      },
+      std::plus<double>());
+}
+
+template <typename T>
+void LambStages(std::vector<LambJob<T>>& jobs, float clip) {
+  std::vector<int64_t> sizes;
+  for (auto& j : jobs) sizes.push_back(j.n);
+  // Stage 1: moments, the update's and the weight's squared norms per chunk.
+  std::vector<Span> spans;
+  for (size_t k = 0; k < jobs.size(); ++k) {
+    for (int64_t b = 0; b < jobs[k].n; b += kChunk) spans.push_back({k, b, std::min<int64_t>(jobs[k].n, b + kChunk)});
+  }
+  std::vector<double> wsq(spans.size(), 0.0), usq(spans.size(), 0.0);
+  at::parallel_for(0, static_cast<int64_t>(spans.size()), 1, [&](int64_t lo, int64_t hi) {
+    for (int64_t si = lo; si < hi; ++si) {
+      auto& j = jobs[spans[si].job];
+      double w = 0, u2 = 0;
+      for (int64_t i = spans[si].begin; i < spans[si].end; ++i) {
+        T u = math::LambMomentsAndUpdate(j.p[i], j.g[i], j.m[i], j.v[i], static_cast<T>(clip), j.s);
+        w += static_cast<double>(j.p[i]) * j.p[i];
+        u2 += static_cast<double>(u) * u;
+      }
+      wsq[si] = w;
+      usq[si] = u2;
+    }
+  });
+  std::vector<double> w_total(jobs.size(), 0.0), u_total(jobs.size(), 0.0);
+  for (size_t si = 0; si < spans.size(); ++si) {
+    w_total[spans[si].job] += wsq[si];
+    u_total[spans[si].job] += usq[si];
+  }
+  for (size_t k = 0; k < jobs.size(); ++k) {
+    auto& j = jobs[k];
+    if (!j.adapt) continue;
+    T wn = static_cast<T>(std::sqrt(w_total[k]));
+    T un = static_cast<T>(std::sqrt(u_total[k]));
+    T trust = wn > 0 ? (un > 0 ? wn / un : T(1)) : T(1);
+    if (j.trust_clip && trust > T(1)) trust = T(1);
+    j.trust = trust;
+  }
+  // Stage 2: p ← p − lr·trust·u, with u recomputed from the new moments (no temporary buffer).
+  ForEachChunk(sizes, [&](size_t k, int64_t b, int64_t e) {
+    auto& j = jobs[k];
+    const T trust = static_cast<T>(j.trust);
+    for (int64_t i = b; i < e; ++i) math::LambApply(j.p[i], math::LambUpdateFromMoments(j.p[i], j.m[i], j.v[i], j.s), trust, j.s);
+  });
+}
+
+void FusedLamb(torch::optim::Optimizer& opt) {
+  const auto& defaults = static_cast<const LambOptions&>(opt.defaults());
+  // Global gradient norm: a float32 accumulator, tensor by tensor in group order (as SG).
+  float global_sq = 0.0f;
+  bool any = false;
+  for (auto& group : opt.param_groups()) {
+    for (auto& p : group.params()) {
+      if (!p.grad().defined()) continue;
+      any = true;
+      double s = p.scalar_type() == at::kFloat ? SumOfSquares(p.grad().data_ptr<float>(), p.numel())
+                                               : SumOfSquares(p.grad().data_ptr<double>(), p.numel());
+      global_sq = global_sq + static_cast<float>(s);
+    }
+  }
+  float clip = 1.0f;
+  if (any && defaults.has_max_grad_norm()) {
+    float norm = std::sqrt(global_sq);
+    float max_norm = static_cast<float>(defaults.max_grad_norm());
+    clip = norm > max_norm ? norm / max_norm : 1.0f;
+  }
+  std::vector<LambJob<float>> jf;
+  std::vector<LambJob<double>> jd;
+  for (auto& group : opt.param_groups()) {
+    auto& o = static_cast<LambOptions&>(group.options());
+    const double beta1 = std::get<0>(o.betas()), beta2 = std::get<1>(o.betas());
+    o.step(o.step() + 1);
+    double bc1 = 1, bc2 = 1;
+    if (o.bias_correction()) {
+      bc1 = 1 - std::pow(beta1, static_cast<double>(o.step()));
+      bc2 = 1 - std::pow(beta2, static_cast<double>(o.step()));
+    }
+    math::LambScalars s{beta1, beta2, o.grad_averaging() ? 1 - beta1 : 1.0, o.eps(), o.weight_decay(), bc1, std::sqrt(bc2), o.lr()};
+    bool adapt = o.weight_decay() != 0 || o.always_adapt();
+    for (auto& p : group.params()) {
+      if (!p.grad().defined()) continue;
+      auto* st = FindState<LambParamState>(opt, p);
+      if (st == nullptr) {
+        auto fresh = std::make_unique<LambParamState>();
+        fresh->exp_avg(Zeros(p));
+        fresh->exp_avg_sq(Zeros(p));
+        st = &Insert(opt, p, std::move(fresh));
+      }
+      if (p.scalar_type() == at::kFloat) {
+        jf.push_back({Ptr<float>(p), Ptr<float>(p.grad()), Ptr<float>(st->exp_avg()), Ptr<float>(st->exp_avg_sq()), p.numel(), s, adapt, o.trust_clip()});
+      } else {
+        jd.push_back({Ptr<double>(p), Ptr<double>(p.grad()), Ptr<double>(st->exp_avg()), Ptr<double>(st->exp_avg_sq()), p.numel(), s, adapt, o.trust_clip()});
+      }
+    }
+  }
+  LambStages(jf, clip);
+  LambStages(jd, clip);
+}
+
+}  // namespace
+
+bool FusedEligible(torch::optim::Optimizer& optimizer) {
+  for (auto& group : optimizer.param_groups()) {
+    for (auto& p : group.params()) {
+      const at::Tensor& g = p.grad();
+      if (!g.defined()) continue;
+      if (!p.device().is_cpu() || !p.is_contiguous() || (p.scalar_type() != at::kFloat && p.scalar_type() != at::kDouble)) return false;
+      if (!g.device().is_cpu() || !g.is_contiguous() || g.scalar_type() != p.scalar_type() || g.numel() != p.numel() || g.is_sparse()) return false;
+    }
+  }
+  return true;
+}
+
+bool FusedStep(const std::string& kind, torch::optim::Optimizer& optimizer) {
+  at::NoGradGuard no_grad;
+  if (kind == "SGD") FusedSgd(optimizer);
+  else if (kind == "Adam") FusedAdamLike<torch::optim::AdamOptions, torch::optim::AdamParamState>(optimizer, false);
+  else if (kind == "AdamW") FusedAdamLike<torch::optim::AdamWOptions, torch::optim::AdamWParamState>(optimizer, true);
+  else if (kind == "RMSprop") FusedRmsprop(optimizer);
+  else if (kind == "RMSpropTF") FusedRmspropTf(optimizer);
+  else if (kind == "Lamb") FusedLamb(optimizer);
+  else if (kind == "Lion") FusedLion(optimizer);
+  else return false;
+  return true;
+}
+
+}  // namespace sgoptim
