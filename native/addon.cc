@@ -1,6 +1,7 @@
 // The one binding table: registers every concept's classes and functions. No logic here.
 #include <napi.h>
 
+#include "bench/bench_entries.h"
 #include "common/addon_data.h"
 #include "common/runtime.h"
 #include "optim/optimizer_wrap.h"
@@ -27,6 +28,7 @@ Napi::Object InitAll(Napi::Env env, Napi::Object exports) {
   Register(env, exports, TensorMathEntries());
   Register(env, exports, TensorNnEntries());
   Register(env, exports, SerializeEntries());
+  Register(env, exports, BenchEntries());
   return exports;
 }
 

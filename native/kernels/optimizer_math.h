@@ -32,13 +32,14 @@ struct SgdScalars {
   bool nesterov, first_step;  // first_step: the momentum buffer starts as a copy of d_p
 };
 
-template <typename T>
-C10_HOST_DEVICE inline void SgdElement(T& p, T g, T* buf, const SgdScalars& s) {
+// kMomentum: whether `buf` exists (momentum != 0); without it `buf` is not touched.
+template <typename T, bool kMomentum>
+C10_HOST_DEVICE inline void SgdElement(T& p, T g, T& buf, const SgdScalars& s) {
   T d_p = g;
   if (s.weight_decay != 0) d_p = d_p + T(s.weight_decay) * p;
-  if (s.momentum != 0) {
-    T b = s.first_step ? d_p : *buf * T(s.momentum) + T(1 - s.dampening) * d_p;
-    *buf = b;
+  if (kMomentum) {
+    T b = s.first_step ? d_p : buf * T(s.momentum) + T(1 - s.dampening) * d_p;
+    buf = b;
     d_p = s.nesterov ? d_p + T(s.momentum) * b : b;
   }
   p = p + T(-1 * s.lr) * d_p;
@@ -76,21 +77,22 @@ struct RmspropScalars {
   bool centered;
 };
 
-template <typename T>
-C10_HOST_DEVICE inline void RmspropElement(T& p, T g, T& sq, T* grad_avg, T* buf, const RmspropScalars& s) {
+// kCentered / kMomentum: whether grad_avg / buf exist; absent ones are not touched.
+template <typename T, bool kCentered, bool kMomentum>
+C10_HOST_DEVICE inline void RmspropElement(T& p, T g, T& sq, T& grad_avg, T& buf, const RmspropScalars& s) {
   if (s.weight_decay != 0) g = g + T(s.weight_decay) * p;
   sq = sq * T(s.alpha) + T(1 - s.alpha) * g * g;
   T avg;
-  if (s.centered) {
-    T ga = *grad_avg * T(s.alpha) + T(1 - s.alpha) * g;
-    *grad_avg = ga;
+  if (kCentered) {
+    T ga = grad_avg * T(s.alpha) + T(1 - s.alpha) * g;
+    grad_avg = ga;
     avg = Sqrt(sq + T(-1) * ga * ga) + T(s.eps);
   } else {
     avg = Sqrt(sq) + T(s.eps);
   }
-  if (s.momentum > 0) {
-    T b = *buf * T(s.momentum) + g / avg;
-    *buf = b;
+  if (kMomentum) {
+    T b = buf * T(s.momentum) + g / avg;
+    buf = b;
     p = p + T(-s.lr) * b;
   } else {
     p = p + T(-s.lr) * (g / avg);
@@ -103,8 +105,9 @@ struct RmspropTfScalars {
   bool centered, decoupled_decay, lr_in_momentum;
 };
 
-template <typename T>
-C10_HOST_DEVICE inline void RmspropTfElement(T& p, T g, T& sq, T* grad_avg, T* buf, const RmspropTfScalars& s) {
+// kCentered / kMomentum: whether grad_avg / buf exist; absent ones are not touched.
+template <typename T, bool kCentered, bool kMomentum>
+C10_HOST_DEVICE inline void RmspropTfElement(T& p, T g, T& sq, T& grad_avg, T& buf, const RmspropTfScalars& s) {
   if (s.weight_decay != 0) {
     if (s.decoupled_decay) p = p + T(-s.weight_decay) * p;
     else g = g + T(s.weight_decay) * p;
@@ -112,21 +115,21 @@ C10_HOST_DEVICE inline void RmspropTfElement(T& p, T g, T& sq, T* grad_avg, T* b
   const T a = T(1.0 - s.alpha);
   sq = sq + a * (g * g - sq);
   T avg;
-  if (s.centered) {
-    T ga = *grad_avg + a * (g - *grad_avg);
-    *grad_avg = ga;
+  if (kCentered) {
+    T ga = grad_avg + a * (g - grad_avg);
+    grad_avg = ga;
     avg = Sqrt(sq + T(-1) * ga * ga + T(s.eps));
   } else {
     avg = Sqrt(sq + T(s.eps));
   }
-  if (s.momentum > 0) {
+  if (kMomentum) {
     if (s.lr_in_momentum) {
-      T b = *buf * T(s.momentum) + T(s.lr) * (g / avg);
-      *buf = b;
+      T b = buf * T(s.momentum) + T(s.lr) * (g / avg);
+      buf = b;
       p = p - b;
     } else {
-      T b = *buf * T(s.momentum) + g / avg;
-      *buf = b;
+      T b = buf * T(s.momentum) + g / avg;
+      buf = b;
       p = p + T(-s.lr) * b;
     }
   } else {

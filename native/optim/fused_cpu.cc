@@ -8,6 +8,7 @@
 #include <torch/optim/sgd.h>
 
 #include <cmath>
+#include <type_traits>
 #include <vector>
 
 #include "kernels/optimizer_math.h"
@@ -99,7 +100,14 @@ void FusedSgd(torch::optim::Optimizer& opt) {
     for (auto& j : jobs) sizes.push_back(j.n);
     ForEachChunk(sizes, [&](size_t k, int64_t b, int64_t e) {
       auto& j = jobs[k];
-      for (int64_t i = b; i < e; ++i) math::SgdElement(j.p[i], j.g[i], j.buf ? j.buf + i : nullptr, j.s);
+      auto* __restrict p = j.p;
+      auto* __restrict g = j.g;
+      auto* __restrict buf = j.buf;
+      if (buf) {
+        for (int64_t i = b; i < e; ++i) math::SgdElement<std::remove_reference_t<decltype(*p)>, true>(p[i], g[i], buf[i], j.s);
+      } else {
+        for (int64_t i = b; i < e; ++i) math::SgdElement<std::remove_reference_t<decltype(*p)>, false>(p[i], g[i], p[i], j.s);
+      }
     });
   };
   run(jf);
@@ -173,6 +181,28 @@ struct RmsJob {
   Scalars s;
 };
 
+// One loop per (centered, momentum) combination, so the element function is branch-free and
+// the compiler vectorises it; absent buffers are never touched.
+template <typename Job, typename Element>
+void RmsLoops(Job& j, int64_t b, int64_t e, Element element) {
+  auto* __restrict p = j.p;
+  auto* __restrict g = j.g;
+  auto* __restrict sq = j.sq;
+  auto* __restrict ga = j.grad_avg;
+  auto* __restrict buf = j.buf;
+  using True = std::true_type;
+  using False = std::false_type;
+  if (ga && buf) {
+    for (int64_t i = b; i < e; ++i) element(p[i], g[i], sq[i], ga[i], buf[i], j.s, True{}, True{});
+  } else if (ga) {
+    for (int64_t i = b; i < e; ++i) element(p[i], g[i], sq[i], ga[i], sq[i], j.s, True{}, False{});
+  } else if (buf) {
+    for (int64_t i = b; i < e; ++i) element(p[i], g[i], sq[i], sq[i], buf[i], j.s, False{}, True{});
+  } else {
+    for (int64_t i = b; i < e; ++i) element(p[i], g[i], sq[i], sq[i], sq[i], j.s, False{}, False{});
+  }
+}
+
 void FusedRmsprop(torch::optim::Optimizer& opt) {
   using S = math::RmspropScalars;
   std::vector<RmsJob<float, S>> jf;
@@ -194,10 +224,12 @@ void FusedRmsprop(torch::optim::Optimizer& opt) {
       if (o.centered() && !st->grad_avg().defined()) st->grad_avg(Zeros(p));
       st->step(st->step() + 1);
       S s{o.lr(), o.alpha(), o.eps(), o.weight_decay(), o.momentum(), o.centered()};
+      const at::Tensor ga = o.centered() ? st->grad_avg() : at::Tensor();
+      const at::Tensor mb = o.momentum() > 0 ? st->momentum_buffer() : at::Tensor();
       if (p.scalar_type() == at::kFloat) {
-        jf.push_back({Ptr<float>(p), Ptr<float>(p.grad()), Ptr<float>(st->square_avg()), Ptr<float>(st->grad_avg()), Ptr<float>(st->momentum_buffer()), p.numel(), s});
+        jf.push_back({Ptr<float>(p), Ptr<float>(p.grad()), Ptr<float>(st->square_avg()), Ptr<float>(ga), Ptr<float>(mb), p.numel(), s});
       } else {
-        jd.push_back({Ptr<double>(p), Ptr<double>(p.grad()), Ptr<double>(st->square_avg()), Ptr<double>(st->grad_avg()), Ptr<double>(st->momentum_buffer()), p.numel(), s});
+        jd.push_back({Ptr<double>(p), Ptr<double>(p.grad()), Ptr<double>(st->square_avg()), Ptr<double>(ga), Ptr<double>(mb), p.numel(), s});
       }
     }
   }
@@ -205,10 +237,10 @@ void FusedRmsprop(torch::optim::Optimizer& opt) {
     std::vector<int64_t> sizes;
     for (auto& j : jobs) sizes.push_back(j.n);
     ForEachChunk(sizes, [&](size_t k, int64_t b, int64_t e) {
-      auto& j = jobs[k];
-      for (int64_t i = b; i < e; ++i) {
-        math::RmspropElement(j.p[i], j.g[i], j.sq[i], j.grad_avg ? j.grad_avg + i : nullptr, j.buf ? j.buf + i : nullptr, j.s);
-      }
+      RmsLoops(jobs[k], b, e, [](auto& p, auto g, auto& sq, auto& ga, auto& buf, const auto& s, auto centered, auto momentum) {
+        using T = std::remove_reference_t<decltype(p)>;
+        math::RmspropElement<T, decltype(centered)::value, decltype(momentum)::value>(p, g, sq, ga, buf, s);
+      });
     });
   };
   run(jf);
@@ -235,10 +267,12 @@ void FusedRmspropTf(torch::optim::Optimizer& opt) {
       TORCH_CHECK(!o.centered() || st->grad_avg().defined(), "RMSpropTF: 'centered' was switched on after the first step");
       st->step(st->step() + 1);
       S s{o.lr(), o.alpha(), o.eps(), o.weight_decay(), o.momentum(), o.centered(), o.decoupled_decay(), o.lr_in_momentum()};
+      const at::Tensor ga = o.centered() ? st->grad_avg() : at::Tensor();
+      const at::Tensor mb = o.momentum() > 0 ? st->momentum_buffer() : at::Tensor();
       if (p.scalar_type() == at::kFloat) {
-        jf.push_back({Ptr<float>(p), Ptr<float>(p.grad()), Ptr<float>(st->square_avg()), Ptr<float>(st->grad_avg()), Ptr<float>(st->momentum_buffer()), p.numel(), s});
+        jf.push_back({Ptr<float>(p), Ptr<float>(p.grad()), Ptr<float>(st->square_avg()), Ptr<float>(ga), Ptr<float>(mb), p.numel(), s});
       } else {
-        jd.push_back({Ptr<double>(p), Ptr<double>(p.grad()), Ptr<double>(st->square_avg()), Ptr<double>(st->grad_avg()), Ptr<double>(st->momentum_buffer()), p.numel(), s});
+        jd.push_back({Ptr<double>(p), Ptr<double>(p.grad()), Ptr<double>(st->square_avg()), Ptr<double>(ga), Ptr<double>(mb), p.numel(), s});
       }
     }
   }
@@ -246,10 +280,10 @@ void FusedRmspropTf(torch::optim::Optimizer& opt) {
     std::vector<int64_t> sizes;
     for (auto& j : jobs) sizes.push_back(j.n);
     ForEachChunk(sizes, [&](size_t k, int64_t b, int64_t e) {
-      auto& j = jobs[k];
-      for (int64_t i = b; i < e; ++i) {
-        math::RmspropTfElement(j.p[i], j.g[i], j.sq[i], j.grad_avg ? j.grad_avg + i : nullptr, j.buf ? j.buf + i : nullptr, j.s);
-      }
+      RmsLoops(jobs[k], b, e, [](auto& p, auto g, auto& sq, auto& ga, auto& buf, const auto& s, auto centered, auto momentum) {
+        using T = std::remove_reference_t<decltype(p)>;
+        math::RmspropTfElement<T, decltype(centered)::value, decltype(momentum)::value>(p, g, sq, ga, buf, s);
+      });
     });
   };
   run(jf);
@@ -304,15 +338,26 @@ struct LambJob {
   double trust = 1;
 };
 
+// Sum of squares in double with 8 independent partial sums (floating-point reductions are not
+// reassociated by the compiler; lanes let it vectorise anyway).
+template <typename T>
+double SumOfSquaresSerial(const T* __restrict x, int64_t b, int64_t e) {
+  double acc[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+  int64_t i = b;
+  for (; i + 8 <= e; i += 8) {
+    for (int k = 0; k < 8; ++k) acc[k] += static_cast<double>(x[i + k]) * static_cast<double>(x[i + k]);
+  }
+  double total = 0;
+  for (int k = 0; k < 8; ++k) total += acc[k];
+  for (; i < e; ++i) total += static_cast<double>(x[i]) * static_cast<double>(x[i]);
+  return total;
+}
+
 template <typename T>
 double SumOfSquares(const T* x, int64_t n) {
+  if (n <= kChunk) return SumOfSquaresSerial(x, 0, n);
   return at::parallel_reduce(
-      0, n, kChunk, 0.0,
-      [&](int64_t b, int64_t e, double acc) {
-        for (int64_t i = b; i < e; ++i) acc += static_cast<double>(x[i]) * static_cast<double>(x[i]);
-        return acc;
-      },
-      std::plus<double>());
+      0, n, kChunk, 0.0, [&](int64_t b, int64_t e, double acc) { return acc + SumOfSquaresSerial(x, b, e); }, std::plus<double>());
 }
 
 template <typename T>
@@ -328,14 +373,34 @@ void LambStages(std::vector<LambJob<T>>& jobs, float clip) {
   at::parallel_for(0, static_cast<int64_t>(spans.size()), 1, [&](int64_t lo, int64_t hi) {
     for (int64_t si = lo; si < hi; ++si) {
       auto& j = jobs[spans[si].job];
-      double w = 0, u2 = 0;
-      for (int64_t i = spans[si].begin; i < spans[si].end; ++i) {
-        T u = math::LambMomentsAndUpdate(j.p[i], j.g[i], j.m[i], j.v[i], static_cast<T>(clip), j.s);
-        w += static_cast<double>(j.p[i]) * j.p[i];
-        u2 += static_cast<double>(u) * u;
+      auto* __restrict p = j.p;
+      auto* __restrict g = j.g;
+      auto* __restrict m = j.m;
+      auto* __restrict v = j.v;
+      const T c = static_cast<T>(clip);
+      constexpr int kLanes = 8;
+      double w[kLanes] = {0, 0, 0, 0, 0, 0, 0, 0}, u2[kLanes] = {0, 0, 0, 0, 0, 0, 0, 0};
+      int64_t i = spans[si].begin;
+      const int64_t end = spans[si].end;
+      for (; i + kLanes <= end; i += kLanes) {
+        for (int k = 0; k < kLanes; ++k) {
+          T u = math::LambMomentsAndUpdate(p[i + k], g[i + k], m[i + k], v[i + k], c, j.s);
+          w[k] += static_cast<double>(p[i + k]) * p[i + k];
+          u2[k] += static_cast<double>(u) * u;
+        }
       }
-      wsq[si] = w;
-      usq[si] = u2;
+      for (; i < end; ++i) {
+        T u = math::LambMomentsAndUpdate(p[i], g[i], m[i], v[i], c, j.s);
+        w[0] += static_cast<double>(p[i]) * p[i];
+        u2[0] += static_cast<double>(u) * u;
+      }
+      double wt = 0, ut = 0;
+      for (int k = 0; k < kLanes; ++k) {
+        wt += w[k];
+        ut += u2[k];
+      }
+      wsq[si] = wt;
+      usq[si] = ut;
     }
   });
   std::vector<double> w_total(jobs.size(), 0.0), u_total(jobs.size(), 0.0);

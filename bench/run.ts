@@ -1,0 +1,138 @@
+/**
+ * `npm run bench`: optimizer step time (median ms over the measured steps), effective bandwidth
+ * and % of the triad roofline for our fused and reference paths, PyTorch's for-loop and foreach
+ * paths (same run, when /usr/bin/python3 has torch), and step() call overhead. A table on stdout,
+ * JSON in bench/results/.
+ */
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+
+import { native, packageRoot } from '../lib/native';
+import { createOptimizer } from '../lib/optim';
+import * as sg from '../lib/tensor';
+
+const OPTIMIZERS = ['SGD', 'Adam', 'AdamW', 'RMSprop', 'RMSpropTF', 'Lamb', 'Lion'];
+/** Tensors read + written per element per step (each state tensor once), for GB/s. */
+const ACCESSES: Record<string, number> = { SGD: 5, Adam: 7, AdamW: 7, RMSprop: 5, RMSpropTF: 5, Lamb: 7, Lion: 5 };
+const OPTIONS: Record<string, Record<string, unknown>> = {
+  SGD: { lr: 0.01, momentum: 0.9 },
+  Adam: { lr: 1e-3 },
+  AdamW: { lr: 1e-3 },
+  RMSprop: { lr: 1e-2 },
+  RMSpropTF: { lr: 1e-2 },
+  Lamb: { lr: 1e-3 },
+  Lion: { lr: 1e-4 },
+};
+
+function sharedBenchDir(): string {
+  return process.env.SG_BENCH_DIR ?? path.join(packageRoot(), '..', 'shared', 'bench');
+}
+
+function workloads(): Record<string, number[][]> {
+  const file = path.join(sharedBenchDir(), 'resnet50_shapes.json');
+  const raw = JSON.parse(fs.readFileSync(file, 'utf8'));
+  const resnet = (Array.isArray(raw) ? raw : raw.shapes ?? Object.values(raw)) as number[][];
+  return {
+    resnet50: resnet,
+    big16m: [[16777216]],
+    tiny2000: Array.from({ length: 2000 }, () => [256]),
+  };
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
+
+function timeSteps(step: () => void, warmup: number, steps: number): number {
+  for (let i = 0; i < warmup; i++) step();
+  const times: number[] = [];
+  for (let i = 0; i < steps; i++) {
+    const t0 = process.hrtime.bigint();
+    step();
+    times.push(Number(process.hrtime.bigint() - t0) / 1e6);
+  }
+  return median(times);
+}
+
+function ours(shapes: number[][], name: string, fused: boolean, warmup: number, steps: number): number {
+  sg.manualSeed(0);
+  const params = shapes.map((s) => sg.randn(s).requiresGrad_(true));
+  params.forEach((p) => (p.grad = sg.randnLike(p)));
+  const opt = createOptimizer(name, params, { ...OPTIONS[name], fused: fused ? null : false });
+  const ms = timeSteps(() => opt.step(), warmup, steps);
+  params.forEach((p) => p.dispose());
+  return ms;
+}
+
+function pytorch(ws: Record<string, number[][]>, warmup: number, steps: number): { version: string; results: Record<string, number> } | null {
+  const probe = spawnSync('/usr/bin/python3', ['-c', 'import torch'], { encoding: 'utf8' });
+  if (probe.status !== 0) return null;
+  const spec = JSON.stringify({ threads: sg.getNumThreads(), workloads: ws, optimizers: OPTIMIZERS, warmup, steps });
+  const r = spawnSync('/usr/bin/python3', [path.join(packageRoot(), 'bench', 'torch_bench.py'), spec], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  if (r.status !== 0) {
+    console.error(`PyTorch benchmark failed: ${r.stderr.slice(-500)}`);
+    return null;
+  }
+  const parsed = JSON.parse(r.stdout.trim().split('\n').pop()!);
+  return { version: parsed.torch, results: parsed.results };
+}
+
+function stepOverhead(): { perCallUs: number; perTensorUs: number } {
+  const one = [sg.zeros([1]).requiresGrad_(true)];
+  one[0].grad = sg.zeros([1]);
+  const many = Array.from({ length: 1000 }, () => sg.zeros([1]).requiresGrad_(true));
+  many.forEach((p) => (p.grad = sg.zeros([1])));
+  const a = createOptimizer('SGD', one, { lr: 0.1 });
+  const b = createOptimizer('SGD', many, { lr: 0.1 });
+  const n = 2000;
+  const per = (opt: { step(): unknown }, count: number) => {
+    for (let i = 0; i < 200; i++) opt.step();
+    const t0 = process.hrtime.bigint();
+    for (let i = 0; i < count; i++) opt.step();
+    return Number(process.hrtime.bigint() - t0) / 1e3 / count;
+  };
+  const perCall = per(a, n);
+  const perThousand = per(b, 200);
+  return { perCallUs: perCall, perTensorUs: (perThousand - perCall) / 999 };
+}
+
+function main(): void {
+  const quick = process.argv.includes('--quick');
+  const warmup = 3;
+  const steps = quick ? 5 : 11;
+  const ws = workloads();
+  const stream = native.stream(1 << 25, 5) as { copyGBs: number; triadGBs: number };
+  const roof = stream.triadGBs;
+  console.log(`sg-optim optimizer benchmark — LibTorch ${sg.torchVersion}, ${sg.getNumThreads()} threads; roofline: triad ${roof.toFixed(1)} GB/s, copy ${stream.copyGBs.toFixed(1)} GB/s`);
+  const torch = quick ? null : pytorch(ws, warmup, steps);
+  const rows: Array<Record<string, unknown>> = [];
+  const header = ['workload', 'optimizer', 'fused ms', 'GB/s', '% roof', 'ref ms', 'torch loop', 'torch foreach', 'best torch / fused'];
+  console.log(header.map((h, i) => (i < 2 ? h.padEnd(10) : h.padStart(12))).join(' '));
+  for (const [workload, shapes] of Object.entries(ws)) {
+    const numel = shapes.reduce((acc, s) => acc + s.reduce((a, b) => a * b, 1), 0);
+    for (const name of OPTIMIZERS) {
+      const fused = ours(shapes, name, true, warmup, steps);
+      const reference = ours(shapes, name, false, warmup, quick ? 3 : steps);
+      const bytes = numel * 4 * ACCESSES[name];
+      const gbs = bytes / (fused / 1e3) / 1e9;
+      const loop = torch?.results[`${workload}/${name}/for-loop`] ?? null;
+      const foreach = torch?.results[`${workload}/${name}/foreach`] ?? null;
+      const best = [loop, foreach].filter((x): x is number => x !== null);
+      const bestTorch = best.length ? Math.min(...best) : null;
+      const row = { workload, optimizer: name, fusedMs: fused, referenceMs: reference, gbPerS: gbs, percentOfRoofline: (100 * gbs) / roof, torchLoopMs: loop, torchForeachMs: foreach, speedupVsBestTorch: bestTorch ? bestTorch / fused : null };
+      rows.push(row);
+      const f = (x: number | null, d = 2) => (x === null ? '—' : x.toFixed(d));
+      console.log([workload.padEnd(10), name.padEnd(10), f(fused).padStart(12), f(gbs, 1).padStart(12), f(row.percentOfRoofline, 0).padStart(12), f(reference).padStart(12), f(loop).padStart(12), f(foreach).padStart(12), (bestTorch ? `${(bestTorch / fused).toFixed(1)}×` : '—').padStart(12)].join(' '));
+    }
+  }
+  const overhead = stepOverhead();
+  console.log(`step() overhead from JavaScript: ${overhead.perCallUs.toFixed(1)} µs per call + ${overhead.perTensorUs.toFixed(3)} µs per tensor (SGD, 1-element tensors)`);
+  const out = path.join(packageRoot(), 'bench', 'results', `optimizers-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+  fs.mkdirSync(path.dirname(out), { recursive: true });
+  fs.writeFileSync(out, JSON.stringify({ date: new Date().toISOString(), torchVersion: sg.torchVersion, threads: sg.getNumThreads(), roofline: stream, pytorch: torch?.version ?? null, rows, stepOverhead: overhead }, null, 2));
+  console.log(`wrote ${path.relative(process.cwd(), out)}`);
+}
+
+main();
