@@ -17,4 +17,11 @@ bool FusedEligible(torch::optim::Optimizer& optimizer);
 // fused implementation (the caller then steps on the reference path).
 bool FusedStep(const std::string& kind, torch::optim::Optimizer& optimizer);
 
+#ifdef SG_WITH_CUDA
+// The CUDA counterparts (native/optim/fused_cuda.cu): RMSpropTF, Lamb and Lion on contiguous CUDA
+// float32/float64 tensors; false for the other kinds (their reference path runs on CUDA).
+bool CudaFusedEligible(torch::optim::Optimizer& optimizer);
+bool CudaFusedStep(const std::string& kind, torch::optim::Optimizer& optimizer);
+#endif
+
 }  // namespace sgoptim

@@ -153,7 +153,12 @@ Napi::Value OptimizerWrap::Step(const Napi::CallbackInfo& info) {
     if (defaults) optimizer_->defaults() = *defaults;
     maximize_ = maximize;
     MaximizeScope flip(*optimizer_, maximize_);
-    if (reference || !FusedEligible(*optimizer_) || !FusedStep(kind_->name(), *optimizer_)) optimizer_->step();
+    bool done = false;
+    if (!reference && FusedEligible(*optimizer_)) done = FusedStep(kind_->name(), *optimizer_);
+#ifdef SG_WITH_CUDA
+    if (!reference && !done && CudaFusedEligible(*optimizer_)) done = CudaFusedStep(kind_->name(), *optimizer_);
+#endif
+    if (!done) optimizer_->step();
     return env.Undefined();
   });
 }

@@ -1,0 +1,231 @@
+// Fused CUDA steps for RMSpropTF, Lamb and Lion over the multi-tensor-apply kernels of
+// native/kernels (compiled only when the LibTorch found has CUDA). SGD/Adam/AdamW/RMSprop on CUDA
+// use torch::optim's reference path, which runs on CUDA tensors as is.
+#include <ATen/ATen.h>
+#include <ATen/cuda/CUDAContext.h>
+
+#include <cmath>
+#include <vector>
+
+#include "kernels/fused_functors.cuh"
+#include "optim/custom_optimizers.h"
+#include "optim/fused_cpu.h"
+
+namespace sgoptim {
+namespace {
+
+template <typename State>
+State* Find(torch::optim::Optimizer& opt, const at::Tensor& p) {
+  auto it = opt.state().find(StateKey(p));
+  return it == opt.state().end() ? nullptr : static_cast<State*>(it->second.get());
+}
+
+at::Tensor Zeros(const at::Tensor& p) { return at::zeros_like(p, at::MemoryFormat::Preserve); }
+
+template <typename T>
+void RunRmspropTf(std::vector<std::vector<void*>>& lists, std::vector<int64_t>& sizes, const math::RmspropTfScalars& s, cudaStream_t stream) {
+  if (s.centered && s.momentum > 0) cuda::MultiTensorApply<5>(lists, sizes, cuda::RmspropTfFunctor<T, true, true>{}, s, stream);
+  else if (s.centered) cuda::MultiTensorApply<5>(lists, sizes, cuda::RmspropTfFunctor<T, true, false>{}, s, stream);
+  else if (s.momentum > 0) cuda::MultiTensorApply<5>(lists, sizes, cuda::RmspropTfFunctor<T, false, true>{}, s, stream);
+  else cuda::MultiTensorApply<5>(lists, sizes, cuda::RmspropTfFunctor<T, false, false>{}, s, stream);
+}
+
+// Calls f(dtype, tensors of that dtype) for float and double subsets of `params`.
+template <typename F>
+void ByDtype(const std::vector<at::Tensor>& params, F&& f) {
+  for (auto type : {at::kFloat, at::kDouble}) {
+    std::vector<at::Tensor> subset;
+    for (auto& p : params) if (p.scalar_type() == type) subset.push_back(p);
+    if (!subset.empty()) f(type, subset);
+  }
+}
+
+void CudaRmspropTf(torch::optim::Optimizer& opt, cudaStream_t stream) {
+  for (auto& group : opt.param_groups()) {
+    auto& o = static_cast<RMSpropTFOptions&>(group.options());
+    std::vector<at::Tensor> with_grad;
+    for (auto& p : group.params()) {
+      if (!p.grad().defined()) continue;
+      auto* st = Find<RMSpropTFParamState>(opt, p);
+      if (st == nullptr) {
+        auto fresh = std::make_unique<RMSpropTFParamState>();
+        fresh->square_avg(at::ones_like(p, at::MemoryFormat::Preserve));
+        if (o.momentum() > 0) fresh->momentum_buffer(Zeros(p));
+        if (o.centered()) fresh->grad_avg(Zeros(p));
+        st = fresh.get();
+        opt.state()[StateKey(p)] = std::move(fresh);
+      }
+      TORCH_CHECK(!(o.momentum() > 0) || st->momentum_buffer().defined(), "RMSpropTF: momentum was switched from 0 to a positive value after the first step");
+      TORCH_CHECK(!o.centered() || st->grad_avg().defined(), "RMSpropTF: 'centered' was switched on after the first step");
+      st->step(st->step() + 1);
+      with_grad.push_back(p);
+    }
+    math::RmspropTfScalars s{o.lr(), o.alpha(), o.eps(), o.weight_decay(), o.momentum(), o.centered(), o.decoupled_decay(), o.lr_in_momentum()};
+    ByDtype(with_grad, [&](at::ScalarType type, const std::vector<at::Tensor>& ps) {
+      std::vector<std::vector<void*>> lists(5);
+      std::vector<int64_t> sizes;
+      for (auto& p : ps) {
+        auto* st = Find<RMSpropTFParamState>(opt, p);
+        void* sq = st->square_avg().data_ptr();
+        lists[0].push_back(p.data_ptr());
+        lists[1].push_back(p.grad().data_ptr());
+        lists[2].push_back(sq);
+        lists[3].push_back(o.centered() ? st->grad_avg().data_ptr() : sq);
+        lists[4].push_back(o.momentum() > 0 ? st->momentum_buffer().data_ptr() : sq);
+        sizes.push_back(p.numel());
+      }
+      if (type == at::kFloat) RunRmspropTf<float>(lists, sizes, s, stream);
+      else RunRmspropTf<double>(lists, sizes, s, stream);
+    });
+  }
+}
+
+void CudaLion(torch::optim::Optimizer& opt, cudaStream_t stream) {
+  for (auto& group : opt.param_groups()) {
+    auto& o = static_cast<LionOptions&>(group.options());
+    std::vector<at::Tensor> with_grad;
+    for (auto& p : group.params()) {
+      if (!p.grad().defined()) continue;
+      if (Find<LionParamState>(opt, p) == nullptr) {
+        auto fresh = std::make_unique<LionParamState>();
+        fresh->exp_avg(Zeros(p));
+        opt.state()[StateKey(p)] = std::move(fresh);
+      }
+      with_grad.push_back(p);
+    }
+    math::LionScalars s{o.lr(), std::get<0>(o.betas()), std::get<1>(o.betas()), 1.0 - o.lr() * o.weight_decay()};
+    ByDtype(with_grad, [&](at::ScalarType type, const std::vector<at::Tensor>& ps) {
+      std::vector<std::vector<void*>> lists(3);
+      std::vector<int64_t> sizes;
+      for (auto& p : ps) {
+        lists[0].push_back(p.data_ptr());
+        lists[1].push_back(p.grad().data_ptr());
+        lists[2].push_back(Find<LionParamState>(opt, p)->exp_avg().data_ptr());
+        sizes.push_back(p.numel());
+      }
+      if (type == at::kFloat) cuda::MultiTensorApply<3>(lists, sizes, cuda::LionFunctor<float>{}, s, stream);
+      else cuda::MultiTensorApply<3>(lists, sizes, cuda::LionFunctor<double>{}, s, stream);
+    });
+  }
+}
+
+void CudaLamb(torch::optim::Optimizer& opt, cudaStream_t stream) {
+  const auto& defaults = static_cast<const LambOptions&>(opt.defaults());
+  std::vector<at::Tensor> all;
+  for (auto& group : opt.param_groups()) for (auto& p : group.params()) if (p.grad().defined()) all.push_back(p);
+  if (all.empty()) {
+    for (auto& group : opt.param_groups()) {
+      auto& o = static_cast<LambOptions&>(group.options());
+      o.step(o.step() + 1);
+    }
+    return;
+  }
+  const auto dev = all.front().device();
+  // Global gradient norm: per-tensor sums on the device, folded on the host into a float32
+  // accumulator tensor by tensor in group order (SuperGradients' order and precision).
+  at::Tensor sums = at::zeros({static_cast<int64_t>(all.size())}, at::TensorOptions().dtype(at::kDouble).device(dev));
+  for (auto type : {at::kFloat, at::kDouble}) {
+    std::vector<std::vector<void*>> lists(1);
+    std::vector<int64_t> sizes;
+    std::vector<double*> outs;
+    for (size_t k = 0; k < all.size(); ++k) {
+      lists[0].push_back(all[k].scalar_type() == type ? all[k].grad().data_ptr() : nullptr);
+      sizes.push_back(all[k].scalar_type() == type ? all[k].numel() : 0);
+    }
+    double* out = sums.data_ptr<double>();
+    if (type == at::kFloat) cuda::MultiTensorApply<1>(lists, sizes, cuda::SumOfSquaresFunctor<float>{}, out, stream);
+    else cuda::MultiTensorApply<1>(lists, sizes, cuda::SumOfSquaresFunctor<double>{}, out, stream);
+  }
+  at::Tensor host = sums.to(at::kCPU);
+  float global_sq = 0.0f;
+  for (int64_t k = 0; k < host.numel(); ++k) global_sq = global_sq + static_cast<float>(host.data_ptr<double>()[k]);
+  float clip = 1.0f;
+  if (defaults.has_max_grad_norm()) {
+    float norm = std::sqrt(global_sq);
+    float max_norm = static_cast<float>(defaults.max_grad_norm());
+    clip = norm > max_norm ? norm / max_norm : 1.0f;
+  }
+  for (auto& group : opt.param_groups()) {
+    auto& o = static_cast<LambOptions&>(group.options());
+    const double beta1 = std::get<0>(o.betas()), beta2 = std::get<1>(o.betas());
+    o.step(o.step() + 1);
+    double bc1 = 1, bc2 = 1;
+    if (o.bias_correction()) {
+      bc1 = 1 - std::pow(beta1, static_cast<double>(o.step()));
+      bc2 = 1 - std::pow(beta2, static_cast<double>(o.step()));
+    }
+    math::LambScalars s{beta1, beta2, o.grad_averaging() ? 1 - beta1 : 1.0, o.eps(), o.weight_decay(), bc1, std::sqrt(bc2), o.lr()};
+    std::vector<at::Tensor> ps;
+    for (auto& p : group.params()) {
+      if (!p.grad().defined()) continue;
+      if (Find<LambParamState>(opt, p) == nullptr) {
+        auto fresh = std::make_unique<LambParamState>();
+        fresh->exp_avg(Zeros(p));
+        fresh->exp_avg_sq(Zeros(p));
+        opt.state()[StateKey(p)] = std::move(fresh);
+      }
+      ps.push_back(p);
+    }
+    if (ps.empty()) continue;
+    at::Tensor norms = at::zeros({2, static_cast<int64_t>(ps.size())}, at::TensorOptions().dtype(at::kDouble).device(dev));
+    auto lists_for = [&](at::ScalarType type, std::vector<int64_t>& sizes) {
+      std::vector<std::vector<void*>> lists(4);
+      for (auto& p : ps) {
+        bool mine = p.scalar_type() == type;
+        auto* st = Find<LambParamState>(opt, p);
+        lists[0].push_back(mine ? p.data_ptr() : nullptr);
+        lists[1].push_back(mine ? p.grad().data_ptr() : nullptr);
+        lists[2].push_back(mine ? st->exp_avg().data_ptr() : nullptr);
+        lists[3].push_back(mine ? st->exp_avg_sq().data_ptr() : nullptr);
+        sizes.push_back(mine ? p.numel() : 0);
+      }
+      return lists;
+    };
+    cuda::LambStage1Params q1{s, clip, norms.data_ptr<double>(), norms.data_ptr<double>() + ps.size()};
+    for (auto type : {at::kFloat, at::kDouble}) {
+      std::vector<int64_t> sizes;
+      auto lists = lists_for(type, sizes);
+      if (type == at::kFloat) cuda::MultiTensorApply<4>(lists, sizes, cuda::LambStage1Functor<float>{}, q1, stream);
+      else cuda::MultiTensorApply<4>(lists, sizes, cuda::LambStage1Functor<double>{}, q1, stream);
+    }
+    at::Tensor w = norms[0].sqrt(), u = norms[1].sqrt();
+    at::Tensor one = at::ones_like(w);
+    at::Tensor trust = at::where(w > 0, at::where(u > 0, w / u, one), one);
+    if (o.trust_clip()) trust = at::minimum(trust, one);
+    if (!(o.weight_decay() != 0 || o.always_adapt())) trust = one;
+    trust = trust.contiguous();
+    cuda::LambStage2Params q2{s, trust.data_ptr<double>()};
+    for (auto type : {at::kFloat, at::kDouble}) {
+      std::vector<int64_t> sizes;
+      auto lists = lists_for(type, sizes);
+      if (type == at::kFloat) cuda::MultiTensorApply<4>(lists, sizes, cuda::LambStage2Functor<float>{}, q2, stream);
+      else cuda::MultiTensorApply<4>(lists, sizes, cuda::LambStage2Functor<double>{}, q2, stream);
+    }
+  }
+}
+
+}  // namespace
+
+bool CudaFusedEligible(torch::optim::Optimizer& optimizer) {
+  for (auto& group : optimizer.param_groups()) {
+    for (auto& p : group.params()) {
+      const at::Tensor& g = p.grad();
+      if (!g.defined()) continue;
+      if (!p.is_cuda() || !p.is_contiguous() || (p.scalar_type() != at::kFloat && p.scalar_type() != at::kDouble)) return false;
+      if (!g.is_cuda() || !g.is_contiguous() || g.scalar_type() != p.scalar_type() || g.device() != p.device()) return false;
+    }
+  }
+  return true;
+}
+
+bool CudaFusedStep(const std::string& kind, torch::optim::Optimizer& optimizer) {
+  at::NoGradGuard no_grad;
+  cudaStream_t stream = at::cuda::getCurrentCUDAStream();
+  if (kind == "RMSpropTF") CudaRmspropTf(optimizer, stream);
+  else if (kind == "Lamb") CudaLamb(optimizer, stream);
+  else if (kind == "Lion") CudaLion(optimizer, stream);
+  else return false;
+  return true;
+}
+
+}  // namespace sgoptim
