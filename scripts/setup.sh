@@ -11,6 +11,8 @@ if [ -z "${LIBTORCH:-}" ] && [ -z "${Torch_DIR:-}" ]; then
   have_pkg libtorch-dev || missing+=(libtorch-dev)
 fi
 have_pkg libopenblas0-pthread || missing+=(libopenblas0-pthread)
+# PyTorch itself, for the interop tests and the benchmark's comparison (both skip without it).
+have_pkg python3-torch || missing+=(python3-torch)
 command -v cmake >/dev/null 2>&1 || missing+=(cmake)
 command -v g++ >/dev/null 2>&1 || missing+=(g++)
 command -v ninja >/dev/null 2>&1 || missing+=(ninja-build)

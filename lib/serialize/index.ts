@@ -9,6 +9,7 @@ import { typeError } from '../errors';
 import { native } from '../native';
 import { Tensor } from '../tensor/tensor';
 import { writeFileAtomic } from './atomic-write';
+import { isTorchZip, readTorchZip } from './torch-reader';
 
 export { writeFileAtomic };
 
@@ -17,9 +18,22 @@ export function serialize(value: unknown): Buffer {
   return native.pickle(value);
 }
 
-/** The value in bytes written by torch.save (or serialize()); tensors become sg Tensors. */
+/**
+ * The value in bytes written by torch.save (or serialize()); tensors become sg Tensors. LibTorch's
+ * unpickler reads our own files; files from Python (OrderedDict state dicts, ...) go through our
+ * TypeScript reader when it cannot.
+ */
 export function deserialize(data: Buffer): unknown {
-  return wrapTensors(native.unpickle(data));
+  try {
+    return wrapTensors(native.unpickle(data));
+  } catch (nativeError) {
+    if (!isTorchZip(data)) throw nativeError;
+    try {
+      return readTorchZip(data);
+    } catch (tsError) {
+      throw new Error(`${(tsError as Error).message} (LibTorch's reader: ${(nativeError as Error).message.split('\n')[0]})`);
+    }
+  }
 }
 
 function wrapTensors(value: unknown): unknown {
