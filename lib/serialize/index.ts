@@ -9,7 +9,7 @@ import { typeError } from '../errors';
 import { native } from '../native';
 import { Tensor } from '../tensor/tensor';
 import { writeFileAtomic } from './atomic-write';
-import { isTorchZip, readTorchZip } from './torch-reader';
+import { isTorchZip, readTorchZip, verifyZip } from './torch-reader';
 
 export { writeFileAtomic };
 
@@ -24,6 +24,7 @@ export function serialize(value: unknown): Buffer {
  * TypeScript reader when it cannot.
  */
 export function deserialize(data: Buffer): unknown {
+  if (isTorchZip(data)) verifyZip(data);
   try {
     return wrapTensors(native.unpickle(data));
   } catch (nativeError) {

@@ -7,7 +7,9 @@ import { tensor } from '../../tensor/creation';
 import { Dtype } from '../../tensor/dtype';
 import { Tensor } from '../../tensor/tensor';
 import { unpickle } from './unpickler';
-import { readZipEntries } from './zip';
+import { readZipEntries, verifyZip } from './zip';
+
+export { verifyZip };
 
 interface StorageType {
   storageType: string;

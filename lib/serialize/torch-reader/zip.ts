@@ -2,7 +2,14 @@
  * The zip container of torch.save (entries stored, not compressed): reads the central directory
  * and returns each entry's bytes without copying.
  */
-export function readZipEntries(data: Buffer): Map<string, Buffer> {
+import { crc32 } from 'zlib';
+
+/** Checks every entry against its CRC-32 (catches corrupted files that would otherwise parse). */
+export function verifyZip(data: Buffer): void {
+  readZipEntries(data, true);
+}
+
+export function readZipEntries(data: Buffer, verify = false): Map<string, Buffer> {
   const EOCD = 0x06054b50;
   let eocd = -1;
   for (let i = data.length - 22; i >= Math.max(0, data.length - 22 - 65535); i--) {
@@ -27,6 +34,7 @@ export function readZipEntries(data: Buffer): Map<string, Buffer> {
   for (let k = 0; k < count; k++) {
     if (p + 46 > data.length || data.readUInt32LE(p) !== 0x02014b50) throw new Error('corrupted zip central directory');
     const method = data.readUInt16LE(p + 10);
+    const crc = data.readUInt32LE(p + 16);
     let compressed = data.readUInt32LE(p + 20);
     const nameLen = data.readUInt16LE(p + 28);
     const extraLen = data.readUInt16LE(p + 30);
@@ -54,7 +62,9 @@ export function readZipEntries(data: Buffer): Map<string, Buffer> {
     if (local + 30 > data.length || data.readUInt32LE(local) !== 0x04034b50) throw new Error(`corrupted zip entry ${name}`);
     const start = local + 30 + data.readUInt16LE(local + 26) + data.readUInt16LE(local + 28);
     if (start + compressed > data.length) throw new Error(`truncated zip entry ${name}`);
-    entries.set(name, data.subarray(start, start + compressed));
+    const bytes = data.subarray(start, start + compressed);
+    if (verify && crc32(bytes) >>> 0 !== crc) throw new Error(`zip entry ${name} fails its CRC-32 check (corrupted file)`);
+    entries.set(name, bytes);
     p += 46 + nameLen + extraLen + commentLen;
   }
   return entries;
