@@ -95,3 +95,84 @@ describe('optim: buildOptimizer and param groups (SuperGradients §3–§4)', ()
     assert.throws(() => buildOptimizer(model, 0.1, { optimizer: 'Adamm' }), /unknown optimizer 'Adamm'; did you mean 'Adam'\?/);
   });
 });
+
+/** SuperGradients' ToySgModule (tests/unit_tests/zero_weight_decay_on_bias_bn_test.py), 2-D. */
+class ToyKernel extends nn.Module {
+  weight: Tensor;
+  bias: Tensor | null;
+  constructor(inF: number, outF: number, bias: boolean) {
+    super();
+    this.weight = nn.Parameter(sg.zeros([outF, inF]));
+    this.bias = bias ? nn.Parameter(sg.zeros([outF])) : null;
+  }
+  forward(x: Tensor): Tensor {
+    return sg.linear(x, this.weight, this.bias);
+  }
+}
+
+class ToySgModule extends nn.Module {
+  base: nn.Sequential;
+  head: nn.Sequential;
+  constructor(readonly multipleGroups = false, linear: (i: number, o: number, b: boolean) => nn.Module = (i, o, b) => new nn.Linear(i, o, { bias: b })) {
+    super();
+    // A conv without bias comes with a BatchNorm (2 no-decay) as in SG's toy; ConvTranspose, which
+    // we do not have, is a custom module with a bias parameter: the rule counts it the same way.
+    const conv = (cin: number, cout: number, bias: boolean) =>
+      bias ? new nn.Conv2d(cin, cout, 1, { bias: true }) : new nn.Sequential(new nn.Conv2d(cin, cout, 1, { bias: false }), new nn.BatchNorm2d(cout), new nn.ReLU());
+    const convT = (cin: number, cout: number, bias: boolean) =>
+      bias ? new ToyKernel(cin, cout, true) : new nn.Sequential(new ToyKernel(cin, cout, false), new nn.BatchNorm2d(cout), new nn.ReLU());
+    this.base = new nn.Sequential(conv(3, 8, false), conv(8, 8, true), convT(8, 8, false), convT(8, 8, true));
+    this.head = new nn.Sequential(
+      new nn.Sequential(conv(8, 8, false), conv(8, 8, true), convT(8, 8, false)),
+      new nn.AdaptiveAvgPool2d(1),
+      new nn.Sequential(linear(8, 20, false), linear(20, 10, true)),
+    );
+  }
+  forward(x: Tensor): Tensor {
+    return x;
+  }
+  initializeParamGroups(lr: number): Array<{ named_params: Array<[string, Tensor]>; lr: number }> {
+    if (!this.multipleGroups) return [{ named_params: this.namedParameters(), lr }];
+    return [
+      { named_params: this.base.namedParameters(), lr },
+      { named_params: this.head.namedParameters(), lr: lr * 10 },
+    ];
+  }
+}
+
+describe("optim: SuperGradients' zero_weight_decay_on_bias_bn_test numbers", () => {
+  const tp = () => ({ optimizer: 'SGD', optimizer_params: { weight_decay: 0.01, momentum: 0.9 }, zero_weight_decay_on_bias_and_bn: true });
+  const counts = (opt: { paramGroups: Array<{ params: Tensor[]; weight_decay?: unknown }> }) => opt.paramGroups.map((g) => [g.params.length, g.weight_decay]);
+  const quiet = <T>(fn: () => T): T => {
+    const emit = process.emitWarning;
+    process.emitWarning = () => undefined;
+    try {
+      return fn();
+    } finally {
+      process.emitWarning = emit;
+    }
+  };
+
+  it('one group → [12, 9] with weight decay [0, 0.01]', () => {
+    assert.deepEqual(counts(quiet(() => buildOptimizer(new ToySgModule(), 0.1, tp()))), [[12, 0], [9, 0.01]]);
+  });
+
+  it('two groups (base lr, head lr·10) → [6, 4, 6, 5]', () => {
+    const opt = quiet(() => buildOptimizer(new ToySgModule(true), 0.1, tp()));
+    assert.deepEqual(counts(opt), [[6, 0], [4, 0.01], [6, 0], [5, 0.01]]);
+    assert.deepEqual(opt.paramGroups.map((g) => g.lr), [0.1, 0.1, 1, 1]);
+  });
+
+  it('a custom module with a bias parameter (not Linear/Conv) is no-decay too, with a warning → [12, 9]', () => {
+    const warnings: string[] = [];
+    const emit = process.emitWarning;
+    process.emitWarning = ((w: string) => warnings.push(String(w))) as typeof process.emitWarning;
+    try {
+      const opt = buildOptimizer(new ToySgModule(false, (i, o, b) => new ToyKernel(i, o, b)), 0.1, tp());
+      assert.deepEqual(counts(opt), [[12, 0], [9, 0.01]]);
+    } finally {
+      process.emitWarning = emit;
+    }
+    assert.ok(warnings.some((w) => /has a bias parameter and is not Linear or Conv/.test(w)));
+  });
+});
