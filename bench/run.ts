@@ -103,8 +103,10 @@ function main(): void {
   const warmup = 3;
   const steps = quick ? 5 : 11;
   const ws = workloads();
-  const stream = native.stream(1 << 25, 5) as { copyGBs: number; triadGBs: number };
-  const roof = stream.triadGBs;
+  // The triad is noisy on a shared machine: measure it before and after, keep the best.
+  const measureStream = () => native.stream(1 << 25, 10) as { copyGBs: number; triadGBs: number };
+  const stream = measureStream();
+  let roof = stream.triadGBs;
   console.log(`sg-optim optimizer benchmark — LibTorch ${sg.torchVersion}, ${sg.getNumThreads()} threads; roofline: triad ${roof.toFixed(1)} GB/s, copy ${stream.copyGBs.toFixed(1)} GB/s`);
   const torch = quick ? null : pytorch(ws, warmup, steps);
   const rows: Array<Record<string, unknown>> = [];
@@ -126,6 +128,13 @@ function main(): void {
       const f = (x: number | null, d = 2) => (x === null ? '—' : x.toFixed(d));
       console.log([workload.padEnd(10), name.padEnd(10), f(fused).padStart(12), f(gbs, 1).padStart(12), f(row.percentOfRoofline, 0).padStart(12), f(reference).padStart(12), f(loop).padStart(12), f(foreach).padStart(12), (bestTorch ? `${(bestTorch / fused).toFixed(1)}×` : '—').padStart(12)].join(' '));
     }
+  }
+  const after = measureStream();
+  if (after.triadGBs > roof) {
+    roof = after.triadGBs;
+    stream.triadGBs = after.triadGBs;
+    for (const row of rows) row.percentOfRoofline = (100 * (row.gbPerS as number)) / roof;
+    console.log(`(roofline re-measured after the runs: triad ${roof.toFixed(1)} GB/s; % of roofline in the JSON uses it)`);
   }
   const overhead = stepOverhead();
   console.log(`step() overhead from JavaScript: ${overhead.perCallUs.toFixed(1)} µs per call + ${overhead.perTensorUs.toFixed(3)} µs per tensor (SGD, 1-element tensors)`);
