@@ -79,6 +79,35 @@ function pytorch(ws: Record<string, number[][]>, warmup: number, steps: number):
   return { version: parsed.torch, results: parsed.results };
 }
 
+/** TensorFlow.js (wasm backend) Adam on a workload: the Node alternative, ms per step. */
+async function tfjsAdam(shapes: number[][], warmup: number, steps: number): Promise<number | null> {
+  let tf: typeof import('@tensorflow/tfjs-core');
+  try {
+    tf = await import('@tensorflow/tfjs-core');
+    const wasm = await import('@tensorflow/tfjs-backend-wasm');
+    wasm.setWasmPaths(`${path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'))}/`);
+    if (tf.getBackend() !== 'wasm') await tf.setBackend('wasm');
+    await tf.ready();
+  } catch {
+    return null;
+  }
+  const vars = shapes.map((s) => tf.variable(tf.randomNormal(s)));
+  const grads: Record<string, import('@tensorflow/tfjs-core').Variable> = {};
+  vars.forEach((v) => (grads[v.name] = tf.variable(tf.randomNormal(v.shape), false)));
+  const opt = tf.train.adam(1e-3);
+  const times: number[] = [];
+  for (let i = 0; i < warmup + steps; i++) {
+    const t0 = process.hrtime.bigint();
+    opt.applyGradients(grads);
+    await vars[vars.length - 1].data();
+    if (i >= warmup) times.push(Number(process.hrtime.bigint() - t0) / 1e6);
+  }
+  opt.dispose();
+  vars.forEach((v) => v.dispose());
+  Object.values(grads).forEach((g) => g.dispose());
+  return median(times);
+}
+
 function stepOverhead(): { perCallUs: number; perTensorUs: number } {
   const one = [sg.zeros([1]).requiresGrad_(true)];
   one[0].grad = sg.zeros([1]);
@@ -98,7 +127,7 @@ function stepOverhead(): { perCallUs: number; perTensorUs: number } {
   return { perCallUs: perCall, perTensorUs: (perThousand - perCall) / 999 };
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const quick = process.argv.includes('--quick');
   const warmup = 3;
   const steps = quick ? 5 : 11;
@@ -110,6 +139,8 @@ function main(): void {
   console.log(`sg-optim optimizer benchmark — LibTorch ${sg.torchVersion}, ${sg.getNumThreads()} threads; roofline: triad ${roof.toFixed(1)} GB/s, copy ${stream.copyGBs.toFixed(1)} GB/s`);
   const torch = quick ? null : pytorch(ws, warmup, steps);
   const rows: Array<Record<string, unknown>> = [];
+  const tfjs: Record<string, number | null> = {};
+  if (!quick) for (const [workload, shapes] of Object.entries(ws)) tfjs[workload] = await tfjsAdam(shapes, 2, 5);
   const header = ['workload', 'optimizer', 'fused ms', 'GB/s', '% roof', 'ref ms', 'torch loop', 'torch foreach', 'best torch / fused'];
   console.log(header.map((h, i) => (i < 2 ? h.padEnd(10) : h.padStart(12))).join(' '));
   for (const [workload, shapes] of Object.entries(ws)) {
@@ -129,6 +160,12 @@ function main(): void {
       console.log([workload.padEnd(10), name.padEnd(10), f(fused).padStart(12), f(gbs, 1).padStart(12), f(row.percentOfRoofline, 0).padStart(12), f(reference).padStart(12), f(loop).padStart(12), f(foreach).padStart(12), (bestTorch ? `${(bestTorch / fused).toFixed(1)}×` : '—').padStart(12)].join(' '));
     }
   }
+  for (const [workload, ms] of Object.entries(tfjs)) {
+    if (ms !== null) {
+      const ours = rows.find((r) => r.workload === workload && r.optimizer === 'Adam')!.fusedMs as number;
+      console.log(`TensorFlow.js (wasm) Adam, ${workload}: ${ms.toFixed(1)} ms per step (sg-optim fused ${(ms / ours).toFixed(1)}× faster)`);
+    } else console.log(`TensorFlow.js (wasm) not available for ${workload}`);
+  }
   const after = measureStream();
   if (after.triadGBs > roof) {
     roof = after.triadGBs;
@@ -140,8 +177,11 @@ function main(): void {
   console.log(`step() overhead from JavaScript: ${overhead.perCallUs.toFixed(1)} µs per call + ${overhead.perTensorUs.toFixed(3)} µs per tensor (SGD, 1-element tensors)`);
   const out = path.join(packageRoot(), 'bench', 'results', `optimizers-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
   fs.mkdirSync(path.dirname(out), { recursive: true });
-  fs.writeFileSync(out, JSON.stringify({ date: new Date().toISOString(), torchVersion: sg.torchVersion, threads: sg.getNumThreads(), roofline: stream, pytorch: torch?.version ?? null, rows, stepOverhead: overhead }, null, 2));
+  fs.writeFileSync(out, JSON.stringify({ date: new Date().toISOString(), torchVersion: sg.torchVersion, threads: sg.getNumThreads(), roofline: stream, pytorch: torch?.version ?? null, rows, tfjsWasmAdamMs: tfjs, stepOverhead: overhead }, null, 2));
   console.log(`wrote ${path.relative(process.cwd(), out)}`);
 }
 
-main();
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
