@@ -75,21 +75,24 @@ class SgdKind : public OptimizerKind {
   }
 };
 
-class AdamKind : public OptimizerKind {
+// Adam and AdamW share options and state layout (AdamW only decays differently).
+template <typename Options, typename State, typename Optim>
+class AdamLikeKind : public OptimizerKind {
  public:
-  const char* name() const override { return "Adam"; }
+  explicit AdamLikeKind(const char* name) : name_(name) {}
+  const char* name() const override { return name_; }
   bool supportsMaximize() const override { return true; }
   std::unique_ptr<OptimizerOptions> readOptions(const OptionReader& r) const override {
-    auto o = std::make_unique<torch::optim::AdamOptions>(r.number("lr"));
+    auto o = std::make_unique<Options>(r.number("lr"));
     o->betas(r.pair("betas")).eps(r.number("eps")).weight_decay(r.number("weight_decay")).amsgrad(r.boolean("amsgrad"));
     return o;
   }
   std::unique_ptr<torch::optim::Optimizer> create(std::vector<OptimizerParamGroup> groups,
                                                   const OptimizerOptions& defaults) const override {
-    return std::make_unique<torch::optim::Adam>(std::move(groups), static_cast<const torch::optim::AdamOptions&>(defaults));
+    return std::make_unique<Optim>(std::move(groups), static_cast<const Options&>(defaults));
   }
   Napi::Object stateToJs(Napi::Env env, const OptimizerParamState& s) const override {
-    auto& st = static_cast<const torch::optim::AdamParamState&>(s);
+    auto& st = static_cast<const State&>(s);
     Napi::Object out = Napi::Object::New(env);
     out.Set("step", Napi::Number::New(env, static_cast<double>(st.step())));
     PutTensor(out, "exp_avg", st.exp_avg());
@@ -99,47 +102,20 @@ class AdamKind : public OptimizerKind {
   }
   std::unique_ptr<OptimizerParamState> stateFromJs(const Napi::Object& o, const at::Tensor& p,
                                                    const std::string& path) const override {
-    auto st = std::make_unique<torch::optim::AdamParamState>();
+    auto st = std::make_unique<State>();
     st->step(ReadStep(o, path));
     st->exp_avg(ReadStateTensor(o, "exp_avg", p, path, true));
     st->exp_avg_sq(ReadStateTensor(o, "exp_avg_sq", p, path, true));
     st->max_exp_avg_sq(ReadStateTensor(o, "max_exp_avg_sq", p, path, false));
     return st;
   }
+
+ private:
+  const char* name_;
 };
 
-class AdamWKind : public OptimizerKind {
- public:
-  const char* name() const override { return "AdamW"; }
-  bool supportsMaximize() const override { return true; }
-  std::unique_ptr<OptimizerOptions> readOptions(const OptionReader& r) const override {
-    auto o = std::make_unique<torch::optim::AdamWOptions>(r.number("lr"));
-    o->betas(r.pair("betas")).eps(r.number("eps")).weight_decay(r.number("weight_decay")).amsgrad(r.boolean("amsgrad"));
-    return o;
-  }
-  std::unique_ptr<torch::optim::Optimizer> create(std::vector<OptimizerParamGroup> groups,
-                                                  const OptimizerOptions& defaults) const override {
-    return std::make_unique<torch::optim::AdamW>(std::move(groups), static_cast<const torch::optim::AdamWOptions&>(defaults));
-  }
-  Napi::Object stateToJs(Napi::Env env, const OptimizerParamState& s) const override {
-    auto& st = static_cast<const torch::optim::AdamWParamState&>(s);
-    Napi::Object out = Napi::Object::New(env);
-    out.Set("step", Napi::Number::New(env, static_cast<double>(st.step())));
-    PutTensor(out, "exp_avg", st.exp_avg());
-    PutTensor(out, "exp_avg_sq", st.exp_avg_sq());
-    PutTensor(out, "max_exp_avg_sq", st.max_exp_avg_sq());
-    return out;
-  }
-  std::unique_ptr<OptimizerParamState> stateFromJs(const Napi::Object& o, const at::Tensor& p,
-                                                   const std::string& path) const override {
-    auto st = std::make_unique<torch::optim::AdamWParamState>();
-    st->step(ReadStep(o, path));
-    st->exp_avg(ReadStateTensor(o, "exp_avg", p, path, true));
-    st->exp_avg_sq(ReadStateTensor(o, "exp_avg_sq", p, path, true));
-    st->max_exp_avg_sq(ReadStateTensor(o, "max_exp_avg_sq", p, path, false));
-    return st;
-  }
-};
+using AdamKind = AdamLikeKind<torch::optim::AdamOptions, torch::optim::AdamParamState, torch::optim::Adam>;
+using AdamWKind = AdamLikeKind<torch::optim::AdamWOptions, torch::optim::AdamWParamState, torch::optim::AdamW>;
 
 class RmspropKind : public OptimizerKind {
  public:
@@ -287,8 +263,8 @@ class LionKind : public OptimizerKind {
 
 const OptimizerKind* FindOptimizerKind(const std::string& name) {
   static const SgdKind sgd;
-  static const AdamKind adam;
-  static const AdamWKind adamw;
+  static const AdamKind adam("Adam");
+  static const AdamWKind adamw("AdamW");
   static const RmspropKind rmsprop;
   static const RmspropTfKind rmsprop_tf;
   static const LambKind lamb;
