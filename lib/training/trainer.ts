@@ -194,11 +194,13 @@ export class Trainer {
     // Resume (§12 step 8, 11).
     let startEpoch = 0;
     let bestMetric: number | null = null;
+    let resumedEma: Record<string, Tensor> | null = null;
     if (params.resume) {
       const resumed = ckpt.read((params.resume_path as string | null) ?? (params.ckpt_name as string));
       model.loadStateDict(resumed.net);
       startEpoch = resumed.epoch;
       bestMetric = typeof resumed.acc === 'number' ? resumed.acc : null;
+      resumedEma = resumed.ema_net ?? null;
       if (params.load_opt_params !== false && resumed.optimizer_state_dict) {
         optimizer.loadStateDict(resumed.optimizer_state_dict as never);
       }
@@ -210,9 +212,7 @@ export class Trainer {
     const maxEpochs = params.max_epochs as number;
     const A = params.batch_accumulate as number;
     const ema = params.ema ? new ModelEMA(model, (params.ema_params ?? {}) as never) : null;
-    if (ema && params.resume) {
-      // Averaged weights are not restored from older checkpoints without them.
-    }
+    if (ema && resumedEma) ema.state = resumedEma;
     this.ema = ema;
     const metricToWatch = String(params.metric_to_watch ?? 'Accuracy');
     const greaterIsBetter = params.greater_metric_to_watch_is_better !== false;
