@@ -353,12 +353,6 @@ double SumOfSquaresSerial(const T* __restrict x, int64_t b, int64_t e) {
   return total;
 }
 
-template <typename T>
-double SumOfSquares(const T* x, int64_t n) {
-  if (n <= kChunk) return SumOfSquaresSerial(x, 0, n);
-  return at::parallel_reduce(
-      0, n, kChunk, 0.0, [&](int64_t b, int64_t e, double acc) { return acc + SumOfSquaresSerial(x, b, e); }, std::plus<double>());
-}
 
 template <typename T>
 void LambStages(std::vector<LambJob<T>>& jobs, float clip) {
@@ -378,21 +372,23 @@ void LambStages(std::vector<LambJob<T>>& jobs, float clip) {
       auto* __restrict m = j.m;
       auto* __restrict v = j.v;
       const T c = static_cast<T>(clip);
-      constexpr int kLanes = 8;
-      double w[kLanes] = {0, 0, 0, 0, 0, 0, 0, 0}, u2[kLanes] = {0, 0, 0, 0, 0, 0, 0, 0};
+      // Lane accumulators in T within a chunk (vectorisable), chunks combined in double: for
+      // float32 the norms differ from ATen's by rounding only (they scale a trust ratio).
+      constexpr int kLanes = 16;
+      T w[kLanes] = {}, u2[kLanes] = {};
       int64_t i = spans[si].begin;
       const int64_t end = spans[si].end;
       for (; i + kLanes <= end; i += kLanes) {
         for (int k = 0; k < kLanes; ++k) {
           T u = math::LambMomentsAndUpdate(p[i + k], g[i + k], m[i + k], v[i + k], c, j.s);
-          w[k] += static_cast<double>(p[i + k]) * p[i + k];
-          u2[k] += static_cast<double>(u) * u;
+          w[k] += p[i + k] * p[i + k];
+          u2[k] += u * u;
         }
       }
       for (; i < end; ++i) {
         T u = math::LambMomentsAndUpdate(p[i], g[i], m[i], v[i], c, j.s);
-        w[0] += static_cast<double>(p[i]) * p[i];
-        u2[0] += static_cast<double>(u) * u;
+        w[0] += p[i] * p[i];
+        u2[0] += u * u;
       }
       double wt = 0, ut = 0;
       for (int k = 0; k < kLanes; ++k) {
@@ -428,17 +424,32 @@ void LambStages(std::vector<LambJob<T>>& jobs, float clip) {
 void FusedLamb(torch::optim::Optimizer& opt) {
   const auto& defaults = static_cast<const LambOptions&>(opt.defaults());
   // Global gradient norm: a float32 accumulator, tensor by tensor in group order (as SG).
-  float global_sq = 0.0f;
-  bool any = false;
+  // Per-tensor sums in one parallel region over chunks of every gradient, then folded in order.
+  std::vector<at::Tensor> grads;
   for (auto& group : opt.param_groups()) {
     for (auto& p : group.params()) {
-      if (!p.grad().defined()) continue;
-      any = true;
-      double s = p.scalar_type() == at::kFloat ? SumOfSquares(p.grad().data_ptr<float>(), p.numel())
-                                               : SumOfSquares(p.grad().data_ptr<double>(), p.numel());
-      global_sq = global_sq + static_cast<float>(s);
+      if (p.grad().defined()) grads.push_back(p.grad());
     }
   }
+  const bool any = !grads.empty();
+  std::vector<int64_t> gsizes;
+  for (auto& g : grads) gsizes.push_back(g.numel());
+  std::vector<Span> gspans;
+  for (size_t k = 0; k < grads.size(); ++k) {
+    for (int64_t b = 0; b < gsizes[k]; b += kChunk) gspans.push_back({k, b, std::min<int64_t>(gsizes[k], b + kChunk)});
+  }
+  std::vector<double> partial(gspans.size(), 0.0);
+  at::parallel_for(0, static_cast<int64_t>(gspans.size()), 1, [&](int64_t lo, int64_t hi) {
+    for (int64_t i = lo; i < hi; ++i) {
+      const at::Tensor& g = grads[gspans[i].job];
+      partial[i] = g.scalar_type() == at::kFloat ? SumOfSquaresSerial(g.data_ptr<float>(), gspans[i].begin, gspans[i].end)
+                                                 : SumOfSquaresSerial(g.data_ptr<double>(), gspans[i].begin, gspans[i].end);
+    }
+  });
+  std::vector<double> per_tensor(grads.size(), 0.0);
+  for (size_t i = 0; i < gspans.size(); ++i) per_tensor[gspans[i].job] += partial[i];
+  float global_sq = 0.0f;
+  for (double s : per_tensor) global_sq = global_sq + static_cast<float>(s);
   float clip = 1.0f;
   if (any && defaults.has_max_grad_norm()) {
     float norm = std::sqrt(global_sq);
