@@ -1,91 +1,178 @@
 /**
- * Hydra's composition of a recipe (spec §14): a `defaults:` list names group options
- * (`- training_hyperparams: cifar10_resnet_train_params` → `training_hyperparams/<x>.yaml`
- * under the key `training_hyperparams`), plain names relative to the file's own group folder, and
- * `_self_` (the file's own body; last when not listed). Mappings merge recursively, later wins.
+ * Hydra's composition of a recipe (spec §14). A file's `defaults:` list is composed in order:
+ * each group option (`- training_hyperparams: x` → `training_hyperparams/x.yaml` under the key
+ * `training_hyperparams`), each plain name (a config of the file's own group), and `_self_` (the
+ * file's own content; last when not listed). Each entry is merged over what came before it, so
+ * later entries win: mappings merge key by key, lists and scalars replace.
  */
-import * as fs from 'fs';
 import * as path from 'path';
 
-import { isPlainObject } from '../errors';
 import { atPackage, deepMerge } from './merge';
-import { collectOrigins, Origins } from './origins';
-import { readYamlFile, where, YamlFile } from './yaml-file';
+import { DefaultEntry, entryText, parseDefaults } from './defaults-list';
+import { Origins, recordFileOrigins } from './origins';
+import { findConfig, lookedIn } from './search-path';
+import { errorAt, readYamlFile, where, YamlFile } from './yaml-file';
+
+/** A group selection that replaces the defaults lists' own (`group=option`, `override group: option`). */
+export interface GroupChoice {
+  /** null removes the group (`~group`, `group=null`). */
+  option: string | null;
+  /** Where the choice was made, for messages: "override 'training_hyperparams=x'". */
+  source: string;
+  used: boolean;
+}
 
 export interface ComposeContext {
   /** Config roots, searched in order. */
   roots: string[];
   origins: Origins;
-  /** Group option swaps from the command line (`training_hyperparams=other`). */
-  groupSwaps: Map<string, string>;
+  /** Choices by full group path (`training_hyperparams`, `a/b`). */
+  choices: Map<string, GroupChoice>;
+  /** Groups added from the command line (`+group=option`), composed after the primary's own list. */
+  appended: Array<{ group: string; option: string; source: string }>;
 }
 
-/** The file of `name` (with or without .yaml) in `groupDir` under some root, or null. */
-export function findConfig(roots: string[], groupDir: string, name: string): string | null {
-  const file = name.endsWith('.yaml') || name.endsWith('.yml') ? name : `${name}.yaml`;
+/** Where a config will be composed: its group folder and its package (dotted key path). */
+interface Placement {
+  group: string;
+  pkg: string;
+}
+
+function joinPkg(...parts: string[]): string {
+  return parts.filter(Boolean).join('.');
+}
+
+function joinGroup(...parts: string[]): string {
+  return path.posix.join(...parts.map((p) => p || '.')).replace(/^\.\/?|\/$/g, '').replace(/^\.$/, '');
+}
+
+/** A short name for cycle messages: the path inside its root, else the file name. */
+function displayName(roots: readonly string[], file: string): string {
   for (const root of roots) {
-    const candidate = path.join(root, groupDir, file);
-    if (fs.existsSync(candidate) && fs.statSync(candidate).isFile()) return candidate;
+    const rel = path.relative(root, file);
+    if (rel && !rel.startsWith('..') && !path.isAbsolute(rel)) return rel.split(path.sep).join('/');
   }
-  return null;
+  return path.basename(file);
 }
 
-type DefaultEntry = { kind: 'self' } | { kind: 'file'; name: string } | { kind: 'group'; group: string; option: string | null };
+/** The package after a file's `# @package` header (Hydra: `_global_` = root, `_group_` = its group). */
+function applyHeader(y: YamlFile, placement: Placement, explicitPackage: boolean): string {
+  const header = y.packageHeader;
+  if (header === null || explicitPackage) return placement.pkg;
+  if (header === '_global_') return '';
+  if (header === '_group_') return placement.group.replace(/\//g, '.');
+  return header.replace(/^_global_\.?/, '');
+}
 
-function parseDefaults(y: YamlFile): DefaultEntry[] {
-  const list = y.data.defaults;
-  if (list === undefined || list === null) return [];
-  if (!Array.isArray(list)) throw new Error(`${where(y, ['defaults'])}: defaults must be a list`);
-  return list.map((item, i): DefaultEntry => {
-    if (item === '_self_') return { kind: 'self' };
-    if (typeof item === 'string') return { kind: 'file', name: item };
-    if (isPlainObject(item) && Object.keys(item).length === 1) {
-      const [rawGroup, option] = Object.entries(item)[0];
-      const group = rawGroup.replace(/^(override|optional)\s+/, '');
-      if (option !== null && typeof option !== 'string') throw new Error(`${where(y, ['defaults', i])}: the option of '${group}' must be a file name`);
-      return { kind: 'group', group, option };
+class Composer {
+  constructor(private readonly ctx: ComposeContext) {}
+
+  /** Composes `file`; `chain` holds the files above it, to report cycles. */
+  compose(file: string, placement: Placement, chain: string[], isPrimary: boolean, explicitPackage = false): Record<string, unknown> {
+    const y = readYamlFile(file);
+    const pkg = applyHeader(y, placement, explicitPackage);
+    const entries = parseDefaults(y);
+    if (isPrimary) this.takeOverrideEntries(y, entries);
+    else {
+      const misplaced = entries.find((e) => e.kind === 'group' && e.override);
+      if (misplaced) throw errorAt(where(y, ['defaults', misplaced.index]), `'${entryText(misplaced)}': override entries belong in the primary recipe's defaults list`);
     }
-    throw new Error(`${where(y, ['defaults', i])}: a defaults entry is a name, '_self_' or {group: option}`);
-  });
+    if (!entries.some((e) => e.kind === 'self')) entries.push({ kind: 'self', index: -1 });
+    const next = [...chain, file];
+    let result: Record<string, unknown> = {};
+    for (const entry of entries) {
+      if (entry.kind === 'group' && entry.override) continue;
+      const part = this.composeEntry(y, entry, { group: placement.group, pkg }, next);
+      if (part) result = deepMerge(result, part);
+    }
+    if (isPrimary) {
+      for (const extra of this.ctx.appended) {
+        const found = findConfig(this.ctx.roots, extra.group, extra.option);
+        if (!found) throw new Error(`${extra.source}: ${extra.group}/${yamlName(extra.option)} not found in ${lookedIn(this.ctx.roots, extra.group)}`);
+        result = deepMerge(result, this.compose(found, { group: extra.group, pkg: joinPkg(pkg, extra.group.replace(/\//g, '.')) }, next, false));
+      }
+    }
+    return result;
+  }
+
+  /** `override group: option` entries of the primary recipe become choices (the command line's win). */
+  private takeOverrideEntries(y: YamlFile, entries: DefaultEntry[]): void {
+    for (const e of entries) {
+      if (e.kind !== 'group' || !e.override) continue;
+      if (!this.ctx.choices.has(e.group)) this.ctx.choices.set(e.group, { option: e.option, source: `${where(y, ['defaults', e.index])}: '${entryText(e)}'`, used: false });
+    }
+  }
+
+  private composeEntry(y: YamlFile, entry: DefaultEntry, here: Placement, chain: string[]): Record<string, unknown> | null {
+    if (entry.kind === 'self') {
+      const { defaults: _defaults, ...body } = y.data;
+      recordFileOrigins(y, here.pkg, this.ctx.origins);
+      return atPackage(here.pkg, body);
+    }
+    const at = where(y, ['defaults', entry.index]);
+    if (entry.kind === 'config') return this.composeConfigEntry(y, entry.name, here, chain, at);
+
+    const group = entry.absolute ? entry.group : joinGroup(here.group, entry.group);
+    const choice = this.ctx.choices.get(group);
+    if (choice) choice.used = true;
+    const option = choice ? choice.option : entry.option;
+    if (option === null) return null;
+    const found = findConfig(this.ctx.roots, group, option);
+    if (!found) {
+      if (entry.optional) return null;
+      const chosen = choice ? ` (the option chosen by ${choice.source})` : '';
+      throw errorAt(at, `defaults entry '${entryText(entry)}' not found${chosen}: looked for ${group}/${yamlName(option)} in ${this.ctx.roots.join(', ')}`);
+    }
+    this.checkCycle(found, chain, at);
+    const pkg = entry.packageOverride === null ? joinPkg(here.pkg, entry.group.replace(/\//g, '.')) : packageOf(entry.packageOverride, here.pkg);
+    return this.compose(found, { group, pkg }, chain, false, entry.packageOverride !== null);
+  }
+
+  /** `- name`: a config of this file's group (its own folder first), or `/path/from/root`. */
+  private composeConfigEntry(y: YamlFile, name: string, here: Placement, chain: string[], at: string): Record<string, unknown> {
+    const absolute = name.startsWith('/');
+    const rel = name.replace(/^\/+/, '');
+    const group = absolute ? '' : here.group;
+    const ownFolder = absolute ? null : findConfig([path.dirname(y.file)], '', rel);
+    const found = ownFolder ?? findConfig(this.ctx.roots, group, rel);
+    if (!found) {
+      const places = absolute ? lookedIn(this.ctx.roots, '') : `${path.dirname(y.file)}, ${lookedIn(this.ctx.roots, group)}`;
+      throw errorAt(at, `defaults entry '${name}' not found: looked for ${yamlName(rel)} in ${places}`);
+    }
+    this.checkCycle(found, chain, at);
+    return this.compose(found, { group: joinGroup(group, path.posix.dirname(rel)), pkg: here.pkg }, chain, false);
+  }
+
+  private checkCycle(file: string, chain: string[], at: string): void {
+    const real = path.resolve(file);
+    if (!chain.includes(real)) return;
+    const loop = [...chain.slice(chain.indexOf(real)), real].map((f) => displayName(this.ctx.roots, f));
+    throw errorAt(at, `cycle in defaults: ${loop.join(' → ')}`);
+  }
+}
+
+function yamlName(option: string): string {
+  return /\.ya?ml$/.test(option) ? option : `${option}.yaml`;
+}
+
+/** `group@pkg`: `_global_` is the root, `_here_` the containing file's package, else relative to it. */
+function packageOf(packageOverride: string, parentPkg: string): string {
+  if (packageOverride === '_global_') return '';
+  if (packageOverride.startsWith('_global_.')) return packageOverride.slice('_global_.'.length);
+  if (packageOverride === '_here_') return parentPkg;
+  return joinPkg(parentPkg, packageOverride);
 }
 
 /**
- * Composes `file` (whose content belongs at package `pkg`, in group folder `groupDir`).
- * `chain` lists the files being composed, to report cycles.
+ * Composes the primary recipe `file` (its content at the root; `group` is its own group folder,
+ * '' for a top-level recipe, `training_hyperparams` for a training-params file loaded on its own).
  */
-export function composeFile(file: string, pkg: string, groupDir: string, ctx: ComposeContext, chain: string[] = []): Record<string, unknown> {
-  const real = path.resolve(file);
-  if (chain.includes(real)) throw new Error(`cycle in recipe defaults: ${[...chain, real].map((f) => path.basename(f)).join(' → ')}`);
-  const y = readYamlFile(real);
-  const next = [...chain, real];
-  const entries = parseDefaults(y);
-  if (!entries.some((e) => e.kind === 'self')) entries.push({ kind: 'self' });
-  const { defaults: _defaults, ...body } = y.data;
-  let result: Record<string, unknown> = {};
-  entries.forEach((entry, i) => {
-    if (entry.kind === 'self') {
-      collectOrigins(y, pkg, ctx.origins);
-      result = deepMerge(result, atPackage(pkg, body));
-      return;
+export function composeRecipe(file: string, group: string, ctx: ComposeContext): Record<string, unknown> {
+  const result = new Composer(ctx).compose(path.resolve(file), { group, pkg: '' }, [], true);
+  for (const [group, choice] of ctx.choices) {
+    if (!choice.used) {
+      throw new Error(`${choice.source}: no '${group}' in the defaults lists of ${file}${choice.option === null ? '' : `; to add the group use +${group}=${choice.option}`}`);
     }
-    if (entry.kind === 'file') {
-      const found = [path.join(path.dirname(real), entry.name.endsWith('.yaml') ? entry.name : `${entry.name}.yaml`)].find((f) => fs.existsSync(f)) ?? findConfig(ctx.roots, groupDir, entry.name);
-      if (!found) {
-        throw new Error(`${where(y, ['defaults', i])}: default '${entry.name}' not found; looked in ${[path.dirname(real), ...ctx.roots.map((r) => path.join(r, groupDir))].join(', ')}`);
-      }
-      result = deepMerge(result, composeFile(found, pkg, groupDir, ctx, next));
-      return;
-    }
-    const option = ctx.groupSwaps.get(entry.group) ?? entry.option;
-    if (option === null) return;
-    const found = findConfig(ctx.roots, entry.group, option);
-    if (!found) {
-      throw new Error(
-        `${where(y, ['defaults', i])}: default '${entry.group}: ${option}' not found; looked for ${entry.group}/${option}.yaml in ${ctx.roots.join(', ')}`,
-      );
-    }
-    const childPkg = [pkg, entry.group.replace(/\//g, '.')].filter(Boolean).join('.');
-    result = deepMerge(result, composeFile(found, childPkg, entry.group, ctx, next));
-  });
+  }
   return result;
 }

@@ -1,100 +1,147 @@
 /**
- * SuperGradients' YAML recipes in TypeScript: `defaults:` composition with `_self_`, group
- * folders, `${...}` interpolation, `key=value` / `+key=value` / `~key` / group-swap overrides,
- * the `_target_` helpers and the recipe shortcuts.
+ * SuperGradients' YAML recipes in TypeScript, composed as Hydra ≥ 1.1 composes them:
+ * `defaults:` lists with `_self_`, config-group folders (`training_hyperparams/`,
+ * `dataset_params/`, ...), OmegaConf `${...}` interpolation, command-line overrides
+ * (`a.b=1e-3`, `+key=value`, `~key`, `group=option`), the `_target_` helpers SG's files use and
+ * the recipe shortcuts (`lr`, `epochs`, `batch_size`, ...).
  *
  * @example
- * const cfg = sg.recipes.loadRecipe('mnist_lenet', { overrides: ['training_hyperparams.max_epochs=2', 'lr=0.05'] });
+ * const cfg = sg.recipes.loadRecipe('mnist_lenet', { overrides: ['epochs=2', 'lr=0.05'] });
  * cfg.training_hyperparams.initial_lr; // 0.05
  */
-import * as fs from 'fs';
 import * as path from 'path';
 
-import { isPlainObject, typeError } from '../errors';
-import { packageRoot } from '../package-root';
-import { mergeTrainingParams } from '../training/params';
-import { composeFile, ComposeContext, findConfig } from './compose';
-import { resolveInterpolations } from './interpolate';
-import { originOf } from './origins';
-import { applyOverride, parseOverride } from './overrides';
-import { applyShortcuts, SHORTCUTS } from './shortcuts';
+import { isPlainObject, nearestName, typeError } from '../errors';
+import { checkTrainingParams } from './check-training-params';
+import { ComposeContext, composeRecipe } from './compose';
+import { Interpolator } from './interpolate';
+import { applyOverride, Override, parseOverride } from './overrides';
+import { findConfig, isConfigGroup, isDirectory, isFile, packageRecipesDir, yamlNamesIn } from './search-path';
+import { applyShortcuts, SHORTCUT_NAMES } from './shortcuts';
 import { instantiateTargets } from './targets';
 
-export { numpyArange } from './targets';
 export { deepMerge } from './merge';
+export { packageRecipesDir } from './search-path';
+export { numpyArange } from './targets';
 
 export interface LoadRecipeOptions {
-  /** Hydra-style overrides: `a.b=1e-3`, `+new_key=1`, `~a.b`, `training_hyperparams=other_file`. */
+  /**
+   * Hydra-style overrides, applied in order: `training_hyperparams.initial_lr=1e-3` (YAML-typed),
+   * `+new_key=1`, `++key=1`, `~key`, `training_hyperparams=other_params` (group swap), and the
+   * shortcuts `lr=`, `epochs=`, `batch_size=`, ...
+   */
   overrides?: string[];
-  /** Extra recipe folders, searched before the package's own `recipes/`. */
+  /** Recipe folders searched before the package's own `recipes/` (first match wins). */
   searchPath?: string[];
 }
 
-/** The package's own recipes folder. */
-export function packageRecipesDir(): string {
-  return path.join(packageRoot(), 'recipes');
+/** A recipe given by path: an existing file, or anything that can only be a path. */
+function asPath(nameOrPath: string): string | null {
+  if (isFile(nameOrPath)) return path.resolve(nameOrPath);
+  if (path.isAbsolute(nameOrPath) || /^\.\.?[\\/]/.test(nameOrPath)) throw new Error(`recipe file not found: ${path.resolve(nameOrPath)}`);
+  return null;
 }
 
-function isPathLike(name: string): boolean {
-  return name.endsWith('.yaml') || name.endsWith('.yml') || path.isAbsolute(name) || name.startsWith('.');
+/**
+ * The group of a recipe loaded by path: its folder's name when that is a config group of the
+ * other roots (`my/training_hyperparams/x.yaml` composes `defaults: [default_train_params]`
+ * from the package's training_hyperparams/), else '' (a top-level recipe).
+ */
+function groupOfPath(file: string, otherRoots: string[]): { group: string; roots: string[] } {
+  const folder = path.dirname(file);
+  const name = path.basename(folder);
+  if (isConfigGroup(otherRoots, name)) return { group: name, roots: [folder, path.dirname(folder), ...otherRoots] };
+  return { group: '', roots: [folder, ...otherRoots] };
 }
 
-/** Loads and composes a recipe by name (`mnist_lenet`, `training_hyperparams/x`) or path. */
+function checkOptions(nameOrPath: unknown, options: unknown): asserts options is LoadRecipeOptions {
+  if (typeof nameOrPath !== 'string' || nameOrPath.trim() === '') throw typeError('loadRecipe(nameOrPath)', 'a recipe name or a path to a .yaml file', nameOrPath);
+  if (typeof options !== 'object' || options === null) throw typeError('loadRecipe(options)', 'an object', options);
+  const { overrides, searchPath } = options as LoadRecipeOptions;
+  if (overrides !== undefined && (!Array.isArray(overrides) || overrides.some((o) => typeof o !== 'string'))) throw typeError('loadRecipe({overrides})', 'an array of strings', overrides);
+  if (searchPath !== undefined && (!Array.isArray(searchPath) || searchPath.some((p) => typeof p !== 'string'))) throw typeError('loadRecipe({searchPath})', 'an array of folder paths', searchPath);
+}
+
+/** Group overrides (`group=option`, `+group=option`, `~group`) are taken before composition. */
+function isGroupOverride(o: Override, roots: string[]): boolean {
+  if (o.key.includes('.') || o.key.includes('[')) return false;
+  if (o.kind !== 'delete' && typeof o.value !== 'string' && o.value !== null) return false;
+  return isConfigGroup(roots, o.key);
+}
+
+/**
+ * Loads a recipe and returns it fully composed, as plain data: defaults merged in order,
+ * overrides applied, shortcuts copied, `${...}` resolved and `_target_` nodes instantiated.
+ * `nameOrPath` is a recipe name (`mnist_lenet`, `training_hyperparams/mnist_train_params`),
+ * looked up in `searchPath` then in the package's `recipes/`, or a path to a .yaml file
+ * (its own folder is searched first). Errors name the file and line to fix.
+ *
+ * @example
+ * const cfg = sg.recipes.loadRecipe('mnist_lenet', { overrides: ['training_hyperparams.initial_lr=1e-3', 'epochs=2'] });
+ * const tp = sg.recipes.loadRecipe('training_hyperparams/mnist_train_params'); // the training params alone
+ * const mine = sg.recipes.loadRecipe('./my_recipe.yaml', { searchPath: ['./my_recipes'] });
+ */
 export function loadRecipe(nameOrPath: string, options: LoadRecipeOptions = {}): Record<string, unknown> {
-  if (typeof nameOrPath !== 'string' || nameOrPath.length === 0) throw typeError('loadRecipe(name)', 'a recipe name or a path to a .yaml file', nameOrPath);
-  const searchPath = options.searchPath ?? [];
-  if (!Array.isArray(searchPath)) throw typeError('loadRecipe({searchPath})', 'an array of folders', searchPath);
+  checkOptions(nameOrPath, options);
   const overrides = (options.overrides ?? []).map(parseOverride);
-  const builtin = packageRecipesDir();
-  let file: string | null;
+  const userRoots = (options.searchPath ?? []).map((p) => path.resolve(p));
+  const otherRoots = [...userRoots, packageRecipesDir()];
+
+  let file: string;
+  let group: string;
   let roots: string[];
-  if (isPathLike(nameOrPath) && fs.existsSync(nameOrPath)) {
-    file = path.resolve(nameOrPath);
-    roots = [path.dirname(file), ...searchPath.map((p) => path.resolve(p)), builtin];
+  const byPath = asPath(nameOrPath);
+  if (byPath) {
+    file = byPath;
+    ({ group, roots } = groupOfPath(file, otherRoots));
   } else {
-    roots = [...searchPath.map((p) => path.resolve(p)), builtin];
-    file = findConfig(roots, '', nameOrPath);
-    if (!file) throw new Error(`recipe '${nameOrPath}' not found; looked for ${nameOrPath}.yaml in ${roots.join(', ')}`);
-  }
-  const groupDir = isPathLike(nameOrPath) ? '' : path.dirname(nameOrPath) === '.' ? '' : path.dirname(nameOrPath);
-  const swaps = new Map<string, string>();
-  for (const o of overrides) {
-    if (o.kind === 'set' && o.path.length === 1 && typeof o.value === 'string' && !(o.path[0] in SHORTCUTS)) swaps.set(o.path[0], o.value);
-  }
-  const ctx: ComposeContext = { roots, origins: new Map(), groupSwaps: swaps };
-  let config = composeFile(file, '', groupDir, ctx);
-  const allowed = new Set(Object.keys(SHORTCUTS));
-  for (const o of overrides) {
-    const isSwap = o.kind === 'set' && o.path.length === 1 && swaps.has(o.path[0]) && isPlainObject(config[o.path[0]]);
-    if (isSwap) continue;
-    applyOverride(config, o, allowed);
-  }
-  applyShortcuts(config);
-  config = resolveInterpolations(config, ctx.origins);
-  config = instantiateTargets(config, ctx.origins) as Record<string, unknown>;
-  const th = config.training_hyperparams;
-  if (isPlainObject(th) && th.max_epochs !== undefined) {
-    try {
-      mergeTrainingParams(th);
-    } catch (err) {
-      const field = /training_params\.([A-Za-z0-9_.]+)/.exec((err as Error).message)?.[1];
-      const at = field ? originOf(ctx.origins, `training_hyperparams.${field}`) : file;
-      const Ctor = (err as Error).constructor as new (message: string) => Error;
-      throw new Ctor(`${(err as Error).message} (${at})`);
+    roots = otherRoots;
+    const name = nameOrPath.replace(/\\/g, '/').replace(/\.ya?ml$/, '');
+    group = path.posix.dirname(name) === '.' ? '' : path.posix.dirname(name);
+    const found = findConfig(roots, group, path.posix.basename(name));
+    if (!found) {
+      const known = listRecipes(options.searchPath ?? []);
+      const near = nearestName(name, known);
+      throw new Error(`recipe '${nameOrPath}' not found: looked for ${name}.yaml in ${roots.join(', ')}${near ? `; did you mean '${near}'?` : ''}`);
     }
+    file = found;
   }
-  return config;
+
+  const ctx: ComposeContext = { roots, origins: new Map(), choices: new Map(), appended: [] };
+  const configOverrides: Override[] = [];
+  for (const o of overrides) {
+    if (!isGroupOverride(o, roots)) configOverrides.push(o);
+    else if (o.kind === 'add') ctx.appended.push({ group: o.key, option: o.value as string, source: `override '${o.text}'` });
+    else ctx.choices.set(o.key, { option: o.kind === 'delete' ? null : (o.value as string | null), source: `override '${o.text}'`, used: false });
+  }
+
+  const config = composeRecipe(file, group, ctx);
+  // Shortcuts can be given without `+` to any full recipe, as variable_setup declares them.
+  const isFullRecipe = isPlainObject(config.training_hyperparams);
+  const shortcuts = new Set(isFullRecipe ? SHORTCUT_NAMES : []);
+  for (const o of configOverrides) applyOverride(config, o, ctx.origins, file, shortcuts);
+  const interpolator = new Interpolator(config, ctx.origins);
+  if (isFullRecipe) applyShortcuts(config, ctx.origins, (p) => interpolator.valueAt(p));
+  const resolved = interpolator.resolveAll();
+  const instantiated = instantiateTargets(resolved, ctx.origins) as Record<string, unknown>;
+  checkTrainingParams(instantiated, ctx.origins, file);
+  return instantiated;
 }
 
-/** Names of the top-level recipes (YAML files directly in the recipe folders), user folders first. */
+/**
+ * Names of the top-level recipes: the YAML files directly in each user folder, then in the
+ * package's `recipes/` (a name is listed once; `variable_setup` is a building block, not a recipe).
+ *
+ * @example
+ * sg.recipes.listRecipes(); // ['mnist_lenet', 'mnist_lenet_lamb', 'mnist_lenet_rmsproptf', 'mnist_mlp']
+ */
 export function listRecipes(searchPath: string[] = []): string[] {
+  if (!Array.isArray(searchPath)) throw typeError('listRecipes(searchPath)', 'an array of folder paths', searchPath);
   const names: string[] = [];
-  for (const dir of [...searchPath, packageRecipesDir()]) {
-    if (!fs.existsSync(dir)) continue;
-    for (const f of fs.readdirSync(dir).sort()) {
-      if (!/\.ya?ml$/.test(f) || f === 'variable_setup.yaml') continue;
-      const name = f.replace(/\.ya?ml$/, '');
-      if (!names.includes(name)) names.push(name);
+  for (const dir of [...searchPath.map((p) => path.resolve(p)), packageRecipesDir()]) {
+    if (!isDirectory(dir)) continue;
+    for (const name of yamlNamesIn(dir)) {
+      if (name !== 'variable_setup' && !names.includes(name)) names.push(name);
     }
   }
   return names;

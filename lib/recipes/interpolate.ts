@@ -1,55 +1,165 @@
 /**
- * OmegaConf interpolation: `${a.b}` refers to a key of the composed recipe (absolute), `${.x}`
- * to a sibling; a value that is exactly `${...}` keeps the referenced value's type, inside a
- * longer string it is stringified. Resolved after merging and overrides.
+ * OmegaConf's `${...}` interpolation, resolved once everything is merged and overridden:
+ * - `${a.b}` (also `${a.list[0]}`) is a key path from the root of the composed recipe;
+ *   `${.x}` is a sibling, `${..x}` a key of the parent, and so on;
+ * - a value that is exactly `${...}` takes the referenced value with its type (number, list,
+ *   mapping); inside a longer string the value is written as text;
+ * - `${name:args}` calls a resolver (see resolvers.ts); `\${` is a literal `${`.
+ * Errors name the key holding the interpolation and the file:line it came from.
  */
-import { isPlainObject } from '../errors';
-import { getPath } from './merge';
+import { isPlainObject, nearestName } from '../errors';
+import { getPath, splitKey } from './merge';
 import { originOf, Origins } from './origins';
+import { callResolver, parseLiteral, splitArgs } from './resolvers';
 
-const PATTERN = /\$\{([^}]*)\}/g;
+type Piece = { text: string } | { expr: string };
 
-export function resolveInterpolations(root: Record<string, unknown>, origins: Origins): Record<string, unknown> {
-  const resolving = new Set<string>();
+/** Splits a string into text and `${...}` pieces (nested braces allowed); null when it has none. */
+export function parseInterpolations(value: string): Piece[] | null {
+  if (!value.includes('${')) return null;
+  const pieces: Piece[] = [];
+  let text = '';
+  let i = 0;
+  let found = false;
+  while (i < value.length) {
+    if (value.startsWith('\\${', i)) {
+      text += '${';
+      i += 3;
+      found = true;
+      continue;
+    }
+    if (!value.startsWith('${', i)) {
+      text += value[i++];
+      continue;
+    }
+    let depth = 0;
+    let j = i;
+    for (; j < value.length; j++) {
+      if (value.startsWith('${', j)) {
+        depth++;
+        j++;
+      } else if (value[j] === '}' && --depth === 0) break;
+    }
+    if (j >= value.length) throw new SyntaxError(`unclosed '\${' in '${value}'`);
+    if (text) pieces.push({ text });
+    text = '';
+    pieces.push({ expr: value.slice(i + 2, j) });
+    i = j + 1;
+    found = true;
+  }
+  if (text) pieces.push({ text });
+  return found ? pieces : null;
+}
 
-  const lookup = (ref: string, at: string[]): unknown => {
-    const trimmed = ref.trim();
-    let target: string[];
-    if (trimmed.startsWith('.')) {
-      const ups = trimmed.match(/^\.+/)![0].length;
-      target = [...at.slice(0, at.length - ups), ...trimmed.slice(ups).split('.').filter(Boolean)];
-    } else {
-      target = trimmed.split('.');
-    }
-    const key = target.join('.');
-    if (resolving.has(key)) throw new Error(`interpolation cycle through \${${trimmed}} at ${at.join('.')} (${originOf(origins, at.join('.'))})`);
-    const value = getPath(root, target);
-    if (value === undefined) {
-      throw new Error(`unresolved interpolation \${${trimmed}} at ${at.join('.')} (${originOf(origins, at.join('.'))}): no key '${key}'`);
-    }
-    resolving.add(key);
-    try {
-      return resolve(value, target);
-    } finally {
-      resolving.delete(key);
-    }
-  };
+/** How an interpolated value reads inside a longer string. */
+function asText(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (Array.isArray(value) || isPlainObject(value)) return JSON.stringify(value);
+  return String(value);
+}
 
-  const resolve = (value: unknown, at: string[]): unknown => {
-    if (typeof value === 'string') {
-      const whole = /^\$\{([^}]*)\}$/.exec(value);
-      if (whole) return lookup(whole[1], at);
-      if (!value.includes('${')) return value;
-      return value.replace(PATTERN, (_m, ref: string) => String(lookup(ref, at)));
-    }
-    if (Array.isArray(value)) return value.map((v, i) => resolve(v, [...at, String(i)]));
+export class Interpolator {
+  private readonly resolving: string[] = [];
+
+  constructor(
+    private readonly root: Record<string, unknown>,
+    private readonly origins: Origins,
+  ) {}
+
+  /** A deep copy of the whole recipe with every interpolation resolved. */
+  resolveAll(): Record<string, unknown> {
+    return this.resolveNode(this.root, []) as Record<string, unknown>;
+  }
+
+  /** The resolved value at `path` (undefined when missing). */
+  valueAt(path: readonly string[]): unknown {
+    const value = getPath(this.root, path);
+    return value === undefined ? undefined : this.resolveNode(value, path);
+  }
+
+  private fail(at: readonly string[], message: string): Error {
+    return new Error(`${originOf(this.origins, at)}: ${message} (in ${at.join('.') || 'the root'})`);
+  }
+
+  private resolveNode(value: unknown, at: readonly string[]): unknown {
+    if (typeof value === 'string') return this.resolveString(value, at);
+    if (Array.isArray(value)) return value.map((v, i) => this.resolveNode(v, [...at, String(i)]));
     if (isPlainObject(value)) {
       const out: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(value)) out[k] = resolve(v, [...at, k]);
+      for (const [k, v] of Object.entries(value)) out[k] = this.resolveNode(v, [...at, k]);
       return out;
     }
     return value;
-  };
+  }
 
-  return resolve(root, []) as Record<string, unknown>;
+  private resolveString(value: string, at: readonly string[]): unknown {
+    let pieces: Piece[] | null;
+    try {
+      pieces = parseInterpolations(value);
+    } catch (err) {
+      throw this.fail(at, (err as Error).message);
+    }
+    if (!pieces) return value;
+    if (pieces.length === 1 && 'expr' in pieces[0]) return this.evaluate(pieces[0].expr, at);
+    return pieces.map((p) => ('text' in p ? p.text : asText(this.evaluate(p.expr, at)))).join('');
+  }
+
+  /** One `${expr}`: a key path or a `resolver:args` call; nested `${}` inside are resolved first. */
+  private evaluate(expr: string, at: readonly string[]): unknown {
+    const call = /^\s*([A-Za-z_][\w.]*)\s*:(.*)$/s.exec(expr);
+    if (call) {
+      const args = splitArgs(call[2]).map((arg) => (parseInterpolations(arg) ? this.resolveString(arg, at) : parseLiteral(arg)));
+      try {
+        return callResolver(call[1], args, (key) => this.lookupOrUndefined(key, at));
+      } catch (err) {
+        throw this.fail(at, `\${${expr}}: ${(err as Error).message}`);
+      }
+    }
+    const key = asText(this.resolveString(expr.trim(), at));
+    return this.lookup(key, at, expr);
+  }
+
+  private targetPath(key: string, at: readonly string[]): string[] {
+    if (!key.startsWith('.')) return splitKey(key);
+    const ups = /^\.+/.exec(key)![0].length;
+    // `.x` is relative to the mapping holding the interpolated value, `..x` to its parent.
+    return [...at.slice(0, Math.max(0, at.length - ups)), ...splitKey(key.slice(ups))];
+  }
+
+  private lookupOrUndefined(key: string, at: readonly string[]): unknown {
+    const target = this.targetPath(key, at);
+    return getPath(this.root, target) === undefined ? undefined : this.lookup(key, at, key);
+  }
+
+  private lookup(key: string, at: readonly string[], written: string): unknown {
+    const target = this.targetPath(key, at);
+    const id = target.join('.');
+    if (this.resolving.includes(id)) {
+      throw this.fail(at, `interpolation cycle: ${[...this.resolving.slice(this.resolving.indexOf(id)), id].join(' → ')}`);
+    }
+    const value = getPath(this.root, target);
+    if (value === undefined) throw this.fail(at, `unresolved interpolation \${${written}}: ${this.missingKeyHint(target)}`);
+    this.resolving.push(id);
+    try {
+      return this.resolveNode(value, target);
+    } finally {
+      this.resolving.pop();
+    }
+  }
+
+  /** "no key 'a.b' (did you mean 'a.c'?)", naming the deepest part of the path that exists. */
+  private missingKeyHint(target: readonly string[]): string {
+    let n = 0;
+    while (n < target.length && getPath(this.root, target.slice(0, n + 1)) !== undefined) n++;
+    const parent = getPath(this.root, target.slice(0, n));
+    const siblings = isPlainObject(parent) ? Object.keys(parent) : [];
+    const near = nearestName(target[n] ?? '', siblings);
+    const shown = target.slice(0, n + 1).join('.');
+    return `no key '${shown}'${near ? `; did you mean '${[...target.slice(0, n), near].join('.')}'?` : ''}`;
+  }
+}
+
+/** The recipe with every `${...}` resolved (a new object; `root` is not changed). */
+export function resolveInterpolations(root: Record<string, unknown>, origins: Origins): Record<string, unknown> {
+  return new Interpolator(root, origins).resolveAll();
 }

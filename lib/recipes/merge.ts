@@ -1,35 +1,88 @@
+/**
+ * OmegaConf's merge for plain data, and dotted-path access. Mappings merge key by key
+ * (recursively), lists and scalars replace: `{a: {x: 1}, l: [1]}` + `{a: {y: 2}, l: [3]}` →
+ * `{a: {x: 1, y: 2}, l: [3]}`.
+ */
 import { isPlainObject } from '../errors';
 
-/** Hydra/OmegaConf merge: mappings merge key by key (recursively); lists and scalars replace. */
+/** A deep copy of plain data, so that YAML aliases and merged files never share objects. */
+export function cloneData<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(cloneData) as T;
+  if (isPlainObject(value)) {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = cloneData(v);
+    return out as T;
+  }
+  return value;
+}
+
+/**
+ * `over` merged into a copy of `base`: mappings key-wise and recursively, anything else
+ * replaces (a list replaces a list, `null` replaces a mapping).
+ *
+ * @example
+ * deepMerge({ a: { x: 1 }, l: [1, 2] }, { a: { y: 2 }, l: [3] }); // { a: { x: 1, y: 2 }, l: [3] }
+ */
 export function deepMerge(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = { ...base };
+  const out = cloneData(base);
   for (const [key, value] of Object.entries(over)) {
-    out[key] = isPlainObject(value) && isPlainObject(out[key]) ? deepMerge(out[key] as Record<string, unknown>, value) : value;
+    out[key] = isPlainObject(value) && isPlainObject(out[key]) ? deepMerge(out[key] as Record<string, unknown>, value) : cloneData(value);
   }
   return out;
 }
 
-/** The value at a dotted path, or undefined. */
-export function getPath(root: unknown, path: string[]): unknown {
+/** Splits `a.b[0].c` into `['a', 'b', '0', 'c']` (OmegaConf accepts both `a.0` and `a[0]`). */
+export function splitKey(key: string): string[] {
+  return key
+    .replace(/\[(\d+)\]/g, '.$1')
+    .split('.')
+    .filter((part) => part !== '');
+}
+
+/** The value at a key path (through mappings and list indices), or undefined. */
+export function getPath(root: unknown, path: readonly string[]): unknown {
   let node = root;
   for (const key of path) {
-    if (!isPlainObject(node) && !Array.isArray(node)) return undefined;
-    node = (node as Record<string, unknown>)[key];
+    if (Array.isArray(node)) {
+      if (!/^\d+$/.test(key)) return undefined;
+      node = node[Number(key)];
+    } else if (isPlainObject(node)) {
+      if (!Object.prototype.hasOwnProperty.call(node, key)) return undefined;
+      node = node[key];
+    } else return undefined;
   }
   return node;
 }
 
-/** Sets a dotted path, creating mappings on the way. */
-export function setPath(root: Record<string, unknown>, path: string[], value: unknown): void {
-  let node = root;
-  for (const key of path.slice(0, -1)) {
-    if (!isPlainObject(node[key])) node[key] = {};
-    node = node[key] as Record<string, unknown>;
-  }
-  node[path[path.length - 1]] = value;
+/** True when `path` names an existing entry (its value may be null). */
+export function hasPath(root: unknown, path: readonly string[]): boolean {
+  if (path.length === 0) return true;
+  const parent = getPath(root, path.slice(0, -1));
+  const last = path[path.length - 1];
+  if (Array.isArray(parent)) return /^\d+$/.test(last) && Number(last) < parent.length;
+  return isPlainObject(parent) && Object.prototype.hasOwnProperty.call(parent, last);
 }
 
-/** Places `value` under a dotted package path ('' = the root). */
+/** Sets `path` to `value`, creating mappings on the way. */
+export function setPath(root: Record<string, unknown>, path: readonly string[], value: unknown): void {
+  let node: unknown = root;
+  for (const key of path.slice(0, -1)) {
+    const container = node as Record<string, unknown>;
+    if (!isPlainObject(container[key]) && !Array.isArray(container[key])) container[key] = {};
+    node = container[key];
+  }
+  (node as Record<string, unknown>)[path[path.length - 1]] = value;
+}
+
+/** Removes `path` (a mapping key or a list item). */
+export function deletePath(root: Record<string, unknown>, path: readonly string[]): void {
+  const parent = getPath(root, path.slice(0, -1));
+  const last = path[path.length - 1];
+  if (Array.isArray(parent)) parent.splice(Number(last), 1);
+  else if (isPlainObject(parent)) delete parent[last];
+}
+
+/** `value` placed under a dotted package path ('' = the root): `atPackage('a.b', v)` → `{a: {b: v}}`. */
 export function atPackage(pkg: string, value: Record<string, unknown>): Record<string, unknown> {
   if (!pkg) return value;
   const out: Record<string, unknown> = {};

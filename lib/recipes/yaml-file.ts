@@ -1,35 +1,43 @@
-/** Reads one YAML file, keeping line numbers for error messages. */
+/**
+ * Reads one recipe file with the `yaml` package (YAML 1.2 core schema, so `1e-3` and `5e-4` are
+ * numbers as OmegaConf makes them), keeping the parsed document so that every later error can
+ * say `file:line`.
+ */
 import * as fs from 'fs';
-import { isMap, LineCounter, parseDocument, Document } from 'yaml';
+import { Document, isMap, isSeq, LineCounter, parseDocument } from 'yaml';
 
 export interface YamlFile {
+  /** Absolute path. */
   file: string;
+  /** The file's content as plain data (`{}` for an empty file). */
   data: Record<string, unknown>;
+  /** The `# @package <pkg>` header, when the file has one. */
+  packageHeader: string | null;
   doc: Document;
   lines: LineCounter;
 }
 
-/** "file:line" of the node at `path` (or of the file when unknown). */
-export function where(y: YamlFile, path: Array<string | number>): string {
-  const node = y.doc.getIn(path, true) as { range?: [number, number, number] } | undefined;
-  if (node && node.range) return `${y.file}:${y.lines.linePos(node.range[0]).line}`;
-  return y.file;
+/** An Error whose message starts with where it happened (`file:line: ...`). */
+export function errorAt(where: string, message: string): Error {
+  return new Error(`${where}: ${message}`);
 }
 
-/** Line of the key `path` (its last segment) in the file, if any. */
-export function lineOfKey(y: YamlFile, path: string[]): number | null {
-  let node: unknown = y.doc.contents;
-  for (let i = 0; i < path.length; i++) {
-    if (!isMap(node)) return null;
-    const pair = node.items.find((p) => (p.key as { value?: unknown })?.value === path[i]);
-    if (!pair) return null;
-    if (i === path.length - 1) {
-      const key = pair.key as { range?: [number, number, number] };
-      return key.range ? y.lines.linePos(key.range[0]).line : null;
-    }
-    node = pair.value;
+/** Hydra reads `# @package X` from the comment lines before the first content line. */
+function packageHeaderOf(source: string): string | null {
+  for (const line of source.split(/\r?\n/)) {
+    const trimmed = line.trim();
+    if (trimmed === '') continue;
+    if (!trimmed.startsWith('#')) break;
+    const m = /^#\s*@package\s+(\S+)/.exec(trimmed);
+    if (m) return m[1];
   }
   return null;
+}
+
+/** The yaml package's message without its "at line L, column C:" tail and code frame. */
+function shortMessage(message: string): { text: string; frame: string } {
+  const [first, ...rest] = message.split('\n');
+  return { text: first.replace(/ at line \d+, column \d+:?$/, ''), frame: rest.join('\n').replace(/^\n+|\n+$/g, '') };
 }
 
 export function readYamlFile(file: string): YamlFile {
@@ -40,15 +48,47 @@ export function readYamlFile(file: string): YamlFile {
     throw new Error(`cannot read recipe file ${file}: ${(err as Error).message}`);
   }
   const lines = new LineCounter();
-  const doc = parseDocument(source, { lineCounter: lines });
+  // merge: true accepts `<<: *anchor` as PyYAML (OmegaConf's loader) does.
+  const doc = parseDocument(source, { lineCounter: lines, merge: true, prettyErrors: true });
   if (doc.errors.length > 0) {
     const e = doc.errors[0];
     const pos = e.linePos?.[0];
-    throw new Error(`invalid YAML in ${file}${pos ? `:${pos.line}:${pos.col}` : ''}: ${e.message.split('\n')[0]}`);
+    const { text, frame } = shortMessage(e.message);
+    const where = pos ? `${file}:${pos.line}:${pos.col}` : file;
+    throw errorAt(where, `invalid YAML: ${text}${frame ? `\n${frame}` : ''}`);
   }
-  const data = doc.toJS() ?? {};
+  const data = doc.toJS({ maxAliasCount: 1000 }) ?? {};
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
-    throw new Error(`${file}: a recipe file must be a mapping at the top level`);
+    throw errorAt(`${file}:1`, `a recipe file must be a mapping of keys to values, got ${Array.isArray(data) ? 'a list' : typeof data}`);
   }
-  return { file, data: data as Record<string, unknown>, doc, lines };
+  return { file, data: data as Record<string, unknown>, packageHeader: packageHeaderOf(source), doc, lines };
+}
+
+/**
+ * The 1-based line of the node at `path` (a key in a mapping, an item in a list), or null.
+ * For a mapping entry it is the line of the key, where a reader looks.
+ */
+export function lineOf(y: YamlFile, path: ReadonlyArray<string | number>): number | null {
+  let node: unknown = y.doc.contents;
+  let range: readonly number[] | null | undefined = (node as { range?: number[] } | null)?.range;
+  for (const step of path) {
+    if (isMap(node)) {
+      const pair = node.items.find((p) => String((p.key as { value?: unknown } | null)?.value) === String(step));
+      if (!pair) return null;
+      range = (pair.key as { range?: number[] } | null)?.range;
+      node = pair.value;
+    } else if (isSeq(node)) {
+      const item = node.items[Number(step)];
+      if (item === undefined) return null;
+      range = (item as { range?: number[] } | null)?.range;
+      node = item;
+    } else return null;
+  }
+  return range ? y.lines.linePos(range[0]).line : null;
+}
+
+/** `file:line` of the node at `path`, or just the file. */
+export function where(y: YamlFile, path: ReadonlyArray<string | number>): string {
+  const line = lineOf(y, path);
+  return line === null ? y.file : `${y.file}:${line}`;
 }

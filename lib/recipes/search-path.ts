@@ -1,0 +1,67 @@
+/**
+ * Where recipe files are looked for: the recipe's own folder (when loaded by path), the user's
+ * folders, then the package's `recipes/` (Hydra's config search path, first match wins).
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+
+import { packageRoot } from '../package-root';
+
+export { packageRoot };
+
+/** The package's own recipes folder (`<package root>/recipes`). */
+export function packageRecipesDir(): string {
+  return path.join(packageRoot(), 'recipes');
+}
+
+function isFile(p: string): boolean {
+  try {
+    return fs.statSync(p).isFile();
+  } catch {
+    return false;
+  }
+}
+
+function isDirectory(p: string): boolean {
+  try {
+    return fs.statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** `name` with `.yaml` added unless it already ends with .yaml/.yml. */
+export function yamlFileName(name: string): string {
+  return /\.ya?ml$/.test(name) ? name : `${name}.yaml`;
+}
+
+/** The first `<root>/<group>/<name>.yaml` that exists, or null. */
+export function findConfig(roots: readonly string[], group: string, name: string): string | null {
+  for (const root of roots) {
+    const candidate = path.join(root, group, yamlFileName(name));
+    if (isFile(candidate)) return candidate;
+  }
+  return null;
+}
+
+/** The places `findConfig` looks, for "not found" messages. */
+export function lookedIn(roots: readonly string[], group: string): string {
+  return roots.map((root) => path.join(root, group)).join(', ');
+}
+
+/** True when `group` is a config group: a folder of that name in some root. */
+export function isConfigGroup(roots: readonly string[], group: string): boolean {
+  return group !== '' && roots.some((root) => isDirectory(path.join(root, group)));
+}
+
+/** The YAML files directly in `dir`, without extension, sorted; [] when `dir` is missing. */
+export function yamlNamesIn(dir: string): string[] {
+  if (!isDirectory(dir)) return [];
+  return fs
+    .readdirSync(dir)
+    .filter((f) => /\.ya?ml$/.test(f) && isFile(path.join(dir, f)))
+    .map((f) => f.replace(/\.ya?ml$/, ''))
+    .sort();
+}
+
+export { isDirectory, isFile };
