@@ -50,7 +50,7 @@ export function parseDefaults(y: YamlFile): DefaultEntry[] {
       const name = words.pop() ?? '';
       const flags = new Set(words);
       for (const flag of flags) {
-        if (flag !== 'override' && flag !== 'optional') throw errorAt(at, `unknown keyword '${flag}' in defaults entry '${rawKey}' (known: override, optional)`);
+        if (flag !== 'override' && flag !== 'optional') throw errorAt(at, `unknown keyword '${flag}' in defaults entry '${rawKey}: ${option}' (known: override, optional)`);
       }
       const [groupPart, packageOverride = null] = name.split('@');
       if (Array.isArray(option)) throw errorAt(at, `'${rawKey}' lists several options; one option per group is supported (no multirun)`);

@@ -92,7 +92,24 @@ export class Interpolator {
     return value;
   }
 
+  /** A string value of the recipe: guarded against cycles, then expanded. */
   private resolveString(value: string, at: readonly string[]): unknown {
+    if (!value.includes('${')) return value;
+    // The stack of values being resolved: meeting one again is a cycle.
+    const id = at.join('.');
+    if (this.resolving.includes(id)) {
+      throw this.fail(at, `interpolation cycle: ${[...this.resolving.slice(this.resolving.indexOf(id)), id].join(' → ')}`);
+    }
+    this.resolving.push(id);
+    try {
+      return this.expand(value, at);
+    } finally {
+      this.resolving.pop();
+    }
+  }
+
+  /** Text with `${...}` pieces: one whole piece keeps its type, several make a string. */
+  private expand(value: string, at: readonly string[]): unknown {
     let pieces: Piece[] | null;
     try {
       pieces = parseInterpolations(value);
@@ -108,14 +125,14 @@ export class Interpolator {
   private evaluate(expr: string, at: readonly string[]): unknown {
     const call = /^\s*([A-Za-z_][\w.]*)\s*:(.*)$/s.exec(expr);
     if (call) {
-      const args = splitArgs(call[2]).map((arg) => (parseInterpolations(arg) ? this.resolveString(arg, at) : parseLiteral(arg)));
+      const args = splitArgs(call[2]).map((arg) => (parseInterpolations(arg) ? this.expand(arg, at) : parseLiteral(arg)));
       try {
         return callResolver(call[1], args, (key) => this.lookupOrUndefined(key, at));
       } catch (err) {
         throw this.fail(at, `\${${expr}}: ${(err as Error).message}`);
       }
     }
-    const key = asText(this.resolveString(expr.trim(), at));
+    const key = asText(this.expand(expr.trim(), at));
     return this.lookup(key, at, expr);
   }
 
@@ -128,31 +145,23 @@ export class Interpolator {
 
   private lookupOrUndefined(key: string, at: readonly string[]): unknown {
     const target = this.targetPath(key, at);
-    return getPath(this.root, target) === undefined ? undefined : this.lookup(key, at, key);
+    return getPath(this.root, target) === undefined ? undefined : this.resolveNode(getPath(this.root, target), target);
   }
 
   private lookup(key: string, at: readonly string[], written: string): unknown {
     const target = this.targetPath(key, at);
-    const id = target.join('.');
-    if (this.resolving.includes(id)) {
-      throw this.fail(at, `interpolation cycle: ${[...this.resolving.slice(this.resolving.indexOf(id)), id].join(' → ')}`);
-    }
     const value = getPath(this.root, target);
-    if (value === undefined) throw this.fail(at, `unresolved interpolation \${${written}}: ${this.missingKeyHint(target)}`);
-    this.resolving.push(id);
-    try {
-      return this.resolveNode(value, target);
-    } finally {
-      this.resolving.pop();
-    }
+    if (value === undefined) throw this.fail(at, `unresolved interpolation \${${written}}: ${this.missingKeyHint(target, at)}`);
+    return this.resolveNode(value, target);
   }
 
   /** "no key 'a.b' (did you mean 'a.c'?)", naming the deepest part of the path that exists. */
-  private missingKeyHint(target: readonly string[]): string {
+  private missingKeyHint(target: readonly string[], at: readonly string[]): string {
     let n = 0;
     while (n < target.length && getPath(this.root, target.slice(0, n + 1)) !== undefined) n++;
     const parent = getPath(this.root, target.slice(0, n));
-    const siblings = isPlainObject(parent) ? Object.keys(parent) : [];
+    // The key holding the interpolation is no answer to "did you mean".
+    const siblings = isPlainObject(parent) ? Object.keys(parent).filter((k) => [...target.slice(0, n), k].join('.') !== at.join('.')) : [];
     const near = nearestName(target[n] ?? '', siblings);
     const shown = target.slice(0, n + 1).join('.');
     return `no key '${shown}'${near ? `; did you mean '${[...target.slice(0, n), near].join('.')}'?` : ''}`;

@@ -1,0 +1,112 @@
+import assert from 'node:assert/strict';
+import * as path from 'path';
+
+import { loadRecipe } from '../../lib/recipes';
+import { recipeFolder, yaml } from './fixtures';
+
+/** Escapes text for a RegExp. */
+const re = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+interface Case {
+  name: string;
+  files: Record<string, string>;
+  overrides?: string[];
+  /** The message, with FILE standing for the fixture folder. */
+  message: string;
+  errorName?: string;
+}
+
+const CASES: Case[] = [
+  { name: 'bad YAML syntax (line and column from the yaml parser)', files: { 'r.yaml': yaml('a: 1', 'b: c: d') }, message: 'FILE/r.yaml:2:4: invalid YAML: Nested mappings are not allowed in compact mappings' },
+  { name: 'an unclosed flow list', files: { 'r.yaml': yaml('a: 1', 'b: [1, 2') }, message: 'FILE/r.yaml:3:1: invalid YAML: Flow sequence in block collection must be sufficiently indented and end with a ]' },
+  { name: 'a duplicate key', files: { 'r.yaml': yaml('a: 1', 'a: 2') }, message: 'FILE/r.yaml:2:1: invalid YAML: Map keys must be unique' },
+  { name: 'bad YAML in a group file', files: { 'r.yaml': yaml('defaults:', '  - g: x'), 'g/x.yaml': yaml('ok: 1', '\tbad: 2') }, message: 'FILE/g/x.yaml:2:1: invalid YAML: Tabs are not allowed as indentation' },
+  { name: 'a file that is not a mapping', files: { 'r.yaml': yaml('- a', '- b') }, message: 'FILE/r.yaml:1: a recipe file must be a mapping of keys to values, got a list' },
+  {
+    name: 'a missing group option: the entry, the file listing it, where it looked',
+    files: { 'r.yaml': yaml('x: 1', 'defaults:', '  - training_hyperparams: nope') },
+    message: "FILE/r.yaml:3: defaults entry 'training_hyperparams: nope' not found: looked for training_hyperparams/nope.yaml in FILE, ",
+  },
+  {
+    name: 'a missing plain default inside a group file',
+    files: { 'r.yaml': yaml('defaults:', '  - g: x'), 'g/x.yaml': yaml('defaults:', '  - _self_', '  - base_missing') },
+    message: "FILE/g/x.yaml:3: defaults entry 'base_missing' not found: looked for base_missing.yaml in FILE/g, FILE/g, ",
+  },
+  { name: 'a cycle of two files', files: { 'r.yaml': yaml('defaults:', '  - s'), 's.yaml': yaml('a: 1', 'defaults:', '  - r') }, message: 'FILE/s.yaml:3: cycle in defaults: r.yaml → s.yaml → r.yaml' },
+  {
+    name: 'a cycle through group files',
+    files: { 'r.yaml': yaml('defaults:', '  - g: a'), 'g/a.yaml': yaml('defaults:', '  - b'), 'g/b.yaml': yaml('defaults:', '  - _self_', '  - a') },
+    message: 'FILE/g/b.yaml:3: cycle in defaults: g/a.yaml → g/b.yaml → g/a.yaml',
+  },
+  { name: 'a file listing itself', files: { 'r.yaml': yaml('defaults:', '  - r') }, message: 'FILE/r.yaml:2: cycle in defaults: r.yaml → r.yaml' },
+  { name: 'defaults that is not a list', files: { 'r.yaml': yaml('defaults: base') }, message: 'FILE/r.yaml:1: defaults must be a list, got string' },
+  { name: 'a defaults entry of the wrong shape', files: { 'r.yaml': yaml('defaults:', '  - a: x', '    b: y') }, message: "FILE/r.yaml:2: a defaults entry is a config name, '_self_' or 'group: option'" },
+  { name: 'an unknown keyword in a defaults entry', files: { 'r.yaml': yaml('defaults:', '  - optinal g: x') }, message: "FILE/r.yaml:2: unknown keyword 'optinal' in defaults entry 'optinal g: x' (known: override, optional)" },
+  {
+    name: 'an override entry outside the primary recipe',
+    files: { 'r.yaml': yaml('defaults:', '  - g: x'), 'g/x.yaml': yaml('defaults:', '  - override h: y') },
+    message: "FILE/g/x.yaml:2: 'override h: y': override entries belong in the primary recipe's defaults list",
+  },
+  {
+    name: 'an unresolved interpolation: the file:line of the value, its key, the missing key and the nearest one',
+    files: { 'r.yaml': yaml('a:', '  present: 1', 'b:', '  c: ${a.presnt}') },
+    message: "FILE/r.yaml:4: unresolved interpolation ${a.presnt}: no key 'a.presnt'; did you mean 'a.present'? (in b.c)",
+  },
+  {
+    name: 'an unresolved interpolation in a group file',
+    files: { 'r.yaml': yaml('defaults:', '  - g: x'), 'g/x.yaml': yaml('k: 1', 'lr: ${nowhere.lr}') },
+    message: "FILE/g/x.yaml:2: unresolved interpolation ${nowhere.lr}: no key 'nowhere' (in g.lr)",
+  },
+  { name: 'an unresolved relative interpolation', files: { 'r.yaml': yaml('a:', '  b: ${.c}') }, message: "FILE/r.yaml:2: unresolved interpolation ${.c}: no key 'a.c' (in a.b)" },
+  { name: 'an interpolation cycle', files: { 'r.yaml': yaml('a: ${b}', 'b: ${a}') }, message: 'FILE/r.yaml:1: interpolation cycle: a → b → a (in a)' },
+  { name: 'an unclosed ${', files: { 'r.yaml': yaml('a: x${b') }, message: "FILE/r.yaml:1: unclosed '${' in 'x${b' (in a)" },
+  { name: 'an unknown resolver', files: { 'r.yaml': yaml('a: 1', 'b: ${hydra_output_dir:x,y}') }, message: "FILE/r.yaml:2: ${hydra_output_dir:x,y}: unknown resolver 'hydra_output_dir';" },
+  { name: 'an unset environment variable', files: { 'r.yaml': yaml('a: ${oc.env:SG_RECIPES_SURELY_UNSET}') }, message: "FILE/r.yaml:1: ${oc.env:SG_RECIPES_SURELY_UNSET}: environment variable 'SG_RECIPES_SURELY_UNSET' is not set (in a)" },
+  {
+    name: 'an override that refers to a missing key names the override',
+    files: { 'r.yaml': yaml('a: 1') },
+    overrides: ['+b=${nope}'],
+    message: "override '+b=${nope}': unresolved interpolation ${nope}: no key 'nope' (in b)",
+  },
+  {
+    name: 'an invalid training value names the line that set it',
+    files: { 'r.yaml': yaml('training_hyperparams:', '  max_epochs: 2', '  loss: CrossEntropyLoss', '  lr_warmup_epochs: 20') },
+    message: 'FILE/r.yaml:4: training_params.lr_warmup_epochs must be in [0, 10], got 20',
+    errorName: 'RangeError',
+  },
+  {
+    name: 'an invalid training value from an override names the override',
+    files: { 'r.yaml': yaml('training_hyperparams:', '  max_epochs: 2', '  loss: CrossEntropyLoss') },
+    overrides: ['training_hyperparams.max_epochs=two'],
+    message: "override 'training_hyperparams.max_epochs=two': Expected an integer ≥ 1 for training_params.max_epochs but received 'two' (string)",
+    errorName: 'TypeError',
+  },
+];
+
+describe('recipes: every error names the file and line', () => {
+  for (const c of CASES) {
+    it(c.name, () => {
+      const dir = recipeFolder(c.files);
+      const expected = new RegExp(`^${re(c.message.replace(/FILE/g, dir))}`);
+      assert.throws(
+        () => loadRecipe(path.join(dir, 'r.yaml'), { overrides: c.overrides }),
+        (err: Error) => {
+          assert.match(err.message, expected);
+          assert.equal(err.name, c.errorName ?? 'Error');
+          return true;
+        },
+      );
+    });
+  }
+
+  it('an unknown recipe name lists where it looked and suggests the nearest', () => {
+    assert.throws(() => loadRecipe('mnist_lenett'), /^Error: recipe 'mnist_lenett' not found: looked for mnist_lenett\.yaml in .*recipes; did you mean 'mnist_lenet'\?$/);
+    assert.throws(() => loadRecipe('/no/such/recipe.yaml'), /^Error: recipe file not found: \/no\/such\/recipe\.yaml$/);
+  });
+
+  it('bad arguments are TypeErrors naming the argument', () => {
+    assert.throws(() => loadRecipe(42 as unknown as string), { name: 'TypeError', message: 'Expected a recipe name or a path to a .yaml file for loadRecipe(nameOrPath) but received 42 (number)' });
+    assert.throws(() => loadRecipe('mnist_lenet', { overrides: 'lr=1' as unknown as string[] }), { name: 'TypeError', message: "Expected an array of strings for loadRecipe({overrides}) but received 'lr=1' (string)" });
+    assert.throws(() => loadRecipe('mnist_lenet', { searchPath: 'dir' as unknown as string[] }), { name: 'TypeError', message: "Expected an array of folder paths for loadRecipe({searchPath}) but received 'dir' (string)" });
+  });
+});
