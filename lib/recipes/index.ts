@@ -120,6 +120,9 @@ export function loadRecipe(nameOrPath: string, options: LoadRecipeOptions = {}):
   const isFullRecipe = isPlainObject(config.training_hyperparams);
   const shortcuts = new Set(isFullRecipe ? SHORTCUT_NAMES : []);
   for (const o of configOverrides) applyOverride(config, o, ctx.origins, file, shortcuts);
+  // The `hydra:` node configures Hydra itself (run folder, callbacks: SG's variable_setup.yaml
+  // has one); Hydra keeps it out of the job's config, and so do we.
+  delete config.hydra;
   const interpolator = new Interpolator(config, ctx.origins);
   if (isFullRecipe) applyShortcuts(config, ctx.origins, (p) => interpolator.valueAt(p));
   const resolved = interpolator.resolveAll();

@@ -1,7 +1,8 @@
 /**
  * The `_target_` nodes SuperGradients' recipe files use, instantiated as `hydra.utils.instantiate`
  * would: `{_target_: numpy.arange, start: 100, stop: 250, step: 50}` → `[100, 150, 200]`,
- * `{_target_: super_gradients.training.utils.utils.empty_list}` → `[]`. `_convert_` and
+ * `{_target_: super_gradients.training.utils.utils.empty_list}` → `[]`, SG's `StrictLoad` enum
+ * (checkpoint_params.strict_load) → its value (`no_key_matching`, ...). `_convert_` and
  * `_recursive_` are Hydra's instructions and are dropped; arguments are instantiated first.
  */
 import { isPlainObject, unknownNameError } from '../errors';
@@ -43,12 +44,26 @@ const arange: Target = {
   make: (a) => (a.stop === undefined ? numpyArange(0, a.start as number, (a.step as number | undefined) ?? 1) : numpyArange((a.start as number) ?? 0, a.stop as number, (a.step as number | undefined) ?? 1)),
 };
 
+/** SG's StrictLoad enum (checkpoint_params.strict_load): StrictLoad(value) is one of its values. */
+const STRICT_LOAD: readonly unknown[] = [false, true, 'no_key_matching', 'key_matching'];
+const strictLoad: Target = {
+  params: ['value'],
+  positional: true,
+  make: (a) => {
+    if (!STRICT_LOAD.includes(a.value)) throw new RangeError(`${JSON.stringify(a.value)} is not a valid StrictLoad (false, true, 'no_key_matching', 'key_matching')`);
+    return a.value;
+  },
+};
+
 const TARGETS: Record<string, Target> = {
   'super_gradients.training.utils.utils.empty_list': emptyList,
   empty_list: emptyList,
   'numpy.arange': arange,
   'np.arange': arange,
   arange,
+  'super_gradients.training.sg_trainer.StrictLoad': strictLoad,
+  'super_gradients.common.data_types.enum.StrictLoad': strictLoad,
+  'super_gradients.common.data_types.enum.strict_load.StrictLoad': strictLoad,
 };
 
 /** Hydra's own keys in a `_target_` node, which are not arguments. */

@@ -132,4 +132,57 @@ describe('recipes: composition (defaults lists, _self_, groups)', () => {
     const cfg = loadRecipe(path.join(d, 'r.yaml'), { overrides: ['a.x=5'] });
     assert.deepEqual(cfg, { a: { x: 5 }, b: { x: 1 }, c: { x: 1, y: 2 } });
   });
+
+  it('an SG-shaped recipe (spec §14, examples A and C): groups, StrictLoad, numpy.arange, the body overriding its group', () => {
+    const d = recipeFolder({
+      'training_hyperparams/cifar_params.yaml': yaml(
+        'defaults:',
+        '  - default_train_params',
+        'max_epochs: 250',
+        'lr_updates:',
+        '  _target_: numpy.arange',
+        '  start: 100',
+        '  stop: 250',
+        '  step: 50',
+        'lr_decay_factor: 0.1',
+        'lr_mode: StepLRScheduler',
+        'initial_lr: 0.1',
+        'loss: CrossEntropyLoss',
+        'optimizer_params:',
+        '  weight_decay: 1e-4',
+        '  momentum: 0.9',
+      ),
+      'dataset_params/cifar_data.yaml': yaml('train_dataloader_params:', '  batch_size: 256', 'val_dataloader_params:', '  batch_size: 512'),
+      'arch_params/resnet_params.yaml': yaml('num_classes: 10'),
+      'checkpoint_params/ckpt.yaml': yaml('load_checkpoint: False', 'strict_load:', '  _target_: super_gradients.training.sg_trainer.StrictLoad', '  value: no_key_matching'),
+      'cifar.yaml': yaml(
+        'defaults:',
+        '  - training_hyperparams: cifar_params',
+        '  - dataset_params: cifar_data',
+        '  - arch_params: resnet_params',
+        '  - checkpoint_params: ckpt',
+        '  - _self_',
+        '  - variable_setup',
+        'architecture: resnet18_cifar',
+        'experiment_name: ${architecture}_cifar10',
+        'training_hyperparams:',
+        '  max_epochs: 500',
+        '  initial_lr:',
+        '    default: 0.075',
+        '    _backbone: 0.0075',
+      ),
+    });
+    const cfg = loadRecipe(path.join(d, 'cifar.yaml'));
+    const th = at(cfg, 'training_hyperparams');
+    assert.deepEqual(th.lr_updates, [100, 150, 200]);
+    assert.equal(th.max_epochs, 500, 'the recipe body overrides its group file');
+    assert.deepEqual(th.initial_lr, { default: 0.075, _backbone: 0.0075 }, 'a mapping replaces a number');
+    assert.deepEqual(th.optimizer_params, { weight_decay: 1e-4, momentum: 0.9 });
+    assert.equal(th.warmup_mode, 'LinearEpochLRWarmup');
+    assert.equal(at(cfg, 'checkpoint_params').strict_load, 'no_key_matching');
+    assert.equal(cfg.experiment_name, 'resnet18_cifar_cifar10');
+    assert.equal(cfg.batch_size, 256, 'shortcut filled from train_dataloader_params');
+    assert.deepEqual(cfg.lr, { default: 0.075, _backbone: 0.0075 });
+    assert.equal(cfg.epochs, 500);
+  });
 });

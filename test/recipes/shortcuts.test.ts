@@ -64,3 +64,30 @@ describe('recipes: shortcuts (variable_setup)', () => {
     assert.throws(() => loadRecipe(path.join(dir, 'r.yaml'), { overrides: ['batch_size=3'] }), /the shortcut batch_size=3 sets dataset_params\.batch_size, but this recipe has no dataset_params mapping/);
   });
 });
+
+describe("recipes: SuperGradients' own variable_setup.yaml", () => {
+  it('a copy of SG’s file (with its hydra: node) works: the hydra node is Hydra’s, not the recipe’s', () => {
+    const dir = recipeFolder({
+      'variable_setup.yaml': yaml(
+        'lr: # config.training_hyperparams.initial_lr',
+        'batch_size:',
+        'val_batch_size:',
+        'ema:',
+        'epochs:',
+        'resume:',
+        'num_workers:',
+        'ckpt_root_dir:',
+        'hydra:',
+        '  callbacks:',
+        '    shortcuts_cb:',
+        '      _target_: super_gradients.common.environment.omegaconf_utils.RecipeShortcutsCallback',
+        '  run:',
+        '    dir: ${hydra_output_dir:${ckpt_root_dir}, ${experiment_name}}',
+      ),
+    });
+    const cfg = loadRecipe('mnist_lenet', { searchPath: [dir], overrides: ['lr=0.01'] });
+    assert.equal(cfg.hydra, undefined);
+    assert.equal(at(cfg, 'training_hyperparams').initial_lr, 0.01);
+    assert.equal(cfg.ckpt_root_dir, null);
+  });
+});
