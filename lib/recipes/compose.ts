@@ -10,7 +10,7 @@ import * as path from 'path';
 import { atPackage, deepMerge } from './merge';
 import { DefaultEntry, entryText, parseDefaults } from './defaults-list';
 import { Origins, recordFileOrigins } from './origins';
-import { findConfig, lookedIn } from './search-path';
+import { findConfig, lookedIn, yamlFileName } from './search-path';
 import { errorAt, readYamlFile, where, YamlFile } from './yaml-file';
 
 /** A group selection that replaces the defaults lists' own (`group=option`, `override group: option`). */
@@ -88,7 +88,7 @@ class Composer {
     if (isPrimary) {
       for (const extra of this.ctx.appended) {
         const found = findConfig(this.ctx.roots, extra.group, extra.option);
-        if (!found) throw new Error(`${extra.source}: ${extra.group}/${yamlName(extra.option)} not found in ${lookedIn(this.ctx.roots, extra.group)}`);
+        if (!found) throw new Error(`${extra.source}: ${extra.group}/${yamlFileName(extra.option)} not found in ${lookedIn(this.ctx.roots, extra.group)}`);
         result = deepMerge(result, this.compose(found, { group: extra.group, pkg: joinPkg(pkg, extra.group.replace(/\//g, '.')) }, next, false));
       }
     }
@@ -121,7 +121,7 @@ class Composer {
     if (!found) {
       if (entry.optional) return null;
       const chosen = choice ? ` (the option chosen by ${choice.source})` : '';
-      throw errorAt(at, `defaults entry '${entryText(entry)}' not found${chosen}: looked for ${group}/${yamlName(option)} in ${this.ctx.roots.join(', ')}`);
+      throw errorAt(at, `defaults entry '${entryText(entry)}' not found${chosen}: looked for ${group}/${yamlFileName(option)} in ${this.ctx.roots.join(', ')}`);
     }
     this.checkCycle(found, chain, at);
     const pkg = entry.packageOverride === null ? joinPkg(here.pkg, entry.group.replace(/\//g, '.')) : packageOf(entry.packageOverride, here.pkg);
@@ -137,7 +137,7 @@ class Composer {
     const found = ownFolder ?? findConfig(this.ctx.roots, group, rel);
     if (!found) {
       const places = absolute ? lookedIn(this.ctx.roots, '') : `${path.dirname(y.file)}, ${lookedIn(this.ctx.roots, group)}`;
-      throw errorAt(at, `defaults entry '${name}' not found: looked for ${yamlName(rel)} in ${places}`);
+      throw errorAt(at, `defaults entry '${name}' not found: looked for ${yamlFileName(rel)} in ${places}`);
     }
     this.checkCycle(found, chain, at);
     return this.compose(found, { group: joinGroup(group, path.posix.dirname(rel)), pkg: here.pkg }, chain, false);
@@ -151,9 +151,6 @@ class Composer {
   }
 }
 
-function yamlName(option: string): string {
-  return /\.ya?ml$/.test(option) ? option : `${option}.yaml`;
-}
 
 /** `group@pkg`: `_global_` is the root, `_here_` the containing file's package, else relative to it. */
 function packageOf(packageOverride: string, parentPkg: string): string {

@@ -11,12 +11,13 @@
  */
 import * as path from 'path';
 
-import { isPlainObject, nearestName, typeError } from '../errors';
+import { isPlainObject, typeError } from '../errors';
 import { checkTrainingParams } from './check-training-params';
 import { ComposeContext, composeRecipe } from './compose';
 import { Interpolator } from './interpolate';
 import { applyOverride, Override, parseOverride } from './overrides';
-import { findConfig, isConfigGroup, isDirectory, isFile, packageRecipesDir, yamlNamesIn } from './search-path';
+import { locateRecipe, topLevelNames } from './locate';
+import { isConfigGroup, packageRecipesDir } from './search-path';
 import { applyShortcuts, SHORTCUT_NAMES } from './shortcuts';
 import { instantiateTargets } from './targets';
 
@@ -33,25 +34,6 @@ export interface LoadRecipeOptions {
   overrides?: string[];
   /** Recipe folders searched before the package's own `recipes/` (first match wins). */
   searchPath?: string[];
-}
-
-/** A recipe given by path: an existing file, or anything that can only be a path. */
-function asPath(nameOrPath: string): string | null {
-  if (isFile(nameOrPath)) return path.resolve(nameOrPath);
-  if (path.isAbsolute(nameOrPath) || /^\.\.?[\\/]/.test(nameOrPath)) throw new Error(`recipe file not found: ${path.resolve(nameOrPath)}`);
-  return null;
-}
-
-/**
- * The group of a recipe loaded by path: its folder's name when that is a config group of the
- * other roots (`my/training_hyperparams/x.yaml` composes `defaults: [default_train_params]`
- * from the package's training_hyperparams/), else '' (a top-level recipe).
- */
-function groupOfPath(file: string, otherRoots: string[]): { group: string; roots: string[] } {
-  const folder = path.dirname(file);
-  const name = path.basename(folder);
-  if (isConfigGroup(otherRoots, name)) return { group: name, roots: [folder, path.dirname(folder), ...otherRoots] };
-  return { group: '', roots: [folder, ...otherRoots] };
 }
 
 function checkOptions(nameOrPath: unknown, options: unknown): asserts options is LoadRecipeOptions {
@@ -84,28 +66,7 @@ function isGroupOverride(o: Override, roots: string[]): boolean {
 export function loadRecipe(nameOrPath: string, options: LoadRecipeOptions = {}): Record<string, unknown> {
   checkOptions(nameOrPath, options);
   const overrides = (options.overrides ?? []).map(parseOverride);
-  const userRoots = (options.searchPath ?? []).map((p) => path.resolve(p));
-  const otherRoots = [...userRoots, packageRecipesDir()];
-
-  let file: string;
-  let group: string;
-  let roots: string[];
-  const byPath = asPath(nameOrPath);
-  if (byPath) {
-    file = byPath;
-    ({ group, roots } = groupOfPath(file, otherRoots));
-  } else {
-    roots = otherRoots;
-    const name = nameOrPath.replace(/\\/g, '/').replace(/\.ya?ml$/, '');
-    group = path.posix.dirname(name) === '.' ? '' : path.posix.dirname(name);
-    const found = findConfig(roots, group, path.posix.basename(name));
-    if (!found) {
-      const known = listRecipes(options.searchPath ?? []);
-      const near = nearestName(name, known);
-      throw new Error(`recipe '${nameOrPath}' not found: looked for ${name}.yaml in ${roots.join(', ')}${near ? `; did you mean '${near}'?` : ''}`);
-    }
-    file = found;
-  }
+  const { file, group, roots } = locateRecipe(nameOrPath, options.searchPath ?? []);
 
   const ctx: ComposeContext = { roots, origins: new Map(), choices: new Map(), appended: [] };
   const configOverrides: Override[] = [];
@@ -140,12 +101,5 @@ export function loadRecipe(nameOrPath: string, options: LoadRecipeOptions = {}):
  */
 export function listRecipes(searchPath: string[] = []): string[] {
   if (!Array.isArray(searchPath)) throw typeError('listRecipes(searchPath)', 'an array of folder paths', searchPath);
-  const names: string[] = [];
-  for (const dir of [...searchPath.map((p) => path.resolve(p)), packageRecipesDir()]) {
-    if (!isDirectory(dir)) continue;
-    for (const name of yamlNamesIn(dir)) {
-      if (name !== 'variable_setup' && !names.includes(name)) names.push(name);
-    }
-  }
-  return names;
+  return topLevelNames([...searchPath.map((p) => path.resolve(p)), packageRecipesDir()]);
 }

@@ -14,7 +14,7 @@ export function packageRecipesDir(): string {
   return path.join(packageRoot(), 'recipes');
 }
 
-function isFile(p: string): boolean {
+export function isFile(p: string): boolean {
   try {
     return fs.statSync(p).isFile();
   } catch {
@@ -22,7 +22,7 @@ function isFile(p: string): boolean {
   }
 }
 
-function isDirectory(p: string): boolean {
+export function isDirectory(p: string): boolean {
   try {
     return fs.statSync(p).isDirectory();
   } catch {
@@ -63,5 +63,3 @@ export function yamlNamesIn(dir: string): string[] {
     .map((f) => f.replace(/\.ya?ml$/, ''))
     .sort();
 }
-
-export { isDirectory, isFile };
