@@ -32,6 +32,13 @@ export interface ComposeContext {
   appended: Array<{ group: string; option: string; source: string }>;
 }
 
+/** One file's own content, placed at its package, in the flattened merge order. */
+interface Part {
+  y: YamlFile;
+  pkg: string;
+  data: Record<string, unknown>;
+}
+
 /** Where a config will be composed: its group folder and its package (dotted key path). */
 interface Placement {
   group: string;
@@ -67,8 +74,11 @@ function applyHeader(y: YamlFile, placement: Placement, explicitPackage: boolean
 class Composer {
   constructor(private readonly ctx: ComposeContext) {}
 
-  /** Composes `file`; `chain` holds the files above it, to report cycles. */
-  compose(file: string, placement: Placement, chain: string[], isPrimary: boolean, explicitPackage = false): Record<string, unknown> {
+  /**
+   * The parts of `file` in merge order (its defaults tree flattened, each part already placed at
+   * its package), as Hydra flattens the tree before merging; `chain` holds the files above it.
+   */
+  compose(file: string, placement: Placement, chain: string[], isPrimary: boolean, explicitPackage = false): Part[] {
     const y = readYamlFile(file);
     const pkg = applyHeader(y, placement, explicitPackage);
     const entries = parseDefaults(y);
@@ -79,20 +89,19 @@ class Composer {
     }
     if (!entries.some((e) => e.kind === 'self')) entries.push({ kind: 'self', index: -1 });
     const next = [...chain, file];
-    let result: Record<string, unknown> = {};
+    const parts: Part[] = [];
     for (const entry of entries) {
       if (entry.kind === 'group' && entry.override) continue;
-      const part = this.composeEntry(y, entry, { group: placement.group, pkg }, next);
-      if (part) result = deepMerge(result, part);
+      parts.push(...this.composeEntry(y, entry, { group: placement.group, pkg }, next));
     }
     if (isPrimary) {
       for (const extra of this.ctx.appended) {
         const found = findConfig(this.ctx.roots, extra.group, extra.option);
         if (!found) throw new Error(`${extra.source}: ${extra.group}/${yamlFileName(extra.option)} not found in ${lookedIn(this.ctx.roots, extra.group)}`);
-        result = deepMerge(result, this.compose(found, { group: extra.group, pkg: joinPkg(pkg, extra.group.replace(/\//g, '.')) }, next, false));
+        parts.push(...this.compose(found, { group: extra.group, pkg: joinPkg(pkg, extra.group.replace(/\//g, '.')) }, next, false));
       }
     }
-    return result;
+    return parts;
   }
 
   /** `override group: option` entries of the primary recipe become choices (the command line's win). */
@@ -103,11 +112,10 @@ class Composer {
     }
   }
 
-  private composeEntry(y: YamlFile, entry: DefaultEntry, here: Placement, chain: string[]): Record<string, unknown> | null {
+  private composeEntry(y: YamlFile, entry: DefaultEntry, here: Placement, chain: string[]): Part[] {
     if (entry.kind === 'self') {
       const { defaults: _defaults, ...body } = y.data;
-      recordFileOrigins(y, here.pkg, this.ctx.origins);
-      return atPackage(here.pkg, body);
+      return [{ y, pkg: here.pkg, data: atPackage(here.pkg, body) }];
     }
     const at = where(y, ['defaults', entry.index]);
     if (entry.kind === 'config') return this.composeConfigEntry(y, entry.name, here, chain, at);
@@ -116,10 +124,10 @@ class Composer {
     const choice = this.ctx.choices.get(group);
     if (choice) choice.used = true;
     const option = choice ? choice.option : entry.option;
-    if (option === null) return null;
+    if (option === null) return [];
     const found = findConfig(this.ctx.roots, group, option);
     if (!found) {
-      if (entry.optional) return null;
+      if (entry.optional) return [];
       const chosen = choice ? ` (the option chosen by ${choice.source})` : '';
       throw errorAt(at, `defaults entry '${entryText(entry)}' not found${chosen}: looked for ${group}/${yamlFileName(option)} in ${this.ctx.roots.join(', ')}`);
     }
@@ -129,7 +137,7 @@ class Composer {
   }
 
   /** `- name`: a config of this file's group (its own folder first), or `/path/from/root`. */
-  private composeConfigEntry(y: YamlFile, name: string, here: Placement, chain: string[], at: string): Record<string, unknown> {
+  private composeConfigEntry(y: YamlFile, name: string, here: Placement, chain: string[], at: string): Part[] {
     const absolute = name.startsWith('/');
     const rel = name.replace(/^\/+/, '');
     const group = absolute ? '' : here.group;
@@ -165,10 +173,15 @@ function packageOf(packageOverride: string, parentPkg: string): string {
  * '' for a top-level recipe, `training_hyperparams` for a training-params file loaded on its own).
  */
 export function composeRecipe(file: string, group: string, ctx: ComposeContext): Record<string, unknown> {
-  const result = new Composer(ctx).compose(path.resolve(file), { group, pkg: '' }, [], true);
-  for (const [group, choice] of ctx.choices) {
+  const parts = new Composer(ctx).compose(path.resolve(file), { group, pkg: '' }, [], true);
+  let result: Record<string, unknown> = {};
+  for (const part of parts) {
+    recordFileOrigins(part.y, part.pkg, ctx.origins);
+    result = deepMerge(result, part.data);
+  }
+  for (const [name, choice] of ctx.choices) {
     if (!choice.used) {
-      throw new Error(`${choice.source}: no '${group}' in the defaults lists of ${file}${choice.option === null ? '' : `; to add the group use +${group}=${choice.option}`}`);
+      throw new Error(`${choice.source}: no '${name}' in the defaults lists of ${file}${choice.option === null ? '' : `; to add the group use +${name}=${choice.option}`}`);
     }
   }
   return result;

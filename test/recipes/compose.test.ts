@@ -186,3 +186,16 @@ describe('recipes: composition (defaults lists, _self_, groups)', () => {
     assert.equal(cfg.epochs, 500);
   });
 });
+
+describe('recipes: the defaults tree is flattened, then merged in order (as Hydra)', () => {
+  it('a null met between two mappings resets the key, even when it comes from a nested defaults list', () => {
+    const d = recipeFolder({
+      'a.yaml': yaml('k:', '  a: 1'),
+      'c.yaml': yaml('k: null'),
+      'b.yaml': yaml('defaults:', '  - c', '  - _self_', 'k:', '  b: 2'),
+      'r.yaml': yaml('defaults:', '  - a', '  - b'),
+    });
+    // Flattened: a {a: 1}, c null, b {b: 2}. Merging b's subtree first would keep a's key.
+    assert.deepEqual(loadRecipe(path.join(d, 'r.yaml')).k, { b: 2 });
+  });
+});
