@@ -108,7 +108,12 @@ const target = path.join(root, 'docs', 'API.md');
 if (process.argv.includes('--check')) {
   const current = fs.existsSync(target) ? fs.readFileSync(target, 'utf8') : '';
   if (current !== text) {
-    console.error('docs/API.md is out of date: run npm run docs');
+    // Name the first line that differs, so a failing CI says which doc comment changed.
+    const a = current.split('\n');
+    const b = text.split('\n');
+    let i = 0;
+    while (i < a.length && i < b.length && a[i] === b[i]) i++;
+    console.error(`docs/API.md is out of date: run npm run docs\n  first difference at line ${i + 1}:\n  docs/API.md: ${JSON.stringify(a[i] ?? '')}\n  generated:   ${JSON.stringify(b[i] ?? '')}`);
     process.exit(1);
   }
   console.log('docs/API.md is current');
