@@ -9,6 +9,7 @@
 
 #include <cmath>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "kernels/optimizer_math.h"
@@ -354,6 +355,41 @@ double SumOfSquaresSerial(const T* __restrict x, int64_t b, int64_t e) {
 }
 
 
+// Stage 1 over one chunk: moments and the update, returning the chunk's sums of p² and u².
+// Lane accumulators in T within a chunk (vectorisable), combined in double: for float32 the
+// norms differ from ATen's by rounding only (they scale a trust ratio).
+template <typename T, bool kClipped>
+std::pair<double, double> LambStage1Chunk(LambJob<T>& j, int64_t begin, int64_t end, T clip) {
+  auto* __restrict p = j.p;
+  auto* __restrict g = j.g;
+  auto* __restrict m = j.m;
+  auto* __restrict v = j.v;
+  constexpr int kLanes = 16;
+  T w[kLanes] = {}, u2[kLanes] = {};
+  auto element = [&](int64_t i, int lane) {
+    T u;
+    if (kClipped) {
+      u = math::LambMomentsAndUpdate(p[i], g[i], m[i], v[i], clip, j.s);
+    } else {
+      T gi = g[i];
+      u = math::LambMomentsAndUpdate(p[i], gi, m[i], v[i], clip, j.s);
+    }
+    w[lane] += p[i] * p[i];
+    u2[lane] += u * u;
+  };
+  int64_t i = begin;
+  for (; i + kLanes <= end; i += kLanes) {
+    for (int k = 0; k < kLanes; ++k) element(i + k, k);
+  }
+  for (; i < end; ++i) element(i, 0);
+  double wt = 0, ut = 0;
+  for (int k = 0; k < kLanes; ++k) {
+    wt += w[k];
+    ut += u2[k];
+  }
+  return {wt, ut};
+}
+
 template <typename T>
 void LambStages(std::vector<LambJob<T>>& jobs, float clip) {
   std::vector<int64_t> sizes;
@@ -364,39 +400,15 @@ void LambStages(std::vector<LambJob<T>>& jobs, float clip) {
     for (int64_t b = 0; b < jobs[k].n; b += kChunk) spans.push_back({k, b, std::min<int64_t>(jobs[k].n, b + kChunk)});
   }
   std::vector<double> wsq(spans.size(), 0.0), usq(spans.size(), 0.0);
+  // g / 1 == g exactly, so without clipping the gradient is only read: one buffer less written.
+  const bool clipped = clip != 1.0f;
   at::parallel_for(0, static_cast<int64_t>(spans.size()), 1, [&](int64_t lo, int64_t hi) {
     for (int64_t si = lo; si < hi; ++si) {
       auto& j = jobs[spans[si].job];
-      auto* __restrict p = j.p;
-      auto* __restrict g = j.g;
-      auto* __restrict m = j.m;
-      auto* __restrict v = j.v;
-      const T c = static_cast<T>(clip);
-      // Lane accumulators in T within a chunk (vectorisable), chunks combined in double: for
-      // float32 the norms differ from ATen's by rounding only (they scale a trust ratio).
-      constexpr int kLanes = 16;
-      T w[kLanes] = {}, u2[kLanes] = {};
-      int64_t i = spans[si].begin;
-      const int64_t end = spans[si].end;
-      for (; i + kLanes <= end; i += kLanes) {
-        for (int k = 0; k < kLanes; ++k) {
-          T u = math::LambMomentsAndUpdate(p[i + k], g[i + k], m[i + k], v[i + k], c, j.s);
-          w[k] += p[i + k] * p[i + k];
-          u2[k] += u * u;
-        }
-      }
-      for (; i < end; ++i) {
-        T u = math::LambMomentsAndUpdate(p[i], g[i], m[i], v[i], c, j.s);
-        w[0] += p[i] * p[i];
-        u2[0] += u * u;
-      }
-      double wt = 0, ut = 0;
-      for (int k = 0; k < kLanes; ++k) {
-        wt += w[k];
-        ut += u2[k];
-      }
-      wsq[si] = wt;
-      usq[si] = ut;
+      auto norms = clipped ? LambStage1Chunk<T, true>(j, spans[si].begin, spans[si].end, static_cast<T>(clip))
+                           : LambStage1Chunk<T, false>(j, spans[si].begin, spans[si].end, T(1));
+      wsq[si] = norms.first;
+      usq[si] = norms.second;
     }
   });
   std::vector<double> w_total(jobs.size(), 0.0), u_total(jobs.size(), 0.0);
@@ -417,7 +429,10 @@ void LambStages(std::vector<LambJob<T>>& jobs, float clip) {
   ForEachChunk(sizes, [&](size_t k, int64_t b, int64_t e) {
     auto& j = jobs[k];
     const T trust = static_cast<T>(j.trust);
-    for (int64_t i = b; i < e; ++i) math::LambApply(j.p[i], math::LambUpdateFromMoments(j.p[i], j.m[i], j.v[i], j.s), trust, j.s);
+    auto* __restrict p = j.p;
+    const auto* __restrict m = j.m;
+    const auto* __restrict v = j.v;
+    for (int64_t i = b; i < e; ++i) math::LambApply(p[i], math::LambUpdateFromMoments(p[i], m[i], v[i], j.s), trust, j.s);
   });
 }
 
@@ -425,10 +440,11 @@ void FusedLamb(torch::optim::Optimizer& opt) {
   const auto& defaults = static_cast<const LambOptions&>(opt.defaults());
   // Global gradient norm: a float32 accumulator, tensor by tensor in group order (as SG).
   // Per-tensor sums in one parallel region over chunks of every gradient, then folded in order.
+  // With clipping disabled (max_grad_norm: null) the norm is not needed: no pass over the gradients.
   std::vector<at::Tensor> grads;
   for (auto& group : opt.param_groups()) {
     for (auto& p : group.params()) {
-      if (p.grad().defined()) grads.push_back(p.grad());
+      if (p.grad().defined() && defaults.has_max_grad_norm()) grads.push_back(p.grad());
     }
   }
   const bool any = !grads.empty();
