@@ -13,6 +13,9 @@
 //  Lion — none.
 #pragma once
 
+#include <type_traits>
+#include <utility>
+
 #include <torch/optim/optimizer.h>
 
 #include <tuple>
@@ -108,7 +111,12 @@ class Lion : public torch::optim::Optimizer {
   at::Tensor step(LossClosure closure = nullptr) override;
 };
 
+// LibTorch's per-parameter state map. Its key is the TensorImpl* printed as a string up to
+// LibTorch 2.1 and the pointer itself from 2.2 on: taking the type from the map keeps both.
+using StateMap = std::decay_t<decltype(std::declval<torch::optim::Optimizer&>().state())>;
+using StateMapKey = StateMap::key_type;
+
 // The key LibTorch uses for a parameter's state.
-std::string StateKey(const at::Tensor& param);
+StateMapKey StateKey(const at::Tensor& param);
 
 }  // namespace sgoptim

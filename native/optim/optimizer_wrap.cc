@@ -192,7 +192,7 @@ Napi::Value OptimizerWrap::SetStates(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
     if (!info[0].IsArray()) throw Napi::TypeError::New(env, "Expected an array of [param, state] pairs");
     Napi::Array arr = info[0].As<Napi::Array>();
-    ska::flat_hash_map<std::string, std::unique_ptr<torch::optim::OptimizerParamState>> next;
+    StateMap next;
     for (uint32_t k = 0; k < arr.Length(); ++k) {
       std::string path = "state[" + std::to_string(k) + "]";
       Napi::Value entry = arr.Get(k);
