@@ -7,7 +7,7 @@ import { isPlainObject, typeError } from '../errors';
 import { native } from '../native';
 import { tensor } from '../tensor/creation';
 import { Tensor } from '../tensor/tensor';
-import { OptionSchema, rejectUnknownOptions, schemaDefaults, validateOptions } from './option-schema';
+import { checkImplementationFlags, completeLoadedGroup, OptionSchema, rejectUnknownOptions, schemaDefaults, validateOptions } from './option-schema';
 import { Closure, Optimizer, OptimizerStateDict, ParamGroup, ParamsOrGroups } from './optimizer';
 
 interface NativeOptimizerHandle {
@@ -26,8 +26,8 @@ const TENSOR_STEP_KINDS = new Set(['SGD', 'Adam', 'AdamW', 'RMSprop']);
 export abstract class NativeOptimizer extends Optimizer {
   /** @internal */
   private readonly native: NativeOptimizerHandle;
-  /** @internal The group objects and param arrays last handed to native code. */
-  private synced: { groups: ParamGroup[]; params: Tensor[][]; lengths: number[] } = { groups: [], params: [], lengths: [] };
+  /** @internal The group objects, param arrays and their contents last handed to native code. */
+  private synced: { groups: ParamGroup[]; params: Tensor[][]; contents: Tensor[][] } = { groups: [], params: [], contents: [] };
 
   protected constructor(
     readonly kind: string,
@@ -38,11 +38,9 @@ export abstract class NativeOptimizer extends Optimizer {
     if (!isPlainObject(optimizerParams)) throw typeError(`${kind} optimizer_params`, 'an object', optimizerParams);
     rejectUnknownOptions(kind, schema, optimizerParams, 'optimizer_params');
     validateOptions(schema, optimizerParams, 'optimizer_params', false);
+    checkImplementationFlags(optimizerParams, 'optimizer_params');
     super(paramsOrGroups, { ...schemaDefaults(schema), ...optimizerParams });
-    this.paramGroups.forEach((g, i) => {
-      validateOptions(schema, g, `param_groups[${i}]`, true);
-      this.checkGroup(g, `param_groups[${i}]`, optimizerParams);
-    });
+    this.paramGroups.forEach((g, i) => this.checkAll(g, `param_groups[${i}]`, optimizerParams));
     const Ctor = native.NativeOptimizer as unknown as new (k: string, g: unknown, d: unknown) => NativeOptimizerHandle;
     this.native = new Ctor(kind, this.nativeGroups(), this.defaults);
     this.markSynced();
@@ -51,21 +49,35 @@ export abstract class NativeOptimizer extends Optimizer {
   /** Checks across options of one group (SGD's nesterov rule); throws before anything is built. */
   protected checkGroup(_group: ParamGroup, _path: string, _optimizerParams: Record<string, unknown>): void {}
 
+  /** Every check of one group's option values: types and ranges, flags, then the cross-option rules. */
+  private checkAll(group: Record<string, unknown>, path: string, optimizerParams: Record<string, unknown>): void {
+    validateOptions(this.schema, group, path, true);
+    checkImplementationFlags(group, path);
+    this.checkGroup(group as ParamGroup, path, optimizerParams);
+  }
+
   private nativeGroups() {
     return this.paramGroups.map((g) => ({ params: g.params.map((p) => p._h), options: g }));
   }
 
   private markSynced(): void {
-    this.synced = { groups: [...this.paramGroups], params: this.paramGroups.map((g) => g.params), lengths: this.paramGroups.map((g) => g.params.length) };
+    this.synced = { groups: [...this.paramGroups], params: this.paramGroups.map((g) => g.params), contents: this.paramGroups.map((g) => [...g.params]) };
   }
 
-  /** Re-sends the parameter lists when groups were added, replaced or given new params. */
+  /** True when a group array holds the same tensors as when it was last handed to native code. */
+  private static sameContents(params: Tensor[], synced: Tensor[]): boolean {
+    if (params.length !== synced.length) return false;
+    for (let k = 0; k < params.length; k++) if (params[k] !== synced[k]) return false;
+    return true;
+  }
+
+  /** Re-sends the parameter lists when groups were added, replaced or given new or other params. */
   private syncGroups(): void {
     const s = this.synced;
     const groups = this.paramGroups;
     let same = groups.length === s.groups.length;
     for (let i = 0; same && i < groups.length; i++) {
-      same = groups[i] === s.groups[i] && groups[i].params === s.params[i] && groups[i].params.length === s.lengths[i];
+      same = groups[i] === s.groups[i] && groups[i].params === s.params[i] && NativeOptimizer.sameContents(groups[i].params, s.contents[i]);
     }
     if (same) return;
     if (!Array.isArray(groups)) throw typeError('paramGroups', 'an array of param groups', groups);
@@ -79,8 +91,7 @@ export abstract class NativeOptimizer extends Optimizer {
   override addParamGroup(group: { params: Tensor[] | Tensor; [option: string]: unknown }): void {
     const path = `param_groups[${this.paramGroups.length}]`;
     const prepared = this.prepareGroup(group, path, this.paramGroups);
-    validateOptions(this.schema, prepared, path, true);
-    this.checkGroup(prepared, path, {});
+    this.checkAll(prepared, path, {});
     this.paramGroups.push(prepared);
     this.syncGroups();
   }
@@ -126,13 +137,21 @@ export abstract class NativeOptimizer extends Optimizer {
     return this.native.getGroupState(index);
   }
 
+  /**
+   * Loads a state dict in PyTorch's layout. Everything is checked first (groups completed as the
+   * reference's `__setstate__` does, options, shapes); should native code still refuse a value,
+   * the previous state and groups are put back, so on any error the optimizer is unchanged.
+   */
   override loadStateDict(stateDict: OptimizerStateDict): void {
-    const { groups, states } = this.checkStateDict(stateDict);
-    groups.forEach((g, i) => {
-      validateOptions(this.schema, g, `stateDict.param_groups[${i}]`, true);
-      this.checkGroup(g, `stateDict.param_groups[${i}]`, {});
+    const checked = this.checkStateDict(stateDict);
+    const groups = checked.groups.map((g, i) => {
+      const path = `stateDict.param_groups[${i}]`;
+      const completed = completeLoadedGroup(this.kind, this.schema, g, path) as ParamGroup;
+      this.checkAll(completed, path, {});
+      return completed;
     });
-    const nativeStates = states.map(([param, value]) => {
+    const groupStates = groups.map((g, i) => (this.kind === 'Lamb' ? readGroupStep(g, `stateDict.param_groups[${i}]`) : {}));
+    const nativeStates = checked.states.map(([param, value]) => {
       const plain: Record<string, unknown> = {};
       for (const [key, v] of Object.entries(value)) {
         if (key === 'step') plain.step = v instanceof Tensor ? Number(v.item()) : v;
@@ -140,15 +159,46 @@ export abstract class NativeOptimizer extends Optimizer {
       }
       return [param._h, plain] as [unknown, Record<string, unknown>];
     });
-    const groupStates = groups.map((g) => (typeof g.step === 'number' ? { step: g.step } : {}));
-    this.native.setStates(nativeStates);
-    this.paramGroups = groups.map((g) => {
-      const { step: _step, ...rest } = g;
-      return this.kind === 'Lamb' ? (rest as ParamGroup) : g;
-    });
-    this.syncGroups();
-    this.native.setGroupStates(groupStates);
+    const previous = this.snapshot();
+    try {
+      this.native.setStates(nativeStates);
+      this.paramGroups = groups.map((g) => {
+        const { step: _step, ...rest } = g;
+        return this.kind === 'Lamb' ? (rest as ParamGroup) : g;
+      });
+      this.syncGroups();
+      this.native.setGroupStates(groupStates);
+    } catch (err) {
+      this.restore(previous);
+      throw err;
+    }
   }
+
+  /** @internal What loadStateDict replaces: groups, per-parameter and per-group native state. */
+  private snapshot() {
+    const states: Array<[unknown, Record<string, unknown>]> = [];
+    for (const p of this.allParams()) {
+      const s = this.native.getState(p._h);
+      if (s !== null) states.push([p._h, s]);
+    }
+    return { groups: this.paramGroups, states, groupStates: this.paramGroups.map((_, i) => this.native.getGroupState(i)) };
+  }
+
+  /** @internal Puts a snapshot back. */
+  private restore(previous: ReturnType<NativeOptimizer['snapshot']>): void {
+    this.native.setStates(previous.states);
+    this.paramGroups = previous.groups;
+    this.syncGroups();
+    this.native.setGroupStates(previous.groupStates);
+  }
+}
+
+/** A loaded group's step counter (Lamb keeps one per group): absent, or a non-negative integer. */
+function readGroupStep(group: Record<string, unknown>, path: string): Record<string, unknown> {
+  if (!('step' in group)) return {};
+  const step = group.step instanceof Tensor ? Number(group.step.item()) : group.step;
+  if (typeof step !== 'number' || !Number.isInteger(step) || step < 0) throw typeError(`${path}.step`, 'a non-negative integer', group.step);
+  return { step };
 }
 
 function wrapState(s: Record<string, unknown>): Record<string, unknown> {

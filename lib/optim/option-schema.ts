@@ -13,30 +13,67 @@ export interface OptionSpec {
   /** Returns PyTorch's error message when the value is out of range. */
   check?: (value: never) => string | undefined;
   doc: string;
+  /**
+   * Filled from the defaults when a loaded state dict's group lacks it, as the reference's
+   * `__setstate__` does (booleans always are; this marks the numbers, such as RMSprop's momentum).
+   */
+  fillOnLoad?: boolean;
 }
 
 export type OptionSchema = Record<string, OptionSpec>;
 
-/** `Invalid <what>: <value>` unless value >= 0. */
+/**
+ * A number as Python prints a float in PyTorch's messages: `nan`, `inf`, exponents with a sign
+ * and two digits below 1e-4 and from 1e16 (`-1e-08`, `1.5e-05`). Whole numbers stay bare (`-1`),
+ * as the int a Python user would have passed.
+ */
+export function pythonNumber(v: number): string {
+  if (Number.isNaN(v)) return 'nan';
+  if (!Number.isFinite(v)) return v > 0 ? 'inf' : '-inf';
+  const abs = Math.abs(v);
+  if (Number.isInteger(v) && abs < 1e16) return String(v);
+  if (abs !== 0 && (abs < 1e-4 || abs >= 1e16)) {
+    const [mantissa, exponent] = v.toExponential().split('e');
+    const e = Number(exponent);
+    return `${mantissa}e${e < 0 ? '-' : '+'}${String(Math.abs(e)).padStart(2, '0')}`;
+  }
+  return String(v);
+}
+
+/** `Invalid <what>: <value>` unless value >= 0 (NaN included, as PyTorch's `0.0 <= v`). */
 export function nonNegative(what: string) {
-  return (v: number) => (v >= 0 ? undefined : `Invalid ${what}: ${v}`);
+  return (v: number) => (v >= 0 ? undefined : `Invalid ${what}: ${pythonNumber(v)}`);
 }
 
 /** PyTorch's beta checks: 0 <= beta_i < 1. */
 export function betasCheck(v: [number, number]): string | undefined {
   for (const i of [0, 1]) {
-    if (!(v[i] >= 0 && v[i] < 1)) return `Invalid beta parameter at index ${i}: ${v[i]}`;
+    if (!(v[i] >= 0 && v[i] < 1)) return `Invalid beta parameter at index ${i}: ${pythonNumber(v[i])}`;
   }
   return undefined;
 }
 
+/**
+ * The implementation flags PyTorch 2.x checks across options: `fused` with `foreach`, and
+ * `differentiable`, which sg-optim does not implement (its steps are not recorded by autograd).
+ */
+export function checkImplementationFlags(values: Record<string, unknown>, path: string): void {
+  if (values.fused === true && values.foreach === true) throw new Error(`\`fused\` and \`foreach\` cannot be \`True\` together. (${path})`);
+  if (values.differentiable === true) {
+    throw new Error(`differentiable: true is not supported (${path}.differentiable): sg-optim's optimizer steps are not recorded by autograd; use false`);
+  }
+}
+
 function checkKind(path: string, spec: OptionSpec, value: unknown): void {
+  // NaN is a number to Python: where PyTorch range-checks the option, the check reports it
+  // ("Invalid learning rate: nan"); elsewhere it is refused here.
+  const nanOk = spec.check !== undefined;
   switch (spec.kind) {
     case 'number':
-      if (typeof value !== 'number' || Number.isNaN(value)) throw typeError(path, 'a number', value);
+      if (typeof value !== 'number' || (Number.isNaN(value) && !nanOk)) throw typeError(path, 'a number', value);
       return;
     case 'number-or-null':
-      if (value !== null && (typeof value !== 'number' || Number.isNaN(value))) throw typeError(path, 'a number or null', value);
+      if (value !== null && (typeof value !== 'number' || (Number.isNaN(value) && !nanOk))) throw typeError(path, 'a number or null', value);
       return;
     case 'boolean':
       if (typeof value !== 'boolean') throw typeError(path, 'a boolean', value);
@@ -45,7 +82,7 @@ function checkKind(path: string, spec: OptionSpec, value: unknown): void {
       if (value !== null && typeof value !== 'boolean') throw typeError(path, 'a boolean or null', value);
       return;
     case 'pair':
-      if (!Array.isArray(value) || value.length !== 2 || !value.every((x) => typeof x === 'number' && !Number.isNaN(x))) {
+      if (!Array.isArray(value) || value.length !== 2 || !value.every((x) => typeof x === 'number' && (nanOk || !Number.isNaN(x)))) {
         throw typeError(path, 'a pair of numbers [b1, b2]', value);
       }
       return;
@@ -77,6 +114,27 @@ export function validateOptions(schema: OptionSchema, values: Record<string, unk
       if (message) throw new RangeError(pathInMessage ? `${message} (${path}.${key})` : message);
     }
   }
+}
+
+/**
+ * A loaded group with the options its reference fills on load (`__setstate__`'s setdefault: the
+ * booleans, and the numbers marked fillOnLoad) set to the reference's defaults, as it does (a
+ * state dict from an older PyTorch lacks `maximize` or `foreach`); any other missing option is an
+ * error, before anything changes.
+ */
+export function completeLoadedGroup(optimizerName: string, schema: OptionSchema, group: Record<string, unknown>, path: string): Record<string, unknown> {
+  const out = { ...group };
+  const missing: string[] = [];
+  for (const [key, spec] of Object.entries(schema)) {
+    if (key in out) continue;
+    const fillable = spec.fillOnLoad || spec.kind === 'boolean' || spec.kind === 'boolean-or-null';
+    if (fillable) out[key] = Array.isArray(spec.default) ? [...spec.default] : spec.default;
+    else missing.push(key);
+  }
+  if (missing.length > 0) {
+    throw new Error(`${path} lacks ${missing.map((k) => `'${k}'`).join(', ')}, which ${optimizerName} needs (its options: ${Object.keys(schema).join(', ')})`);
+  }
+  return out;
 }
 
 /** The defaults of a schema as a fresh object. */

@@ -7,7 +7,7 @@ export const RMSPROP_TF_OPTIONS: OptionSchema = {
   alpha: { kind: 'number', default: 0.9, check: nonNegative('alpha value'), doc: 'smoothing constant' },
   eps: { kind: 'number', default: 1e-10, check: nonNegative('epsilon value'), doc: 'added inside the square root (TensorFlow style)' },
   weight_decay: { kind: 'number', default: 0, check: nonNegative('weight_decay value'), doc: 'weight decay' },
-  momentum: { kind: 'number', default: 0, check: nonNegative('momentum value'), doc: 'momentum factor' },
+  momentum: { kind: 'number', default: 0, check: nonNegative('momentum value'), doc: 'momentum factor', fillOnLoad: true },
   centered: { kind: 'boolean', default: false, doc: 'normalise by the estimated variance' },
   decoupled_decay: { kind: 'boolean', default: false, doc: 'p ← p − weight_decay·p (no LR factor, as SuperGradients)' },
   lr_in_momentum: { kind: 'boolean', default: true, doc: 'fold the LR into the momentum buffer (TensorFlow style)' },

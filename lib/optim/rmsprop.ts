@@ -7,7 +7,7 @@ export const RMSPROP_OPTIONS: OptionSchema = {
   alpha: { kind: 'number', default: 0.99, check: nonNegative('alpha value'), doc: 'smoothing constant' },
   eps: { kind: 'number', default: 1e-8, check: nonNegative('epsilon value'), doc: 'added to the denominator' },
   weight_decay: { kind: 'number', default: 0, check: nonNegative('weight_decay value'), doc: 'L2 penalty' },
-  momentum: { kind: 'number', default: 0, check: nonNegative('momentum value'), doc: 'momentum factor' },
+  momentum: { kind: 'number', default: 0, check: nonNegative('momentum value'), doc: 'momentum factor', fillOnLoad: true },
   centered: { kind: 'boolean', default: false, doc: 'normalise by the estimated variance' },
   maximize: { kind: 'boolean', default: false, doc: 'maximize the objective' },
   foreach: { kind: 'boolean-or-null', default: null, doc: 'implementation choice (accepted for compatibility)' },

@@ -29,8 +29,23 @@ export function goldenDir(): string {
   return process.env.SG_GOLDEN_DIR ?? path.join(packageRoot(), '..', 'shared', 'golden');
 }
 
+/** The cases of one golden file; a file without cases, or a case without steps, is an error. */
 export function loadGolden(name: string): GoldenCase[] {
-  return JSON.parse(fs.readFileSync(path.join(goldenDir(), `${name}.json`), 'utf8')).cases;
+  const cases = JSON.parse(fs.readFileSync(path.join(goldenDir(), `${name}.json`), 'utf8')).cases as GoldenCase[];
+  if (!Array.isArray(cases) || cases.length === 0) throw new Error(`golden file ${name}.json has no cases`);
+  cases.forEach((c, i) => {
+    if (!Array.isArray(c.steps) || c.steps.length === 0) throw new Error(`golden file ${name}.json: case #${i} has no steps`);
+  });
+  return cases;
+}
+
+/** The optimizers the golden folder has files for (to check that every file is replayed). */
+export function goldenFiles(): string[] {
+  return fs
+    .readdirSync(goldenDir())
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => f.replace(/\.json$/, ''))
+    .sort();
 }
 
 /** Tolerance of the project's rule: float64 1e-10 relative, float32 1e-5. */
@@ -44,10 +59,13 @@ export function tolerance(dtype: string): number {
  * float32 (whose own resolution at 1e-2 is ~1e-9).
  */
 export function maxRelativeError(actual: ArrayLike<number>, expected: ArrayLike<number>, floor = 1e-3): number {
+  // A length mismatch or a NaN anywhere is an infinite error, never one a later element hides.
+  if (actual.length !== expected.length) return Infinity;
   let worst = 0;
   for (let i = 0; i < expected.length; i++) {
     const err = Math.abs(actual[i] - expected[i]) / Math.max(Math.abs(expected[i]), floor);
-    if (!(err <= worst)) worst = err;
+    if (Number.isNaN(err)) return Infinity;
+    if (err > worst) worst = err;
   }
   return worst;
 }

@@ -1,9 +1,16 @@
 import assert from 'node:assert/strict';
 
 import { cudaAvailable } from '../../lib/tensor';
-import { describeCase, GOLDEN_OPTIMIZERS, loadGolden, replay, tolerance } from '../helpers/golden';
+import { describeCase, GOLDEN_OPTIMIZERS, goldenFiles, loadGolden, maxRelativeError, replay, tolerance } from '../helpers/golden';
 
 describe('optimizers: golden trajectories (PyTorch / SuperGradients)', () => {
+  it('replays every file of the golden folder, and the comparison cannot miss a NaN', () => {
+    assert.deepEqual(goldenFiles(), [...GOLDEN_OPTIMIZERS].sort());
+    assert.equal(maxRelativeError([NaN, 1, 1], [1, 1, 1]), Infinity);
+    assert.equal(maxRelativeError([1, 1], [1, 1, 1]), Infinity);
+    assert.ok(Math.abs(maxRelativeError([1, 2.000002], [1, 2]) - 1e-6) < 1e-12);
+  });
+
   for (const name of GOLDEN_OPTIMIZERS) {
     describe(name, () => {
       loadGolden(name).forEach((c, index) => {
