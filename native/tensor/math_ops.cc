@@ -3,6 +3,7 @@
 
 #include "common/args.h"
 #include "common/errors.h"
+#include "tensor/shape_errors.h"
 #include "tensor/tensor_entries.h"
 #include "tensor/tensor_wrap.h"
 
@@ -14,13 +15,8 @@ Napi::Value Wrap(const Args& a, at::Tensor t) { return TensorWrap::New(a.env(), 
 // Broadcasting errors from LibTorch name one dimension; add both full shapes.
 template <typename F>
 at::Tensor WithShapes(const Args& a, const at::Tensor& x, const at::Tensor* y, F&& f) {
-  try {
-    return f();
-  } catch (const c10::Error& e) {
-    std::string msg = CleanTorchMessage(e.what_without_backtrace());
-    if (y) msg += " (shapes " + ShapeString(x.sizes()) + " and " + ShapeString(y->sizes()) + ")";
-    throw Napi::Error::New(a.env(), msg);
-  }
+  return WithShapeContext(
+      a.env(), [&] { return "shapes " + ShapeString(x.sizes()) + " and " + ShapeString(y->sizes()); }, f);
 }
 
 // op(input, other: Tensor | number[, alpha])
@@ -195,7 +191,9 @@ Napi::Value Where(const Napi::CallbackInfo& info) {
   at::ScalarType type = x.defined() || y.defined() ? like.scalar_type() : at::kFloat;
   if (!x.defined()) x = at::scalar_tensor(a.scalar(1, "input"), at::TensorOptions().dtype(type).device(like.device()));
   if (!y.defined()) y = at::scalar_tensor(a.scalar(2, "other"), at::TensorOptions().dtype(type).device(like.device()));
-  return Wrap(a, at::where(cond, x, y));
+  return Wrap(a, WithShapeContext(
+                     a.env(), [&] { return NamedShapes({{"condition", &cond}, {"input", &x}, {"other", &y}}); },
+                     [&] { return at::where(cond, x, y); }));
 }
 
 // Reductions: sum/mean(input, dims | null, keepdim, dtype | null)
@@ -287,24 +285,18 @@ Napi::Value Reshape(const Napi::CallbackInfo& info) {
   Args a(info);
   at::Tensor& x = a.tensor(0, "input");
   auto shape = a.intList(1, "shape");
-  try {
-    return Wrap(a, x.reshape(shape));
-  } catch (const c10::Error& e) {
-    throw Napi::Error::New(a.env(), "cannot reshape a tensor of shape " + ShapeString(x.sizes()) + " to " +
-                                        ShapeString(shape) + ": " + CleanTorchMessage(e.what_without_backtrace()));
-  }
+  return Wrap(a, WithShapeContext(
+                     a.env(), [&] { return "reshaping a tensor of shape " + ShapeString(x.sizes()) + " to " + ShapeString(shape); },
+                     [&] { return x.reshape(shape); }));
 }
 
 Napi::Value View(const Napi::CallbackInfo& info) {
   Args a(info);
   at::Tensor& x = a.tensor(0, "input");
   auto shape = a.intList(1, "shape");
-  try {
-    return Wrap(a, x.view(shape));
-  } catch (const c10::Error& e) {
-    throw Napi::Error::New(a.env(), "cannot view a tensor of shape " + ShapeString(x.sizes()) + " as " +
-                                        ShapeString(shape) + ": " + CleanTorchMessage(e.what_without_backtrace()));
-  }
+  return Wrap(a, WithShapeContext(
+                     a.env(), [&] { return "viewing a tensor of shape " + ShapeString(x.sizes()) + " as " + ShapeString(shape); },
+                     [&] { return x.view(shape); }));
 }
 
 Napi::Value Flatten(const Napi::CallbackInfo& info) {
@@ -328,22 +320,23 @@ Napi::Value Expand(const Napi::CallbackInfo& info) {
   Args a(info);
   at::Tensor& x = a.tensor(0, "input");
   auto shape = a.intList(1, "size");
-  try {
-    return Wrap(a, x.expand(shape));
-  } catch (const c10::Error& e) {
-    throw Napi::Error::New(a.env(), "cannot expand a tensor of shape " + ShapeString(x.sizes()) + " to " +
-                                        ShapeString(shape) + ": " + CleanTorchMessage(e.what_without_backtrace()));
-  }
+  return Wrap(a, WithShapeContext(
+                     a.env(), [&] { return "expanding a tensor of shape " + ShapeString(x.sizes()) + " to " + ShapeString(shape); },
+                     [&] { return x.expand(shape); }));
 }
 
 Napi::Value Cat(const Napi::CallbackInfo& info) {
   Args a(info);
-  return Wrap(a, at::cat(a.tensorList(0, "tensors"), a.integer(1, "dim")));
+  auto tensors = a.tensorList(0, "tensors");
+  int64_t dim = a.integer(1, "dim");
+  return Wrap(a, WithShapeContext(a.env(), [&] { return ListShapes("tensors", tensors); }, [&] { return at::cat(tensors, dim); }));
 }
 
 Napi::Value Stack(const Napi::CallbackInfo& info) {
   Args a(info);
-  return Wrap(a, at::stack(a.tensorList(0, "tensors"), a.integer(1, "dim")));
+  auto tensors = a.tensorList(0, "tensors");
+  int64_t dim = a.integer(1, "dim");
+  return Wrap(a, WithShapeContext(a.env(), [&] { return ListShapes("tensors", tensors); }, [&] { return at::stack(tensors, dim); }));
 }
 
 // Indexing

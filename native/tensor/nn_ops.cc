@@ -2,6 +2,7 @@
 #include <ATen/ATen.h>
 
 #include "common/args.h"
+#include "tensor/shape_errors.h"
 #include "common/errors.h"
 #include "tensor/tensor_entries.h"
 #include "tensor/tensor_wrap.h"
@@ -115,9 +116,19 @@ Napi::Value AdaptiveAvgPool2d(const Napi::CallbackInfo& info) {
 // batchNorm(input, running_mean | null, running_var | null, weight | null, bias | null, training, momentum, eps)
 Napi::Value BatchNorm(const Napi::CallbackInfo& info) {
   Args a(info);
-  return Wrap(a, at::batch_norm(a.tensor(0, "input"), Opt(a.optTensor(3, "weight")), Opt(a.optTensor(4, "bias")),
-                                Opt(a.optTensor(1, "running_mean")), Opt(a.optTensor(2, "running_var")),
-                                a.boolean(5, "training"), a.number(6, "momentum"), a.number(7, "eps"), true));
+  at::Tensor& x = a.tensor(0, "input");
+  auto mean = Opt(a.optTensor(1, "running_mean"));
+  auto var = Opt(a.optTensor(2, "running_var"));
+  auto weight = Opt(a.optTensor(3, "weight"));
+  auto bias = Opt(a.optTensor(4, "bias"));
+  bool training = a.boolean(5, "training");
+  double momentum = a.number(6, "momentum"), eps = a.number(7, "eps");
+  return Wrap(a, WithShapeContext(
+                     a.env(),
+                     [&] {
+                       return NamedShapes({{"input", &x}, {"running_mean", &mean}, {"running_var", &var}, {"weight", &weight}, {"bias", &bias}});
+                     },
+                     [&] { return at::batch_norm(x, weight, bias, mean, var, training, momentum, eps, true); }));
 }
 
 // layerNorm(input, normalized_shape, weight | null, bias | null, eps)
@@ -150,33 +161,61 @@ Napi::Value Embedding(const Napi::CallbackInfo& info) {
 // crossEntropy(input, target, weight | null, reduction, ignore_index, label_smoothing)
 Napi::Value CrossEntropy(const Napi::CallbackInfo& info) {
   Args a(info);
-  return Wrap(a, at::cross_entropy_loss(a.tensor(0, "input"), a.tensor(1, "target"), Opt(a.optTensor(2, "weight")),
-                                        Reduction(a, 3), a.integer(4, "ignore_index"), a.number(5, "label_smoothing")));
+  at::Tensor& x = a.tensor(0, "input");
+  at::Tensor& target = a.tensor(1, "target");
+  auto weight = Opt(a.optTensor(2, "weight"));
+  auto reduction = Reduction(a, 3);
+  int64_t ignore_index = a.integer(4, "ignore_index");
+  double smoothing = a.number(5, "label_smoothing");
+  return Wrap(a, WithShapeContext(
+                     a.env(), [&] { return NamedShapes({{"input", &x}, {"target", &target}}); },
+                     [&] { return at::cross_entropy_loss(x, target, weight, reduction, ignore_index, smoothing); }));
 }
 
 // nllLoss(input, target, weight | null, reduction, ignore_index)
 Napi::Value NllLoss(const Napi::CallbackInfo& info) {
   Args a(info);
-  return Wrap(a, at::nll_loss_nd(a.tensor(0, "input"), a.tensor(1, "target"), Opt(a.optTensor(2, "weight")),
-                                 Reduction(a, 3), a.integer(4, "ignore_index")));
+  at::Tensor& x = a.tensor(0, "input");
+  at::Tensor& target = a.tensor(1, "target");
+  auto weight = Opt(a.optTensor(2, "weight"));
+  auto reduction = Reduction(a, 3);
+  int64_t ignore_index = a.integer(4, "ignore_index");
+  return Wrap(a, WithShapeContext(
+                     a.env(), [&] { return NamedShapes({{"input", &x}, {"target", &target}}); },
+                     [&] { return at::nll_loss_nd(x, target, weight, reduction, ignore_index); }));
 }
 
 Napi::Value MseLoss(const Napi::CallbackInfo& info) {
   Args a(info);
-  return Wrap(a, at::mse_loss(a.tensor(0, "input"), a.tensor(1, "target"), Reduction(a, 2)));
+  at::Tensor& x = a.tensor(0, "input");
+  at::Tensor& target = a.tensor(1, "target");
+  auto reduction = Reduction(a, 2);
+  return Wrap(a, WithShapeContext(
+                     a.env(), [&] { return NamedShapes({{"input", &x}, {"target", &target}}); },
+                     [&] { return at::mse_loss(x, target, reduction); }));
 }
 
 Napi::Value L1Loss(const Napi::CallbackInfo& info) {
   Args a(info);
-  return Wrap(a, at::l1_loss(a.tensor(0, "input"), a.tensor(1, "target"), Reduction(a, 2)));
+  at::Tensor& x = a.tensor(0, "input");
+  at::Tensor& target = a.tensor(1, "target");
+  auto reduction = Reduction(a, 2);
+  return Wrap(a, WithShapeContext(
+                     a.env(), [&] { return NamedShapes({{"input", &x}, {"target", &target}}); },
+                     [&] { return at::l1_loss(x, target, reduction); }));
 }
 
 // bceWithLogits(input, target, weight | null, pos_weight | null, reduction)
 Napi::Value BceWithLogits(const Napi::CallbackInfo& info) {
   Args a(info);
-  return Wrap(a, at::binary_cross_entropy_with_logits(a.tensor(0, "input"), a.tensor(1, "target"),
-                                                       Opt(a.optTensor(2, "weight")), Opt(a.optTensor(3, "pos_weight")),
-                                                       Reduction(a, 4)));
+  at::Tensor& x = a.tensor(0, "input");
+  at::Tensor& target = a.tensor(1, "target");
+  auto weight = Opt(a.optTensor(2, "weight"));
+  auto pos_weight = Opt(a.optTensor(3, "pos_weight"));
+  auto reduction = Reduction(a, 4);
+  return Wrap(a, WithShapeContext(
+                     a.env(), [&] { return NamedShapes({{"input", &x}, {"target", &target}}); },
+                     [&] { return at::binary_cross_entropy_with_logits(x, target, weight, pos_weight, reduction); }));
 }
 
 }  // namespace
