@@ -3,7 +3,8 @@
  * `sg-optim` command line: train from a recipe, list recipes, plot a recipe's LR schedule,
  * build the native addon from source.
  */
-import { parseArgs, ParsedArgs } from './args';
+import { checkFlags, listFlag, parseArgs, ParsedArgs } from './args';
+import { requireModules } from './require-modules';
 
 const HELP: Record<string, string> = {
   main: `Usage: sg-optim <command> [options]
@@ -15,7 +16,7 @@ Commands:
   build      Build the native addon from source (cmake-js; LIBTORCH=/path/to/libtorch for another LibTorch)
 
 Run 'sg-optim <command> --help' for a command's options.`,
-  train: `Usage: sg-optim train --config-name NAME [--config-dir DIR] [key=value | +key=value | ~key ...]
+  train: `Usage: sg-optim train --config-name NAME [--config-dir DIR] [--require MODULE ...] [key=value | +key=value | ~key ...]
 
 Composes the recipe NAME (its defaults:, interpolations and your overrides, as Hydra does),
 builds the registered model (architecture, arch_params) and the data set (dataset_params), and
@@ -25,19 +26,34 @@ shortcuts (lr=0.05, epochs=2, batch_size=128), group swaps (training_hyperparams
 Options:
   --config-name NAME   recipe name or path to a .yaml file (required)
   --config-dir DIR     an extra folder searched before the package's recipes/
-  --help               this text`,
+  --require MODULE     load a JavaScript module first (repeatable; ./file.js is relative to the
+                       current folder), so that the models, optimizers, callbacks and data sets it
+                       registers (sg.models.registerModel, sg.optim.registerOptimizer, ...) can be
+                       named by the recipe
+  --help               this text
+
+Unknown flags are an error.`,
   recipes: `Usage: sg-optim recipes [--config-dir DIR]
 
 Lists the top-level recipes of DIR (if given) and of the package's recipes/ folder.`,
-  'plot-lr': `Usage: sg-optim plot-lr --config-name NAME [--out FILE.svg] [--train-loader-len N] [key=value ...]
+  'plot-lr': `Usage: sg-optim plot-lr --config-name NAME [--config-dir DIR] [--out FILE.svg] [--train-loader-len N] [--require MODULE ...] [key=value ...]
 
 Writes an SVG with every param group's learning rate over the whole run, computed by
 sg.training.simulateLr with the same callbacks the Trainer runs. The number of batches per epoch
-comes from --train-loader-len, else from the recipe's data set.`,
+comes from --train-loader-len, else from the recipe's data set. --require loads a module first,
+as for train.`,
   build: `Usage: sg-optim build
 
 Compiles the native addon with cmake-js against the LibTorch found (LIBTORCH or Torch_DIR override
 Debian's libtorch-dev).`,
+};
+
+/** The flags each command accepts (besides --help); anything else is an error. */
+const FLAGS: Record<string, readonly string[]> = {
+  train: ['config-name', 'config-dir', 'require'],
+  recipes: ['config-dir'],
+  'plot-lr': ['config-name', 'config-dir', 'out', 'train-loader-len', 'require'],
+  build: [],
 };
 
 function printHelp(topic: string): void {
@@ -58,6 +74,9 @@ async function run(args: ParsedArgs): Promise<number> {
     printHelp(command);
     return 0;
   }
+  checkFlags(args, command, FLAGS[command]);
+  // Before the recipe is composed, so that the names the modules register resolve.
+  requireModules(listFlag(args, 'require'));
   switch (command) {
     case 'train':
       return (await import('./train-command')).trainCommand(args);

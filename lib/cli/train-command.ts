@@ -9,7 +9,9 @@ export async function trainCommand(args: ParsedArgs): Promise<number> {
   const { trainLoader, validLoader } = buildLoaders(run);
   const experimentName = (run.config.experiment_name as string | undefined) ?? run.name;
   const trainer = new Trainer({ experimentName, ckptRootDir: (run.config.ckpt_root_dir as string | null | undefined) ?? null });
-  process.stdout.write(`Training ${String(run.config.architecture)} with recipe ${run.name} (experiment ${experimentName})\n`);
+  // The optimizer is named too: with --require it may be a user's class, worth confirming.
+  const optimizer = run.trainingParams.optimizer ?? 'SGD';
+  process.stdout.write(`Training ${String(run.config.architecture)} with ${typeof optimizer === 'string' ? optimizer : 'an optimizer instance'}, recipe ${run.name} (experiment ${experimentName})\n`);
   const result = await trainer.train({ model, trainingParams: run.trainingParams, trainLoader, validLoader });
   const metrics = Object.entries(result.metrics).map(([k, v]) => `${k} ${v.toFixed(4)}`).join(', ');
   process.stdout.write(`Done: ${metrics}${result.bestMetric !== null ? ` (best ${result.bestMetric.toFixed(4)})` : ''}; checkpoints in ${trainer.experimentDir}\n`);

@@ -1,5 +1,6 @@
 export * from './params';
 export * from './callbacks';
+export * from './callback-registry';
 export * from './lr';
 export * from './simulate-lr';
 export * from './trainer';

@@ -64,6 +64,12 @@ export const DEFAULT_TRAINING_PARAMS: Readonly<Record<string, unknown>> = Object
   torch_compile_options: { mode: 'reduce-overhead', fullgraph: false, dynamic: false, backend: 'inductor', options: null, disable: false },
   finetune: false,
   initial_lr: null,
+  /**
+   * sg-optim addition (SG has no such key): a NaN/Inf training loss stops the run with an error
+   * naming epoch and batch (true), or (false) skips that batch's backward pass and optimizer step
+   * with a warning, so the weights stay finite and train_loss averages the finite batches.
+   */
+  stop_on_non_finite_loss: true,
 });
 
 function clone(value: unknown): unknown {
@@ -125,6 +131,7 @@ export function validateTrainingParams(params: Record<string, unknown>): void {
   }
   if (!Number.isInteger(params.seed)) throw typeError('training_params.seed', 'an integer', params.seed);
   if (typeof params.cosine_final_lr_ratio !== 'number') throw typeError('training_params.cosine_final_lr_ratio', 'a number', params.cosine_final_lr_ratio);
+  if (typeof params.stop_on_non_finite_loss !== 'boolean') throw typeError('training_params.stop_on_non_finite_loss', 'a boolean', params.stop_on_non_finite_loss);
   const updates = params.lr_updates;
   if (!Array.isArray(updates) || !updates.every((u) => typeof u === 'number')) throw typeError('training_params.lr_updates', 'an array of epoch numbers', updates);
 }

@@ -4,6 +4,7 @@
  * event order is replayed over a stand-in optimizer.
  */
 import { isPlainObject } from '../errors';
+import { createCallbacks } from './callback-registry';
 import { CallbackHandler, LrParamGroup, PhaseContext } from './callbacks';
 import { createLrCallbacks } from './lr/factory';
 import { mergeTrainingParams } from './params';
@@ -47,7 +48,8 @@ export function simulateLr(trainingParams: Record<string, unknown>, options: Sim
       : [{ name: 'default', lr: initial as number }]);
   const optimizer = { paramGroups: groups };
   const { warmup, scheduler } = createLrCallbacks({ trainingParams: params, trainLoaderLen: L, optimizer, net: options.net });
-  const phaseCallbacks = (params.phase_callbacks ?? []) as never[];
+  // The same phase callbacks the Trainer would build (a recipe's names become instances).
+  const phaseCallbacks = createCallbacks(params.phase_callbacks, 'training_params.phase_callbacks');
   const handler = new CallbackHandler([...phaseCallbacks, warmup, ...(scheduler ? [scheduler] : [])]);
   const E = params.max_epochs as number;
   const A = params.batch_accumulate as number;

@@ -18,6 +18,7 @@ import { OptimizerClass } from '../optim/registry';
 import { manualSeed } from '../tensor/creation';
 import { noGrad } from '../tensor/grad-mode';
 import { Tensor } from '../tensor/tensor';
+import { createCallbacks } from './callback-registry';
 import { CallbackHandler, PhaseContext } from './callbacks';
 import { CheckpointDir, optimizerStateForSaving } from './checkpoints';
 import { clipGradNorm } from './clip-grad';
@@ -25,6 +26,7 @@ import { ModelEMA } from './ema';
 import { createLoss, LossFunction } from './losses';
 import { createLrCallbacks } from './lr';
 import { createMetrics, Metric } from './metrics';
+import { resolveMetricName, unknownMetricToWatch } from './metric-to-watch';
 import { mergeTrainingParams } from './params';
 import { Progress } from './progress';
 
@@ -186,10 +188,10 @@ export class Trainer {
           })
         : model;
 
-    const phaseCallbacks = (params.phase_callbacks ?? []) as unknown[];
-    if (!Array.isArray(phaseCallbacks)) throw typeError('training_params.phase_callbacks', 'an array of callbacks', phaseCallbacks);
+    // §12 step 4: names and {Name: params} from recipes become instances; instances pass through.
+    const phaseCallbacks = createCallbacks(params.phase_callbacks, 'training_params.phase_callbacks');
     const { warmup, scheduler } = createLrCallbacks({ trainingParams: params, trainLoaderLen: L, optimizer, net });
-    const handler = new CallbackHandler([...(phaseCallbacks as never[]), warmup, ...(scheduler ? [scheduler] : [])].filter(Boolean) as never[]);
+    const handler = new CallbackHandler([...phaseCallbacks, warmup, ...(scheduler ? [scheduler] : [])]);
 
     // Resume (§12 step 8, 11).
     let startEpoch = 0;
@@ -237,6 +239,10 @@ export class Trainer {
     handler.onTrainingStart?.(ctx);
     const epochs: EpochRecord[] = [];
     let lastMetrics: Record<string, number> = {};
+    // Whether gradients were accumulated since the last step (accumulation windows straddle epochs).
+    let pendingGrads = false;
+    // metric_to_watch's key in the epoch results: undefined until the first validation resolves it.
+    let watchedKey: string | null | undefined;
     for (let epoch = startEpoch; epoch < maxEpochs; epoch++) {
       const started = Date.now();
       c.epoch = epoch;
@@ -261,30 +267,43 @@ export class Trainer {
         const output = model.forward(inputs);
         const loss = criterion(output, targets);
         const lossValue = Number(loss.item());
-        if (!Number.isFinite(lossValue) && stopOnNonFinite) {
+        const finite = Number.isFinite(lossValue);
+        if (!finite && stopOnNonFinite) {
           throw new Error(
             `non-finite loss (${lossValue}) at epoch ${epoch}, batch ${b}; training stopped (set training_params.stop_on_non_finite_loss: false to continue)`,
           );
         }
-        lossSum += lossValue;
-        lossCount += 1;
-        trainMetrics.forEach((m) => m.update(output, targets));
-        c.loss = lossValue;
-        handler.onTrainBatchLossEnd(ctx);
-        loss.backward();
-        handler.onTrainBatchBackwardEnd(ctx);
+        if (finite) {
+          lossSum += lossValue;
+          lossCount += 1;
+          trainMetrics.forEach((m) => m.update(output, targets));
+          c.loss = lossValue;
+          handler.onTrainBatchLossEnd(ctx);
+          loss.backward();
+          pendingGrads = true;
+          handler.onTrainBatchBackwardEnd(ctx);
+        } else {
+          // Continue mode: a NaN/Inf gradient would poison every weight at the next step, so the
+          // batch contributes nothing (no metrics, no backward); the loss/backward events skip it.
+          process.emitWarning(
+            `non-finite loss (${lossValue}) at epoch ${epoch}, batch ${b}: batch skipped (no backward pass, no optimizer step) because training_params.stop_on_non_finite_loss is false`,
+            { code: 'SG_NON_FINITE_LOSS' },
+          );
+        }
         const globalStep = b + 1 + L * epoch;
-        if (globalStep % A === 0) {
+        // A window whose only batches were skipped has no gradient: no step and no step events.
+        if (globalStep % A === 0 && pendingGrads) {
           handler.onTrainBatchGradientStepStart(ctx);
           if (typeof clip === 'number') clipGradNorm(allParams, clip);
           optimizer.step();
           optimizer.zeroGrad();
+          pendingGrads = false;
           if (ema) ema.update(model, globalStep, L * maxEpochs);
           handler.onTrainBatchGradientStepEnd(ctx);
         }
         handler.onTrainBatchEnd(ctx);
         b += 1;
-        progress.update({ epoch, epochs: maxEpochs, batch: b, batches: L, loss: lossSum / lossCount, lr: optimizer.paramGroups[0]?.lr as number });
+        progress.update({ epoch, epochs: maxEpochs, batch: b, batches: L, loss: lossSum / Math.max(1, lossCount), lr: optimizer.paramGroups[0]?.lr as number });
         // Yield to the event loop every batch: Node-API frees collected tensors' native memory
         // only then (and timers, signals and I/O get their turn).
         await new Promise((resolve) => setImmediate(resolve));
@@ -306,8 +325,11 @@ export class Trainer {
       handler.onValidationLoaderEnd?.(ctx);
       lastMetrics = epochMetrics;
 
-      // Checkpoints.
-      const watched = epochMetrics[metricToWatch] ?? (metricToWatch === 'loss' && validLoss !== null ? validLoss : undefined);
+      // Checkpoints. Metrics win over the validation loss when a metric is itself named `loss`.
+      const results: Record<string, number> = { ...(validLoss !== null ? { loss: validLoss } : {}), ...epochMetrics };
+      const haveResults = validLoader ? validLoss !== null : true;
+      if (watchedKey === undefined && haveResults) watchedKey = this.watchedKey(metricToWatch, results, params.save_model !== false);
+      const watched = watchedKey ? results[watchedKey] : undefined;
       if (params.save_model !== false) {
         const record = {
           net: model.stateDict(),
@@ -349,6 +371,24 @@ export class Trainer {
     }
     handler.onTrainingEnd?.(ctx);
     return { epochs, bestMetric, metrics: lastMetrics };
+  }
+
+  /**
+   * The results key metric_to_watch names (exact, then SG's fuzzy rule). No match among computed
+   * metrics is an error; a run that computes no metric at all has nothing to watch (null), and is
+   * told so when it writes checkpoints, since ckpt_best.pth then never appears.
+   */
+  private watchedKey(name: string, results: Record<string, number>, saving: boolean): string | null {
+    const available = Object.keys(results);
+    const key = resolveMetricName(name, available);
+    if (key !== undefined) return key;
+    if (available.every((k) => k === 'loss')) {
+      if (saving) {
+        process.emitWarning(`training_params.metric_to_watch '${name}': no metric is computed (valid_metrics_list / train_metrics_list are empty), so ${String(this.trainingParams?.ckpt_best_name ?? 'ckpt_best.pth')} is not written`, { code: 'SG_NO_METRIC_TO_WATCH' });
+      }
+      return null;
+    }
+    throw unknownMetricToWatch(name, available);
   }
 
   /** Loss and metrics of `model` over `loader`, without gradients, in eval mode. */

@@ -99,6 +99,41 @@ describe('recipes: every error names the file and line', () => {
     });
   }
 
+  describe('a training_hyperparams file loaded on its own is checked like a recipe’s (§13.2)', () => {
+    const dir = recipeFolder({
+      'training_hyperparams/bad_warmup.yaml': yaml('max_epochs: 2', 'loss: CrossEntropyLoss', 'lr_warmup_epochs: 20'),
+      'training_hyperparams/base.yaml': yaml('max_epochs: 2', 'batch_accumulate: 0'),
+      'training_hyperparams/child.yaml': yaml('defaults:', '  - base', 'initial_lr: 0.1'),
+      'training_hyperparams/no_loss.yaml': yaml('max_epochs: 2', 'initial_lr: 0.1', 'lr_warmup_epochs: 2'),
+    });
+    const file = (name: string) => path.join(dir, 'training_hyperparams', `${name}.yaml`);
+
+    it('by name: the file:line of the bad value', () => {
+      assert.throws(() => loadRecipe('training_hyperparams/bad_warmup', { searchPath: [dir] }), {
+        name: 'RangeError',
+        message: `${file('bad_warmup')}:3: training_params.lr_warmup_epochs must be in [0, 10], got 20`,
+      });
+    });
+
+    it('by path, and a bad value inherited from its defaults names the file that set it', () => {
+      assert.throws(() => loadRecipe(file('bad_warmup')), { name: 'RangeError', message: `${file('bad_warmup')}:3: training_params.lr_warmup_epochs must be in [0, 10], got 20` });
+      assert.throws(() => loadRecipe(file('child')), {
+        name: 'TypeError',
+        message: `${file('base')}:2: Expected an integer ≥ 1 for training_params.batch_accumulate but received 0 (number)`,
+      });
+    });
+
+    it('an override of the root key is named, and a valid file without a loss still loads', () => {
+      assert.throws(() => loadRecipe('training_hyperparams/no_loss', { searchPath: [dir], overrides: ['lr_warmup_epochs=11'] }), {
+        name: 'RangeError',
+        message: "override 'lr_warmup_epochs=11': training_params.lr_warmup_epochs must be in [0, 10], got 11",
+      });
+      const tp = loadRecipe('training_hyperparams/no_loss', { searchPath: [dir] });
+      assert.equal(tp.lr_warmup_epochs, 2);
+      assert.equal('loss' in tp, false, 'the check does not add the stand-in loss to the result');
+    });
+  });
+
   it('an unknown recipe name lists where it looked and suggests the nearest', () => {
     assert.throws(() => loadRecipe('mnist_lenett'), /^Error: recipe 'mnist_lenett' not found: looked for mnist_lenett\.yaml in .*recipes; did you mean 'mnist_lenet'\?$/);
     assert.throws(() => loadRecipe('/no/such/recipe.yaml'), /^Error: recipe file not found: \/no\/such\/recipe\.yaml$/);

@@ -65,6 +65,8 @@ const SG_DEFAULTS: Record<string, unknown> = {
   torch_compile_loss: false,
   torch_compile_options: { mode: 'reduce-overhead', fullgraph: false, dynamic: false, backend: 'inductor', options: null, disable: false },
   finetune: false,
+  // sg-optim's own addition, after SG's keys (decisions: a non-finite loss stops by default).
+  stop_on_non_finite_loss: true,
 };
 
 /** Every .yaml file under a folder, relative paths. */
@@ -73,7 +75,7 @@ function yamlFiles(dir: string, prefix = ''): string[] {
 }
 
 describe('recipes: the shipped recipe files', () => {
-  it('default_train_params: SG’s keys, values and order (§13.1), lr_updates by empty_list, no max_epochs', () => {
+  it('default_train_params: SG’s keys, values and order (§13.1), then our additions, lr_updates by empty_list, no max_epochs', () => {
     const tp = loadRecipe('training_hyperparams/default_train_params');
     assert.deepEqual(tp, SG_DEFAULTS);
     assert.deepEqual(Object.keys(tp), Object.keys(SG_DEFAULTS));
