@@ -6,6 +6,30 @@
  * - unknown name           → Error      "unknown optimizer 'Adamm'; did you mean 'Adam'? known: SGD, Adam, ..."
  */
 
+/**
+ * Numbers that JSON cannot show: JSON.stringify prints NaN and ±Infinity as `null` and throws on
+ * bigints, which would make `[NaN, 0.9]` read as `[null,0.9]` in an error message. The replacer
+ * swaps them for a marker string that is unquoted again afterwards.
+ */
+const MARK = '\u0000';
+const MARKED = /"\\u0000(NaN|-?Infinity|-?\d+n)\\u0000"/g;
+
+function markUnjsonable(_key: string, v: unknown): unknown {
+  if (typeof v === 'number' && !Number.isFinite(v)) return `${MARK}${v}${MARK}`;
+  if (typeof v === 'bigint') return `${MARK}${v}n${MARK}`;
+  return v;
+}
+
+/** JSON-like text of an array or object, with NaN, Infinity and bigints written as JavaScript does. */
+function compactJson(value: object): string {
+  try {
+    const json = JSON.stringify(value, markUnjsonable);
+    return json === undefined ? String(value) : json.replace(MARKED, '$1');
+  } catch {
+    return String(value); // cycles and throwing getters: the plain string is still something
+  }
+}
+
 /** A short, quoted rendering of any value for error messages. */
 export function describeValue(value: unknown): string {
   if (value === null) return 'null';
@@ -18,12 +42,7 @@ export function describeValue(value: unknown): string {
   else if (typeof value === 'object') {
     const ctor = (value as object).constructor;
     if (ctor && ctor.name && ctor !== Object && ctor !== Array) return `an instance of ${ctor.name}`;
-    try {
-      shown = JSON.stringify(value);
-      if (shown === undefined) shown = String(value);
-    } catch {
-      shown = String(value);
-    }
+    shown = compactJson(value);
     if (shown.length > 60) shown = shown.slice(0, 57) + '...';
   } else shown = String(value);
   return `${shown} (${type})`;

@@ -2,6 +2,16 @@ import * as fs from 'fs';
 import * as path from 'path';
 
 /**
+ * "CODE: message" for a file-system error. Node's own messages already start with the code
+ * ("ENOSPC: no space left on device, write"), so it is added only when missing.
+ */
+export function fsErrorText(err: unknown): string {
+  const e = err as NodeJS.ErrnoException;
+  const message = e?.message ?? String(err);
+  return e?.code && !message.startsWith(`${e.code}:`) ? `${e.code}: ${message}` : message;
+}
+
+/**
  * Writes `data` to `file` atomically: a temporary file in the same folder, flushed and fsynced,
  * then renamed over the target (and the folder fsynced). A failure (disk full, permissions)
  * throws a clear error and leaves any previous file intact.
@@ -31,8 +41,7 @@ export function writeFileAtomic(file: string, data: Uint8Array): void {
     } catch {
       /* it may not exist */
     }
-    const e = err as NodeJS.ErrnoException;
-    throw new Error(`could not write ${file}: ${e.code ? `${e.code}: ` : ''}${e.message}; the previous file (if any) is unchanged`);
+    throw new Error(`could not write ${file}: ${fsErrorText(err)}; the previous file (if any) is unchanged`);
   }
   try {
     const dfd = fs.openSync(dir, 'r');

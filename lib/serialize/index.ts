@@ -8,7 +8,7 @@ import * as fs from 'fs';
 import { typeError } from '../errors';
 import { native } from '../native';
 import { Tensor } from '../tensor/tensor';
-import { writeFileAtomic } from './atomic-write';
+import { fsErrorText, writeFileAtomic } from './atomic-write';
 import { isTorchZip, readTorchZip, verifyZip } from './torch-reader';
 
 export { writeFileAtomic };
@@ -69,8 +69,7 @@ export function load(file: string): unknown {
   try {
     data = fs.readFileSync(file);
   } catch (err) {
-    const e = err as NodeJS.ErrnoException;
-    throw new Error(`could not read ${file}: ${e.code ? `${e.code}: ` : ''}${e.message}`);
+    throw new Error(`could not read ${file}: ${fsErrorText(err)}`);
   }
   try {
     return deserialize(data);

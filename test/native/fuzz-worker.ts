@@ -57,12 +57,56 @@ function randomArg(): unknown {
   return pick(misc);
 }
 
-// Functions that could legitimately take long or change process-wide settings are called with
-// safe values only.
-const SKIP = new Set(['setNumThreads', 'manualSeed', 'setGradEnabled']);
-const fns = Object.entries(native).filter(([name, v]) => typeof v === 'function' && !/^[A-Z]/.test(name) && !SKIP.has(name)) as Array<[string, (...a: unknown[]) => unknown]>;
+// Process-wide settings are not called with random arguments (a huge thread count or a seed that
+// is not an integer is not what this fuzzes); the settings branch below calls them with bounded
+// random values and puts them back afterwards.
+const SETTINGS = new Set(['setNumThreads', 'manualSeed', 'setGradEnabled']);
+const fns = Object.entries(native).filter(([name, v]) => typeof v === 'function' && !/^[A-Z]/.test(name) && !SETTINGS.has(name)) as Array<[string, (...a: unknown[]) => unknown]>;
 const OptimizerCtor = native.NativeOptimizer as unknown as new (...a: unknown[]) => Record<string, (...a: unknown[]) => unknown>;
+const TensorCtor = native.NativeTensor as unknown as new (...a: unknown[]) => unknown;
 const methods = ['step', 'setGroups', 'getState', 'setStates', 'getGroupState', 'setGroupStates', 'zeroGrad'];
+
+const originalThreads = native.getNumThreads() as number;
+const originalGradMode = native.isGradEnabled() as boolean;
+
+function randomNativeCall(args: unknown[]): void {
+  const [, fn] = pick(fns);
+  fn(...args);
+}
+
+/**
+ * One setting changed to a bounded random value, one random call made under it, and the setting
+ * put back even when that call throws (so later calls see the default process state).
+ */
+function callUnderRandomSetting(args: unknown[]): void {
+  const which = pick(['setNumThreads', 'manualSeed', 'setGradEnabled']);
+  if (which === 'setNumThreads') native.setNumThreads(1 + Math.floor(rand() * 2));
+  else if (which === 'manualSeed') native.manualSeed(Math.floor(rand() * 2 ** 32));
+  else native.setGradEnabled(rand() < 0.5);
+  try {
+    randomNativeCall(args);
+  } finally {
+    if (which === 'setNumThreads') native.setNumThreads(originalThreads);
+    else if (which === 'manualSeed') native.manualSeed(seed); // no getter for the seed: back to the worker's own
+    else native.setGradEnabled(true);
+  }
+}
+
+let settingsCalls = 0;
+let tensorCtorCalls = 0;
+let tensorCtorRejected = 0;
+
+/** NativeTensor only wraps an at::Tensor External made in C++; from JavaScript it must always refuse. */
+function constructNativeTensor(args: unknown[]): void {
+  tensorCtorCalls += 1;
+  try {
+    if (rand() < 0.9) new TensorCtor(...args);
+    else (TensorCtor as unknown as (...a: unknown[]) => unknown)(...args); // called without `new`
+  } catch (err) {
+    tensorCtorRejected += 1;
+    throw err;
+  }
+}
 
 let errors = 0;
 let done = 0;
@@ -70,15 +114,19 @@ for (let i = 0; i < calls; i++) {
   const args = Array.from({ length: Math.floor(rand() * 7) }, randomArg);
   try {
     const r = rand();
-    if (r < 0.8) {
-      const [, fn] = pick(fns);
-      fn(...args);
-    } else if (r < 0.9) {
+    if (r < 0.7) {
+      randomNativeCall(args);
+    } else if (r < 0.8) {
       new OptimizerCtor(pick(strings), [{ params: [pick(tensors)], options: { lr: pick(scalars) } }, ...args], pick(misc));
-    } else {
+    } else if (r < 0.88) {
       const target = rand() < 0.5 ? {} : new OptimizerCtor('SGD', [{ params: [tensors[1]], options: { lr: 0.1, momentum: 0, dampening: 0, weight_decay: 0, nesterov: false } }], { lr: 0.1, momentum: 0, dampening: 0, weight_decay: 0, nesterov: false });
       const method = (OptimizerCtor.prototype as Record<string, (...a: unknown[]) => unknown>)[pick(methods)];
       method.apply(target, args);
+    } else if (r < 0.95) {
+      settingsCalls += 1;
+      callUnderRandomSetting(args);
+    } else {
+      constructNativeTensor(args);
     }
   } catch (err) {
     if (!(err instanceof Error)) throw new Error(`a native call threw a non-Error: ${String(err)}`);
@@ -86,4 +134,11 @@ for (let i = 0; i < calls; i++) {
   }
   done += 1;
 }
-process.stdout.write(`calls ${done} errors ${errors}\n`);
+
+// Every settings call was undone: a leak here would silently change every later test's results.
+const threadsAfter = native.getNumThreads();
+const gradModeAfter = native.isGradEnabled();
+process.stdout.write(
+  `calls ${done} errors ${errors} settings ${settingsCalls} tensorCtor ${tensorCtorCalls} tensorCtorRejected ${tensorCtorRejected} ` +
+    `threads ${originalThreads}->${threadsAfter} gradMode ${originalGradMode}->${gradModeAfter}\n`,
+);

@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 
 import { Adam, createOptimizer, Lamb, Lion, RMSprop, RMSpropTF, SGD } from '../../lib/optim';
+import { describeValue } from '../../lib/errors';
 import { Optimizer } from '../../lib/optim/optimizer';
 import { tensor, Tensor, zeros } from '../../lib/tensor';
 
@@ -49,7 +50,7 @@ const cases: Case[] = [
   { name: 'an empty parameter list', act: () => new Adam([]), error: Error, message: 'optimizer got an empty parameter list' },
   { name: 'params that are not an array', act: () => new SGD('weights' as never), error: TypeError, message: /Expected an array of Tensors or of \{params, \.\.\.\} groups for params but received 'weights' \(string\)/ },
   { name: 'negative learning rate', act: (f) => new Adam([f.w], { lr: -1 }), error: RangeError, message: 'Invalid learning rate: -1' },
-  { name: 'negative eps', act: (f) => new Adam([f.w], { eps: -1e-8 }), error: RangeError, message: 'Invalid epsilon value: -1e-8' },
+  { name: 'negative eps', act: (f) => new Adam([f.w], { eps: -1e-8 }), error: RangeError, message: 'Invalid epsilon value: -1e-08' },
   { name: 'beta1 = 1', act: (f) => new Adam([f.w], { betas: [1, 0.999] }), error: RangeError, message: 'Invalid beta parameter at index 0: 1' },
   { name: 'negative beta2', act: (f) => new AdamWLike([f.w], { betas: [0.9, -0.1] }), error: RangeError, message: 'Invalid beta parameter at index 1: -0.1' },
   { name: 'negative weight decay', act: (f) => new Adam([f.w], { weight_decay: -0.1 }), error: RangeError, message: 'Invalid weight_decay value: -0.1' },
@@ -156,8 +157,93 @@ const cases: Case[] = [
 // AdamW shares Adam's checks; one case goes through it.
 import { AdamW as AdamWLike } from '../../lib/optim';
 
+/**
+ * NaN hyperparameters: `NaN < 0` is false, so a plain `v < 0` check would let them through and
+ * every later step would turn the parameters into NaN. Where the reference range-checks an option
+ * (`0.0 <= v` is false for NaN) the error is its RangeError, with NaN printed as Python prints it
+ * (`nan`); options the reference does not check (all of timm's Lamb, Lion's weight_decay) are
+ * refused as not a number, with NaN shown as NaN (not as JSON's null) inside arrays too.
+ */
+type OptimizerClass = new (params: Tensor[], options: Record<string, unknown>) => Optimizer;
+const RANGE_MESSAGES: Record<string, string> = {
+  lr: 'Invalid learning rate: nan',
+  eps: 'Invalid epsilon value: nan',
+  momentum: 'Invalid momentum value: nan',
+  weight_decay: 'Invalid weight_decay value: nan',
+};
+// [optimizer, class, its NaN-able hyperparameters, those the reference range-checks]
+const HYPERPARAMETERS: Array<[string, OptimizerClass, string[], string[]]> = [
+  ['SGD', SGD as never, ['lr', 'momentum', 'weight_decay'], ['lr', 'momentum', 'weight_decay']],
+  ['Adam', Adam as never, ['lr', 'eps', 'betas', 'weight_decay'], ['lr', 'eps', 'betas', 'weight_decay']],
+  ['AdamW', AdamWLike as never, ['lr', 'eps', 'betas', 'weight_decay'], ['lr', 'eps', 'betas', 'weight_decay']],
+  ['RMSprop', RMSprop as never, ['lr', 'eps', 'momentum', 'weight_decay'], ['lr', 'eps', 'momentum', 'weight_decay']],
+  ['RMSpropTF', RMSpropTF as never, ['lr', 'eps', 'momentum', 'weight_decay'], ['lr', 'eps', 'momentum', 'weight_decay']],
+  ['Lamb', Lamb as never, ['lr', 'eps', 'betas', 'weight_decay'], []],
+  ['Lion', Lion as never, ['lr', 'betas', 'weight_decay'], ['lr', 'betas']],
+];
+
+function nanCase(name: string, Ctor: OptimizerClass, option: string, value: unknown, rangeChecked: boolean, betaIndex = 0): Case {
+  // SGD has no default lr; the others get one so only the NaN option is wrong.
+  const base = name === 'SGD' ? { lr: 0.1 } : {};
+  const shown = option === 'betas' ? `betas ${(value as number[]).join(', ')}` : `NaN ${option}`;
+  let error: Case['error'] = TypeError;
+  let message: string;
+  if (rangeChecked) {
+    error = RangeError;
+    message = option === 'betas' ? `Invalid beta parameter at index ${betaIndex}: nan` : RANGE_MESSAGES[option];
+  } else if (option === 'betas') {
+    message = `Expected a pair of numbers [b1, b2] for optimizer_params.betas but received [${(value as number[]).join(',')}] (array)`;
+  } else {
+    message = `Expected a number for optimizer_params.${option} but received NaN (number)`;
+  }
+  return { name: `${name} with ${shown}`, act: (f) => new Ctor([f.w], { ...base, [option]: value }), error, message };
+}
+
+function nanCases(): Case[] {
+  const out: Case[] = [];
+  for (const [name, Ctor, options, checked] of HYPERPARAMETERS) {
+    for (const option of options) {
+      const rangeChecked = checked.includes(option);
+      if (option !== 'betas') out.push(nanCase(name, Ctor, option, NaN, rangeChecked));
+      else {
+        out.push(nanCase(name, Ctor, option, [NaN, 0.999], rangeChecked, 0));
+        out.push(nanCase(name, Ctor, option, [0.9, NaN], rangeChecked, 1));
+      }
+    }
+  }
+  return out;
+}
+
+cases.push(
+  ...nanCases(),
+  { name: 'a NaN lr in one group', act: (f) => new SGD([{ params: [f.w] }, { params: [f.b], lr: NaN }], { lr: 0.1 }), error: RangeError, message: 'Invalid learning rate: nan (param_groups[1].lr)' },
+  {
+    name: 'loadStateDict with a NaN entry in a group betas',
+    act: (f) => {
+      const sd = f.opt.stateDict();
+      sd.param_groups[0].betas = [NaN, 0.999];
+      f.opt.loadStateDict(sd);
+    },
+    error: RangeError,
+    message: 'Invalid beta parameter at index 0: nan (stateDict.param_groups[0].betas)',
+  },
+  {
+    name: 'loadStateDict with a NaN lr in a group',
+    act: (f) => {
+      const sd = f.opt.stateDict();
+      sd.param_groups[1].lr = NaN;
+      f.opt.loadStateDict(sd);
+    },
+    error: RangeError,
+    message: 'Invalid learning rate: nan (stateDict.param_groups[1].lr)',
+  },
+);
+
 describe('optimizers: BAD CALL table', () => {
-  it('has at least 25 cases', () => assert.ok(cases.length >= 25, `${cases.length} cases`));
+  it('has at least 25 cases, 30 of them NaN hyperparameters', () => {
+    assert.ok(cases.length >= 25, `${cases.length} cases`);
+    assert.equal(cases.filter((c) => /^[A-Za-z]+ with (NaN |betas )/.test(c.name)).length, 30);
+  });
   for (const c of cases) {
     it(`BAD CALL: ${c.name}`, () => {
       const f = fixture();
@@ -176,5 +262,21 @@ describe('optimizers: BAD CALL table', () => {
       f.w.grad = tensor([[0.1, 0.2], [-0.3, 0.4]], { dtype: 'float64' });
       f.opt.step();
     });
+  }
+});
+
+describe('describeValue: numbers JSON cannot show', () => {
+  const shown: Array<[unknown, string]> = [
+    [NaN, 'NaN (number)'],
+    [-Infinity, '-Infinity (number)'],
+    [[NaN, 0.9], '[NaN,0.9] (array)'],
+    [[0.9, Infinity], '[0.9,Infinity] (array)'],
+    [{ lr: -Infinity, betas: [1, NaN] }, '{"lr":-Infinity,"betas":[1,NaN]} (object)'],
+    [[2n, 3], '[2n,3] (array)'],
+    [['NaN', null], '["NaN",null] (array)'],
+    [[1, 2], '[1,2] (array)'],
+  ];
+  for (const [value, text] of shown) {
+    it(`shows ${text}`, () => assert.equal(describeValue(value), text));
   }
 });

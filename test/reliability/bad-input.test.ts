@@ -10,9 +10,9 @@ import * as os from 'os';
 import * as path from 'path';
 
 import { DataLoader, MnistDataset } from '../../lib/data';
-import { createModel, MnistMlp, registerModel } from '../../lib/models';
+import { createModel, LeNet, listModels, MnistMlp, MODELS, registerModel } from '../../lib/models';
 import * as nn from '../../lib/nn';
-import { createOptimizer, registerOptimizer, SGD } from '../../lib/optim';
+import { Adam, AdamW, createOptimizer, Lamb, Lion, listOptimizers, OPTIMIZERS, registerOptimizer, resolveOptimizer, RMSprop, RMSpropTF, SGD } from '../../lib/optim';
 import { save } from '../../lib/serialize';
 import * as sg from '../../lib/tensor';
 import { Trainer } from '../../lib/training';
@@ -32,6 +32,14 @@ function snapshotDir(dir: string): string {
       return fs.statSync(full).isFile() ? `${f}:${fs.readFileSync(full).toString('base64')}` : f;
     })
     .join('|');
+}
+
+/** Every registered name with the class it resolves to, so a silent replacement shows up. */
+function registrySnapshot(): Array<[string, string, unknown]> {
+  return [
+    ...listOptimizers().map((n): [string, string, unknown] => ['optimizer', n, OPTIMIZERS.get(n)]),
+    ...listModels().map((n): [string, string, unknown] => ['model', n, MODELS.get(n)]),
+  ];
 }
 
 type Act = (model: MnistMlp) => Promise<unknown> | unknown;
@@ -91,6 +99,7 @@ describe('workflow: BAD CALL matrix', function () {
       const model = new MnistMlp({ hidden: 8 });
       const params = JSON.stringify(Object.values(model.stateDict()).map((t) => t.toArray()));
       const files = snapshotDir(root);
+      const registries = registrySnapshot();
       await assert.rejects(async () => act(model), (err: Error) => {
         assert.ok(err instanceof Error);
         assert.match(err.message, message);
@@ -98,7 +107,41 @@ describe('workflow: BAD CALL matrix', function () {
       });
       assert.equal(JSON.stringify(Object.values(model.stateDict()).map((t) => t.toArray())), params, 'parameters unchanged');
       assert.equal(snapshotDir(root), files, 'files on disk unchanged');
+      assert.deepEqual(registrySnapshot(), registries, 'optimizer and model registries unchanged');
     });
   }
+
+  it('after bad registrations, SGD and the built-in models still resolve to the original classes', () => {
+    class FakeSGD extends SGD {}
+    class FakeModel extends nn.Module {
+      forward() {
+        return sg.zeros([1]);
+      }
+    }
+    // Each way of registering: call form, decorator form, and a name that is only fuzzily equal.
+    assert.throws(() => registerOptimizer('SGD', FakeSGD), /optimizer 'SGD' is already registered/);
+    assert.throws(() => registerOptimizer('SGD')(FakeSGD), /optimizer 'SGD' is already registered/);
+    assert.throws(() => registerOptimizer('', FakeSGD), /Expected a non-empty string for register optimizer name/);
+    assert.throws(() => registerModel('lenet', FakeModel), /model 'lenet' is already registered/);
+    assert.throws(() => registerModel('mnist_mlp')(FakeModel), /model 'mnist_mlp' is already registered/);
+
+    const w = sg.tensor([1, 2], { dtype: 'float64', requiresGrad: true });
+    const opt = createOptimizer('SGD', [w], { lr: 0.1 });
+    assert.equal(opt.constructor, SGD, `createOptimizer('SGD') built ${opt.constructor.name}`);
+    assert.equal(createOptimizer('sgd', [w], { lr: 0.1 }).constructor, SGD, 'the fuzzy name too');
+    const builtIns: Array<[string, unknown]> = [['SGD', SGD], ['Adam', Adam], ['AdamW', AdamW], ['RMSprop', RMSprop], ['RMSpropTF', RMSpropTF], ['Lamb', Lamb], ['Lion', Lion]];
+    for (const [name, cls] of builtIns) assert.equal(resolveOptimizer(name), cls, name);
+    assert.deepEqual(listOptimizers().slice(0, 7), builtIns.map(([n]) => n));
+    // ...and the classes do their job: one SGD step of lr 0.1 on grad [1, 1].
+    w.grad = sg.tensor([1, 1], { dtype: 'float64' });
+    opt.step();
+    assert.deepEqual(w.toArray(), [0.9, 1.9]);
+
+    assert.equal((createModel('lenet') as object).constructor, LeNet);
+    assert.equal((createModel('mnist_mlp', { hidden: 8 }) as object).constructor, MnistMlp);
+    assert.ok(createModel('lenet') instanceof LeNet && !(createModel('lenet') instanceof FakeModel));
+    assert.equal(MODELS.nameOf(FakeModel as never), undefined, 'the fake model is registered under no name');
+    assert.equal(OPTIMIZERS.nameOf(FakeSGD as never), undefined, 'the fake optimizer is registered under no name');
+  });
   it(`has ${cases.length} cases here (plus the tensor, optimizer, recipe and checkpoint-file tables: more than 60 in all)`, () => assert.ok(cases.length >= 25));
 });

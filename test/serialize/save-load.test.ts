@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
 import * as fs from 'fs';
+// The module object itself (not the import-star copy, whose members are read-only getters) so a
+// test can replace fs.writeSync the way lib/serialize sees it.
+import nodeFs = require('fs');
 import * as os from 'os';
 import * as path from 'path';
 
@@ -75,22 +78,56 @@ describe('sg.save / sg.load', () => {
     });
   }
 
-  it('a failed write (folder missing or read-only) throws and keeps the previous file intact', () => {
+  it('a missing folder, or a read-only one for non-root users, throws and keeps the previous file intact', () => {
     assert.throws(() => save({ a: 1 }, path.join(tmp(), 'no', 'such', 'dir', 'x.pth')), /could not write .*x\.pth: ENOENT.*the previous file \(if any\) is unchanged/);
+    if (process.getuid && process.getuid() === 0) return; // root ignores folder permissions; the ENOSPC test below covers the overwrite.
     const dir = tmp();
     const file = path.join(dir, 'ckpt.pth');
     save({ epoch: 1 }, file);
     const before = fs.readFileSync(file);
-    if (process.getuid && process.getuid() === 0) {
-      // root ignores permissions: make the target a directory name collision instead.
-      assert.throws(() => save({ epoch: 2 }, dir), /could not write/);
-    } else {
-      fs.chmodSync(dir, 0o500);
-      assert.throws(() => save({ epoch: 2 }, file), /could not write/);
+    fs.chmodSync(dir, 0o500);
+    try {
+      assert.throws(() => save({ epoch: 2 }, file), /could not write .*ckpt\.pth: EACCES/);
+    } finally {
       fs.chmodSync(dir, 0o700);
     }
     assert.deepEqual(fs.readFileSync(file), before);
     assert.deepEqual(fs.readdirSync(dir), ['ckpt.pth'], 'no temporary file is left behind');
+  });
+
+  it('a disk that fills up while overwriting a checkpoint throws ENOSPC, keeps the old bytes and leaves no temporary file', () => {
+    const dir = tmp();
+    const file = path.join(dir, 'ckpt.pth');
+    save({ net: { w: sg.randn([20, 20]) }, epoch: 1 }, file);
+    const before = fs.readFileSync(file);
+    const bigger = { net: { w: sg.randn([40, 40]) }, epoch: 2 };
+    // writeFileAtomic writes the temporary file with fs.writeSync: let the first chunk land, then fail
+    // as a full disk does, so a partial temporary file really exists when the error comes.
+    const realWriteSync = nodeFs.writeSync;
+    let writes = 0;
+    nodeFs.writeSync = ((fd: number, data: Uint8Array, offset?: number, length?: number) => {
+      writes += 1;
+      if (writes === 1) return realWriteSync(fd, data, offset ?? 0, Math.min(length ?? data.length, 64));
+      throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC', errno: -28, syscall: 'write' });
+    }) as typeof nodeFs.writeSync;
+    try {
+      assert.throws(
+        () => save(bigger, file),
+        (err: Error) => {
+          assert.equal(err.constructor, Error);
+          assert.match(err.message, /^could not write .*ckpt\.pth: ENOSPC: no space left on device, write; the previous file \(if any\) is unchanged$/);
+          return true;
+        },
+      );
+    } finally {
+      nodeFs.writeSync = realWriteSync;
+    }
+    assert.equal(writes, 2, 'the stub was reached: a first chunk was written, the second failed');
+    assert.deepEqual(fs.readFileSync(file), before, 'the old checkpoint bytes are unchanged');
+    assert.deepEqual(fs.readdirSync(dir), ['ckpt.pth'], 'no temporary file is left behind');
+    assert.equal((load(file) as { epoch: number }).epoch, 1, 'the old checkpoint still loads');
+    save(bigger, file); // with the stub gone, the same overwrite succeeds
+    assert.equal((load(file) as { epoch: number }).epoch, 2);
   });
 
   it('values that cannot be saved are refused with the path named', () => {
