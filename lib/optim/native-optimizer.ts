@@ -100,6 +100,9 @@ export abstract class NativeOptimizer extends Optimizer {
   step(closure?: Closure): unknown {
     const loss = this.evaluateClosure(closure);
     this.syncGroups();
+    // Options edited since the last step (a scheduler, a user) get the constructor's range checks:
+    // a NaN or negative lr is an error here, not NaN weights after the step.
+    this.paramGroups.forEach((g, i) => validateOptions(this.schema, g, `param_groups[${i}]`, true));
     this.native.step(this.paramGroups, this.defaults);
     return loss;
   }

@@ -97,7 +97,7 @@ const cases: Case[] = [
       }
     },
     error: TypeError,
-    message: /Expected a pair of numbers for param_groups\[0\]\.betas/,
+    message: /Expected a pair of numbers \[b1, b2\] for param_groups\[0\]\.betas/,
   },
   { name: 'step(closure) with a non-function', act: (f) => f.opt.step(5 as never), error: TypeError, message: 'Expected a function for step(closure) but received 5 (number)' },
   { name: 'addParamGroup with a parameter already optimized', act: (f) => f.opt.addParamGroup({ params: [f.w] }), error: Error, message: 'some parameters appear in more than one parameter group (param_groups[2].params[0])' },

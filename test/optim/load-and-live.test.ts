@@ -135,3 +135,25 @@ describe("optimizers: numbers in messages as Python prints them", () => {
     assert.throws(() => new Adam([f64([1], true)], { betas: [0.9, NaN] }), (err: Error) => err instanceof RangeError && err.message === 'Invalid beta parameter at index 1: nan');
   });
 });
+
+describe('optimizers: options edited between steps are range-checked at step()', () => {
+  for (const [key, value, message] of [
+    ['lr', NaN, 'Invalid learning rate: nan (param_groups[0].lr)'],
+    ['lr', -0.5, 'Invalid learning rate: -0.5 (param_groups[0].lr)'],
+    ['eps', -1e-8, 'Invalid epsilon value: -1e-08 (param_groups[0].eps)'],
+  ] as const) {
+    it(`BAD CALL: step() after paramGroups[0].${key} = ${value}: a RangeError, parameters and state unchanged`, () => {
+      const w = f64([1, 2], true);
+      const opt = new Adam([w], { lr: 0.1 });
+      stepWith(opt, [w]);
+      const before = picture(opt);
+      const values = w.toArray();
+      opt.paramGroups[0][key] = value;
+      w.grad = f64([1, 1]);
+      assert.throws(() => opt.step(), (err: Error) => err instanceof RangeError && err.message === message);
+      assert.deepEqual(w.toArray(), values);
+      opt.paramGroups[0][key] = (before as { param_groups: Array<Record<string, number>> }).param_groups[0][key];
+      assert.deepEqual(picture(opt), before);
+    });
+  }
+});
