@@ -152,12 +152,15 @@ export abstract class Module {
   }
 
   /** Parameters and buffers by dotted name (live tensors, as PyTorch returns them). */
-  stateDict(): Record<string, Tensor> {
+  stateDict(options: { keepVars?: boolean } = {}): Record<string, Tensor> {
     const out: Record<string, Tensor> = {};
+    // As PyTorch's state_dict(keep_vars=False): detached tensors sharing the parameters' storage
+    // (values stay live, autograd history does not come along); keepVars gives the parameters.
+    const keep = options.keepVars === true;
     for (const [name, module] of this.namedModules()) {
       const prefix = name ? `${name}.` : '';
-      for (const [k, p] of module.ownParameters()) out[prefix + k] = p;
-      for (const [k, b] of module.ownBuffers()) out[prefix + k] = b;
+      for (const [k, p] of module.ownParameters()) out[prefix + k] = keep ? p : p.detach();
+      for (const [k, b] of module.ownBuffers()) out[prefix + k] = keep ? b : b.detach();
     }
     return out;
   }
@@ -169,7 +172,7 @@ export abstract class Module {
   loadStateDict(stateDict: Record<string, Tensor>, options: { strict?: boolean } = {}): { missingKeys: string[]; unexpectedKeys: string[] } {
     if (!isPlainObject(stateDict)) throw typeError('loadStateDict(stateDict)', 'an object of tensors', stateDict);
     const strict = options.strict ?? true;
-    const own = this.stateDict();
+    const own = this.stateDict({ keepVars: true });
     const missingKeys = Object.keys(own).filter((k) => !(k in stateDict));
     const unexpectedKeys = Object.keys(stateDict).filter((k) => !(k in own));
     const problems: string[] = [];

@@ -2,8 +2,9 @@
  * Top-level forms of every op, with PyTorch's argument names in an options object:
  * `sg.crossEntropy(input, target, {label_smoothing: 0.1})`, `sg.conv2d(x, w, b, {stride, padding})`.
  */
-import { isPlainObject, typeError } from '../errors';
+import { typeError } from '../errors';
 import { native } from '../native';
+import { options } from './options';
 import { DimOptions, expectTensor, Tensor, ValuesIndices } from './tensor';
 
 type Method<K extends keyof Tensor> = Tensor[K] extends (...args: infer A) => infer R ? (input: Tensor, ...args: A) => R : never;
@@ -39,6 +40,8 @@ export const le = lift('le');
 export const sum = lift('sum');
 export const mean = lift('mean');
 export const variance = lift('var');
+/** `sg.var(x, {dim})`, PyTorch's name (`variance` is the same function). */
+export { variance as var };
 export const norm = lift('norm');
 export const argmax = lift('argmax');
 export const argmin = lift('argmin');
@@ -64,6 +67,15 @@ export const gelu = lift('gelu');
 export const leakyRelu = lift('leakyRelu');
 export const softmax = lift('softmax');
 export const logSoftmax = lift('logSoftmax');
+// In place: `sg.add_(x, y)` is `x.add_(y)` and returns x.
+export const add_ = lift('add_');
+export const sub_ = lift('sub_');
+export const mul_ = lift('mul_');
+export const div_ = lift('div_');
+export const zero_ = lift('zero_');
+export const fill_ = lift('fill_');
+export const copy_ = lift('copy_');
+export const clamp_ = lift('clamp_');
 
 /** The largest value, or values and indices along `{dim}`. */
 export function max(input: Tensor): Tensor;
@@ -88,15 +100,6 @@ function pair(path: string, value: unknown, fallback: [number, number]): [number
   if (typeof value === 'number' && Number.isInteger(value)) return [value, value];
   if (Array.isArray(value) && value.length === 2 && value.every((v) => Number.isInteger(v))) return value as [number, number];
   throw typeError(path, 'an integer or a pair of integers', value);
-}
-
-function options<T extends object>(path: string, value: T | undefined, allowed: readonly string[]): Partial<T> {
-  if (value === undefined) return {};
-  if (!isPlainObject(value)) throw typeError(path, 'an options object', value);
-  for (const key of Object.keys(value)) {
-    if (!allowed.includes(key)) throw new TypeError(`Unknown option '${key}' for ${path}; allowed: ${allowed.join(', ')}`);
-  }
-  return value;
 }
 
 function optTensor(path: string, value: unknown) {

@@ -3,6 +3,7 @@ import { inspect } from 'util';
 import { typeError } from '../errors';
 import { native, NativeTensorHandle } from '../native';
 import { checkDevice, checkDtype, Device, Dtype, DTYPES } from './dtype';
+import { options as optionsObject, optionsOr } from './options';
 
 /** A tensor operand: a Tensor, or a number/boolean used as a scalar. */
 export type Operand = Tensor | number | boolean;
@@ -67,6 +68,20 @@ function sizeArgs(path: string, args: unknown[]): number[] {
     throw typeError(path, 'integers', list.length === 1 ? list[0] : list);
   }
   return list as number[];
+}
+
+/**
+ * The arguments of a method PyTorch calls with positional or keyword arguments: an options object
+ * as the first argument holds them by name, otherwise they are `positional` in `names` order.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function named(method: string, first: unknown, names: readonly string[], positional: unknown[]): Record<string, any> {
+  if (first !== null && typeof first === 'object' && !(first instanceof Tensor) && !Array.isArray(first)) {
+    return optionsObject(`${method}(options)`, first as Record<string, unknown>, names);
+  }
+  const out: Record<string, unknown> = {};
+  names.forEach((n, i) => (out[n] = positional[i]));
+  return out;
 }
 
 function dimArg(path: string, value: number | { dim: number } | undefined): number {
@@ -190,7 +205,9 @@ export class Tensor {
     let device: Device | null = null;
     if (typeof target === 'string') {
       if ((DTYPES as readonly string[]).includes(target)) dtype = target as Dtype;
-      else device = checkDevice('to(device)', target);
+      else if (/^(cpu|cuda|mps|meta)\b/.test(target)) device = checkDevice('to(device)', target);
+      // Neither a device nor a known dtype: most likely a misspelt dtype ('float33').
+      else dtype = checkDtype('to(dtype)', target);
     } else if (target && typeof target === 'object') {
       if (target.dtype !== undefined) dtype = checkDtype('to({dtype})', target.dtype);
       if (target.device !== undefined) device = checkDevice('to({device})', target.device);
@@ -300,51 +317,64 @@ export class Tensor {
   }
 
   // ---- reductions -------------------------------------------------------------------------
-  sum(options: ReduceOptions = {}): Tensor {
-    const d = dims('sum({dim})', options.dim);
-    return new Tensor(native.sum(this._h, d, options.keepdim ?? false, options.dtype ? checkDtype('dtype', options.dtype) : null));
+  /** Sum over all elements, or over `{dim}` (`x.sum(1)` is `x.sum({dim: 1})`, as in PyTorch). */
+  sum(options: ReduceOptions | number | number[] = {}): Tensor {
+    const o = optionsOr<ReduceOptions>('sum(options)', options, ['dim', 'keepdim', 'dtype'], 'dim');
+    const d = dims('sum({dim})', o.dim);
+    return new Tensor(native.sum(this._h, d, o.keepdim ?? false, o.dtype ? checkDtype('dtype', o.dtype) : null));
   }
-  mean(options: ReduceOptions = {}): Tensor {
-    const d = dims('mean({dim})', options.dim);
-    return new Tensor(native.mean(this._h, d, options.keepdim ?? false, options.dtype ? checkDtype('dtype', options.dtype) : null));
+  mean(options: ReduceOptions | number | number[] = {}): Tensor {
+    const o = optionsOr<ReduceOptions>('mean(options)', options, ['dim', 'keepdim', 'dtype'], 'dim');
+    const d = dims('mean({dim})', o.dim);
+    return new Tensor(native.mean(this._h, d, o.keepdim ?? false, o.dtype ? checkDtype('dtype', o.dtype) : null));
   }
-  var(options: VarOptions = {}): Tensor {
-    const unbiased = options.correction !== undefined ? options.correction !== 0 : options.unbiased ?? true;
-    return new Tensor(native.var(this._h, dims('var({dim})', options.dim), unbiased, options.keepdim ?? false));
+  var(options: VarOptions | number | number[] = {}): Tensor {
+    const o = optionsOr<VarOptions>('var(options)', options, ['dim', 'unbiased', 'correction', 'keepdim'], 'dim');
+    const unbiased = o.correction !== undefined ? o.correction !== 0 : o.unbiased ?? true;
+    return new Tensor(native.var(this._h, dims('var({dim})', o.dim), unbiased, o.keepdim ?? false));
   }
-  norm(options: NormOptions = {}): Tensor {
-    return new Tensor(native.norm(this._h, options.p ?? 2, dims('norm({dim})', options.dim), options.keepdim ?? false));
+  /** The p-norm (`x.norm(1)` is `x.norm({p: 1})`, as in PyTorch), over everything or `{dim}`. */
+  norm(options: NormOptions | number = {}): Tensor {
+    const o = optionsOr<NormOptions>('norm(options)', options, ['p', 'dim', 'keepdim'], 'p');
+    if (o.p !== undefined && typeof o.p !== 'number') throw typeError('norm({p})', 'a number', o.p);
+    return new Tensor(native.norm(this._h, o.p ?? 2, dims('norm({dim})', o.dim), o.keepdim ?? false));
   }
-  /** The largest value, or with {dim} the values and indices along that dimension. */
+  /** The largest value, or with {dim} (or a bare dim) the values and indices along that dimension. */
   max(): Tensor;
-  max(options: DimOptions): ValuesIndices;
-  max(options?: DimOptions): Tensor | ValuesIndices {
+  max(options: DimOptions | number): ValuesIndices;
+  max(options?: DimOptions | number): Tensor | ValuesIndices {
     if (options === undefined) return new Tensor(native.max(this._h));
-    const [values, indices] = native.maxDim(this._h, integer('max({dim})', options.dim), options.keepdim ?? false);
+    const o = optionsOr<DimOptions>('max(options)', options, ['dim', 'keepdim'], 'dim');
+    const [values, indices] = native.maxDim(this._h, integer('max({dim})', o.dim), o.keepdim ?? false);
     return { values: new Tensor(values), indices: new Tensor(indices) };
   }
   min(): Tensor;
-  min(options: DimOptions): ValuesIndices;
-  min(options?: DimOptions): Tensor | ValuesIndices {
+  min(options: DimOptions | number): ValuesIndices;
+  min(options?: DimOptions | number): Tensor | ValuesIndices {
     if (options === undefined) return new Tensor(native.min(this._h));
-    const [values, indices] = native.minDim(this._h, integer('min({dim})', options.dim), options.keepdim ?? false);
+    const o = optionsOr<DimOptions>('min(options)', options, ['dim', 'keepdim'], 'dim');
+    const [values, indices] = native.minDim(this._h, integer('min({dim})', o.dim), o.keepdim ?? false);
     return { values: new Tensor(values), indices: new Tensor(indices) };
   }
-  argmax(options: { dim?: number; keepdim?: boolean } = {}): Tensor {
-    const dim = options.dim === undefined ? null : integer('argmax({dim})', options.dim);
-    return new Tensor(native.argmax(this._h, dim, options.keepdim ?? false));
+  argmax(options: { dim?: number; keepdim?: boolean } | number = {}): Tensor {
+    const o = optionsOr<{ dim?: number; keepdim?: boolean }>('argmax(options)', options, ['dim', 'keepdim'], 'dim');
+    const dim = o.dim === undefined ? null : integer('argmax({dim})', o.dim);
+    return new Tensor(native.argmax(this._h, dim, o.keepdim ?? false));
   }
-  argmin(options: { dim?: number; keepdim?: boolean } = {}): Tensor {
-    const dim = options.dim === undefined ? null : integer('argmin({dim})', options.dim);
-    return new Tensor(native.argmin(this._h, dim, options.keepdim ?? false));
+  argmin(options: { dim?: number; keepdim?: boolean } | number = {}): Tensor {
+    const o = optionsOr<{ dim?: number; keepdim?: boolean }>('argmin(options)', options, ['dim', 'keepdim'], 'dim');
+    const dim = o.dim === undefined ? null : integer('argmin({dim})', o.dim);
+    return new Tensor(native.argmin(this._h, dim, o.keepdim ?? false));
   }
 
   // ---- shapes -----------------------------------------------------------------------------
   t(): Tensor {
     return new Tensor(native.t(this._h));
   }
-  transpose(dim0: number, dim1: number): Tensor {
-    return new Tensor(native.transpose(this._h, integer('dim0', dim0), integer('dim1', dim1)));
+  /** transpose(dim0, dim1) or transpose({dim0, dim1}). */
+  transpose(dim0: number | { dim0: number; dim1: number }, dim1?: number): Tensor {
+    const o = named('transpose', dim0, ['dim0', 'dim1'], [dim0, dim1]);
+    return new Tensor(native.transpose(this._h, integer('dim0', o.dim0), integer('dim1', o.dim1)));
   }
   permute(...dims: number[] | [number[]]): Tensor {
     return new Tensor(native.permute(this._h, sizeArgs('permute(dims)', dims)));
@@ -364,31 +394,45 @@ export class Tensor {
     }
     return new Tensor(native.flatten(this._h, integer('start_dim', start), integer('end_dim', end)));
   }
-  squeeze(dim?: number): Tensor {
-    return new Tensor(native.squeeze(this._h, dim === undefined ? null : integer('dim', dim)));
+  squeeze(dim?: number | { dim?: number }): Tensor {
+    const o = named('squeeze', dim, ['dim'], [dim]);
+    return new Tensor(native.squeeze(this._h, o.dim === undefined ? null : integer('dim', o.dim)));
   }
-  unsqueeze(dim: number): Tensor {
-    return new Tensor(native.unsqueeze(this._h, integer('dim', dim)));
+  unsqueeze(dim: number | { dim: number }): Tensor {
+    const o = named('unsqueeze', dim, ['dim'], [dim]);
+    return new Tensor(native.unsqueeze(this._h, integer('dim', o.dim)));
   }
   expand(...sizes: number[] | [number[]]): Tensor {
     return new Tensor(native.expand(this._h, sizeArgs('expand(sizes)', sizes)));
   }
 
   // ---- indexing ---------------------------------------------------------------------------
-  select(dim: number, index: number): Tensor {
-    return new Tensor(native.select(this._h, integer('dim', dim), integer('index', index)));
+  /** select(dim, index) or select({dim, index}): the slice at `index` along `dim`, that dim removed. */
+  select(dim: number | { dim: number; index: number }, index?: number): Tensor {
+    const o = named('select', dim, ['dim', 'index'], [dim, index]);
+    return new Tensor(native.select(this._h, integer('dim', o.dim), integer('index', o.index)));
   }
-  /** Elements start..end (exclusive) along dim, like `x[:, start:end:step]`. */
-  slice(dim: number, start?: number | null, end?: number | null, step = 1): Tensor {
-    const s = start == null ? null : integer('start', start);
-    const e = end == null ? null : integer('end', end);
-    return new Tensor(native.slice(this._h, integer('dim', dim), s, e, integer('step', step)));
+  /** Elements start..end (exclusive) along dim, like `x[:, start:end:step]`; or slice({dim, start, end, step}). */
+  slice(dim: number | { dim: number; start?: number | null; end?: number | null; step?: number }, start?: number | null, end?: number | null, step?: number): Tensor {
+    const o = named('slice', dim, ['dim', 'start', 'end', 'step'], [dim, start, end, step]);
+    const s = o.start == null ? null : integer('start', o.start);
+    const e = o.end == null ? null : integer('end', o.end);
+    return new Tensor(native.slice(this._h, integer('dim', o.dim), s, e, integer('step', o.step ?? 1)));
   }
-  indexSelect(dim: number, index: Tensor): Tensor {
-    return new Tensor(native.indexSelect(this._h, integer('dim', dim), operand('index', index)));
+  /** indexSelect(dim, index) or indexSelect({dim, index}). */
+  indexSelect(dim: number | { dim: number; index: Tensor }, index?: Tensor): Tensor {
+    const o = named('indexSelect', dim, ['dim', 'index'], [dim, index]);
+    return new Tensor(native.indexSelect(this._h, integer('dim', o.dim), operand('index', o.index)));
   }
-  gather(dim: number, index: Tensor): Tensor {
-    return new Tensor(native.gather(this._h, integer('dim', dim), operand('index', index)));
+  /** gather(dim, index) or gather({dim, index}). */
+  gather(dim: number | { dim: number; index: Tensor }, index?: Tensor): Tensor {
+    const o = named('gather', dim, ['dim', 'index'], [dim, index]);
+    return new Tensor(native.gather(this._h, integer('dim', o.dim), operand('index', o.index)));
+  }
+  /** Elements of this tensor where `condition` holds, else of `other` (PyTorch's `x.where(cond, y)`). */
+  where(condition: Tensor, other: Tensor | number): Tensor {
+    const y = typeof other === 'number' ? other : expectTensor('where(other)', other)._h;
+    return new Tensor(native.where(expectTensor('where(condition)', condition)._h, this._h, y));
   }
   maskedFill(mask: Tensor, value: number | boolean): Tensor {
     return new Tensor(native.maskedFill(this._h, operand('mask', mask), operand('value', value)));

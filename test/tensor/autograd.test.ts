@@ -51,6 +51,9 @@ const cases: Case[] = [
   ['layerNorm', () => ({ f: (x, w, b) => sg.layerNorm(x, [4], { weight: w, bias: b }), inputs: [leaf([2, 4]), leaf([4]), leaf([4])] })],
   ['groupNorm', () => ({ f: (x, w, b) => sg.groupNorm(x, 2, { weight: w, bias: b }), inputs: [leaf([2, 4, 3]), leaf([4]), leaf([4])] })],
   ['embedding', () => ({ f: (w) => sg.embedding(idx([0, 2, 2, 1]), w), inputs: [leaf([3, 4])] })],
+  // The same mask at every probe: the seed is reset inside f, so dropout is a fixed linear map.
+  ['dropout (training, fixed seed)', () => ({ f: (a) => { sg.manualSeed(7); return sg.dropout(a, { p: 0.4, training: true }); }, inputs: [leaf([3, 4])] })],
+  ['in-place ops on a non-leaf', () => ({ f: (a, b) => a.mul(1).add_(b).mul_(b).sub_(a).div_(2), inputs: [leaf([2, 3]), leaf([2, 3])] })],
   [
     'crossEntropy (label_smoothing, ignore_index)',
     () => ({ f: (x) => sg.crossEntropy(x, idx([1, 0, 2, 1]), { label_smoothing: 0.1, ignore_index: 2 }), inputs: [leaf([4, 3])] }),
