@@ -7,6 +7,9 @@
 // Departures from the references: none in the math. Lamb's two reductions (global gradient norm,
 // per-tensor norms of p and of the update) are not here: the loops do them (in double), which
 // changes the last bits of the clip factor and trust ratio against ATen's summation order.
+//
+// The functions are `static inline`: the fused loops are compiled once per instruction set
+// (native/optim/fused_loops.h), and internal linkage keeps each build's copies its own.
 #pragma once
 
 #include <c10/macros/Macros.h>
@@ -17,12 +20,12 @@ namespace sgoptim {
 namespace math {
 
 template <typename T>
-C10_HOST_DEVICE inline T Sqrt(T x) {
+C10_HOST_DEVICE static inline T Sqrt(T x) {
   return std::sqrt(x);
 }
 
 template <typename T>
-C10_HOST_DEVICE inline T Sign(T x) {
+C10_HOST_DEVICE static inline T Sign(T x) {
   return static_cast<T>((T(0) < x) - (x < T(0)));
 }
 
@@ -34,7 +37,7 @@ struct SgdScalars {
 
 // kMomentum: whether `buf` exists (momentum != 0); without it `buf` is not touched.
 template <typename T, bool kMomentum>
-C10_HOST_DEVICE inline void SgdElement(T& p, T g, T& buf, const SgdScalars& s) {
+C10_HOST_DEVICE static inline void SgdElement(T& p, T g, T& buf, const SgdScalars& s) {
   T d_p = g;
   if (s.weight_decay != 0) d_p = d_p + T(s.weight_decay) * p;
   if (kMomentum) {
@@ -53,7 +56,7 @@ struct AdamScalars {
 };
 
 template <typename T>
-C10_HOST_DEVICE inline void AdamElement(T& p, T g, T& m, T& v, T* vmax, const AdamScalars& s) {
+C10_HOST_DEVICE static inline void AdamElement(T& p, T g, T& m, T& v, T* vmax, const AdamScalars& s) {
   if (s.decoupled) {
     if (s.weight_decay != 0) p = p * T(s.decay_factor);
   } else if (s.weight_decay != 0) {
@@ -79,7 +82,7 @@ struct RmspropScalars {
 
 // kCentered / kMomentum: whether grad_avg / buf exist; absent ones are not touched.
 template <typename T, bool kCentered, bool kMomentum>
-C10_HOST_DEVICE inline void RmspropElement(T& p, T g, T& sq, T& grad_avg, T& buf, const RmspropScalars& s) {
+C10_HOST_DEVICE static inline void RmspropElement(T& p, T g, T& sq, T& grad_avg, T& buf, const RmspropScalars& s) {
   if (s.weight_decay != 0) g = g + T(s.weight_decay) * p;
   sq = sq * T(s.alpha) + T(1 - s.alpha) * g * g;
   T avg;
@@ -107,7 +110,7 @@ struct RmspropTfScalars {
 
 // kCentered / kMomentum: whether grad_avg / buf exist; absent ones are not touched.
 template <typename T, bool kCentered, bool kMomentum>
-C10_HOST_DEVICE inline void RmspropTfElement(T& p, T g, T& sq, T& grad_avg, T& buf, const RmspropTfScalars& s) {
+C10_HOST_DEVICE static inline void RmspropTfElement(T& p, T g, T& sq, T& grad_avg, T& buf, const RmspropTfScalars& s) {
   if (s.weight_decay != 0) {
     if (s.decoupled_decay) p = p + T(-s.weight_decay) * p;
     else g = g + T(s.weight_decay) * p;
@@ -143,7 +146,7 @@ struct LionScalars {
 };
 
 template <typename T>
-C10_HOST_DEVICE inline void LionElement(T& p, T g, T& m, const LionScalars& s) {
+C10_HOST_DEVICE static inline void LionElement(T& p, T g, T& m, const LionScalars& s) {
   p = p * T(s.decay_factor);
   T c = m * T(s.beta1) + g * T(1 - s.beta1);
   p = p + T(-s.lr) * Sign(c);
@@ -156,7 +159,7 @@ struct LambScalars {
 };
 
 template <typename T>
-C10_HOST_DEVICE inline T LambUpdateFromMoments(T p, T m, T v, const LambScalars& s) {
+C10_HOST_DEVICE static inline T LambUpdateFromMoments(T p, T m, T v, const LambScalars& s) {
   T denom = Sqrt(v) / T(s.bias_correction2_sqrt) + T(s.eps);
   T u = (m / T(s.bias_correction1)) / denom;
   if (s.weight_decay != 0) u = u + T(s.weight_decay) * p;
@@ -167,7 +170,7 @@ C10_HOST_DEVICE inline T LambUpdateFromMoments(T p, T m, T v, const LambScalars&
 // Stage 1 of the per-parameter pass: scales the gradient by the global clip factor (written back,
 // as SuperGradients divides p.grad in place), updates the moments and returns the update u.
 template <typename T>
-C10_HOST_DEVICE inline T LambMomentsAndUpdate(T p, T& g, T& m, T& v, T clip, const LambScalars& s) {
+C10_HOST_DEVICE static inline T LambMomentsAndUpdate(T p, T& g, T& m, T& v, T clip, const LambScalars& s) {
   g = g / clip;
   m = m * T(s.beta1) + T(s.beta3) * g;
   v = v * T(s.beta2) + T(1 - s.beta2) * g * g;
@@ -176,7 +179,7 @@ C10_HOST_DEVICE inline T LambMomentsAndUpdate(T p, T& g, T& m, T& v, T clip, con
 
 // Stage 2: p ← p − lr·(trust·u).
 template <typename T>
-C10_HOST_DEVICE inline void LambApply(T& p, T u, T trust, const LambScalars& s) {
+C10_HOST_DEVICE static inline void LambApply(T& p, T u, T trust, const LambScalars& s) {
   p = p + T(-s.lr) * (u * trust);
 }
 

@@ -14,9 +14,32 @@
 
 #include "kernels/optimizer_math.h"
 #include "optim/custom_optimizers.h"
+#include "optim/fused_loops.h"
 
 namespace sgoptim {
 namespace {
+
+using fused::AdamJob;
+using fused::LambJob;
+using fused::LionJob;
+using fused::RmsJob;
+using fused::SgdJob;
+
+// The loops of this element type in the instruction set chosen for this CPU.
+template <typename T>
+const fused::LoopsFor<T>& LoopsOf();
+template <>
+const fused::LoopsFor<float>& LoopsOf<float>() {
+  return fused::SelectedLoops().f32;
+}
+template <>
+const fused::LoopsFor<double>& LoopsOf<double>() {
+  return fused::SelectedLoops().f64;
+}
+
+// The element type of a vector of jobs (float or double).
+template <typename Jobs>
+using ElementOf = std::remove_pointer_t<decltype(std::declval<Jobs>()[0].p)>;
 
 constexpr int64_t kChunk = 1 << 15;  // elements per work item: big enough to stream, small enough to balance
 
@@ -65,13 +88,6 @@ void ForBothDtypes(Body&& body) {
 }
 
 // ---- SGD ------------------------------------------------------------------------------------
-template <typename T>
-struct SgdJob {
-  T *p, *g, *buf;
-  int64_t n;
-  math::SgdScalars s;
-};
-
 void FusedSgd(torch::optim::Optimizer& opt) {
   std::vector<SgdJob<float>> jf;
   std::vector<SgdJob<double>> jd;
@@ -99,30 +115,14 @@ void FusedSgd(torch::optim::Optimizer& opt) {
   auto run = [](auto& jobs) {
     std::vector<int64_t> sizes;
     for (auto& j : jobs) sizes.push_back(j.n);
-    ForEachChunk(sizes, [&](size_t k, int64_t b, int64_t e) {
-      auto& j = jobs[k];
-      auto* __restrict p = j.p;
-      auto* __restrict g = j.g;
-      auto* __restrict buf = j.buf;
-      if (buf) {
-        for (int64_t i = b; i < e; ++i) math::SgdElement<std::remove_reference_t<decltype(*p)>, true>(p[i], g[i], buf[i], j.s);
-      } else {
-        for (int64_t i = b; i < e; ++i) math::SgdElement<std::remove_reference_t<decltype(*p)>, false>(p[i], g[i], p[i], j.s);
-      }
-    });
+    const auto& loops = LoopsOf<ElementOf<decltype(jobs)>>();
+    ForEachChunk(sizes, [&](size_t k, int64_t b, int64_t e) { loops.sgd(jobs[k], b, e); });
   };
   run(jf);
   run(jd);
 }
 
 // ---- Adam / AdamW ---------------------------------------------------------------------------
-template <typename T>
-struct AdamJob {
-  T *p, *g, *m, *v, *vmax;
-  int64_t n;
-  math::AdamScalars s;
-};
-
 template <typename Options, typename State>
 void FusedAdamLike(torch::optim::Optimizer& opt, bool decoupled) {
   std::vector<AdamJob<float>> jf;
@@ -157,53 +157,14 @@ void FusedAdamLike(torch::optim::Optimizer& opt, bool decoupled) {
   auto run = [](auto& jobs) {
     std::vector<int64_t> sizes;
     for (auto& j : jobs) sizes.push_back(j.n);
-    ForEachChunk(sizes, [&](size_t k, int64_t b, int64_t e) {
-      auto& j = jobs[k];
-      auto* __restrict p = j.p;
-      auto* __restrict g = j.g;
-      auto* __restrict m = j.m;
-      auto* __restrict v = j.v;
-      if (j.vmax) {
-        for (int64_t i = b; i < e; ++i) math::AdamElement(p[i], g[i], m[i], v[i], j.vmax + i, j.s);
-      } else {
-        for (int64_t i = b; i < e; ++i) math::AdamElement(p[i], g[i], m[i], v[i], static_cast<decltype(p)>(nullptr), j.s);
-      }
-    });
+    const auto& loops = LoopsOf<ElementOf<decltype(jobs)>>();
+    ForEachChunk(sizes, [&](size_t k, int64_t b, int64_t e) { loops.adam(jobs[k], b, e); });
   };
   run(jf);
   run(jd);
 }
 
 // ---- RMSprop and RMSpropTF ------------------------------------------------------------------
-template <typename T, typename Scalars>
-struct RmsJob {
-  T *p, *g, *sq, *grad_avg, *buf;
-  int64_t n;
-  Scalars s;
-};
-
-// One loop per (centered, momentum) combination, so the element function is branch-free and
-// the compiler vectorises it; absent buffers are never touched.
-template <typename Job, typename Element>
-void RmsLoops(Job& j, int64_t b, int64_t e, Element element) {
-  auto* __restrict p = j.p;
-  auto* __restrict g = j.g;
-  auto* __restrict sq = j.sq;
-  auto* __restrict ga = j.grad_avg;
-  auto* __restrict buf = j.buf;
-  using True = std::true_type;
-  using False = std::false_type;
-  if (ga && buf) {
-    for (int64_t i = b; i < e; ++i) element(p[i], g[i], sq[i], ga[i], buf[i], j.s, True{}, True{});
-  } else if (ga) {
-    for (int64_t i = b; i < e; ++i) element(p[i], g[i], sq[i], ga[i], sq[i], j.s, True{}, False{});
-  } else if (buf) {
-    for (int64_t i = b; i < e; ++i) element(p[i], g[i], sq[i], sq[i], buf[i], j.s, False{}, True{});
-  } else {
-    for (int64_t i = b; i < e; ++i) element(p[i], g[i], sq[i], sq[i], sq[i], j.s, False{}, False{});
-  }
-}
-
 void FusedRmsprop(torch::optim::Optimizer& opt) {
   using S = math::RmspropScalars;
   std::vector<RmsJob<float, S>> jf;
@@ -237,12 +198,8 @@ void FusedRmsprop(torch::optim::Optimizer& opt) {
   auto run = [](auto& jobs) {
     std::vector<int64_t> sizes;
     for (auto& j : jobs) sizes.push_back(j.n);
-    ForEachChunk(sizes, [&](size_t k, int64_t b, int64_t e) {
-      RmsLoops(jobs[k], b, e, [](auto& p, auto g, auto& sq, auto& ga, auto& buf, const auto& s, auto centered, auto momentum) {
-        using T = std::remove_reference_t<decltype(p)>;
-        math::RmspropElement<T, decltype(centered)::value, decltype(momentum)::value>(p, g, sq, ga, buf, s);
-      });
-    });
+    const auto& loops = LoopsOf<ElementOf<decltype(jobs)>>();
+    ForEachChunk(sizes, [&](size_t k, int64_t b, int64_t e) { loops.rmsprop(jobs[k], b, e); });
   };
   run(jf);
   run(jd);
@@ -280,25 +237,14 @@ void FusedRmspropTf(torch::optim::Optimizer& opt) {
   auto run = [](auto& jobs) {
     std::vector<int64_t> sizes;
     for (auto& j : jobs) sizes.push_back(j.n);
-    ForEachChunk(sizes, [&](size_t k, int64_t b, int64_t e) {
-      RmsLoops(jobs[k], b, e, [](auto& p, auto g, auto& sq, auto& ga, auto& buf, const auto& s, auto centered, auto momentum) {
-        using T = std::remove_reference_t<decltype(p)>;
-        math::RmspropTfElement<T, decltype(centered)::value, decltype(momentum)::value>(p, g, sq, ga, buf, s);
-      });
-    });
+    const auto& loops = LoopsOf<ElementOf<decltype(jobs)>>();
+    ForEachChunk(sizes, [&](size_t k, int64_t b, int64_t e) { loops.rmsprop_tf(jobs[k], b, e); });
   };
   run(jf);
   run(jd);
 }
 
 // ---- Lion -----------------------------------------------------------------------------------
-template <typename T>
-struct LionJob {
-  T *p, *g, *m;
-  int64_t n;
-  math::LionScalars s;
-};
-
 void FusedLion(torch::optim::Optimizer& opt) {
   std::vector<LionJob<float>> jf;
   std::vector<LionJob<double>> jd;
@@ -320,76 +266,14 @@ void FusedLion(torch::optim::Optimizer& opt) {
   auto run = [](auto& jobs) {
     std::vector<int64_t> sizes;
     for (auto& j : jobs) sizes.push_back(j.n);
-    ForEachChunk(sizes, [&](size_t k, int64_t b, int64_t e) {
-      auto& j = jobs[k];
-      for (int64_t i = b; i < e; ++i) math::LionElement(j.p[i], j.g[i], j.m[i], j.s);
-    });
+    const auto& loops = LoopsOf<ElementOf<decltype(jobs)>>();
+    ForEachChunk(sizes, [&](size_t k, int64_t b, int64_t e) { loops.lion(jobs[k], b, e); });
   };
   run(jf);
   run(jd);
 }
 
 // ---- Lamb: norms, then the update (apex's two stages) ------------------------------------------
-template <typename T>
-struct LambJob {
-  T *p, *g, *m, *v;
-  int64_t n;
-  math::LambScalars s;
-  bool adapt, trust_clip;
-  double trust = 1;
-};
-
-// Sum of squares in double with 8 independent partial sums (floating-point reductions are not
-// reassociated by the compiler; lanes let it vectorise anyway).
-template <typename T>
-double SumOfSquaresSerial(const T* __restrict x, int64_t b, int64_t e) {
-  double acc[8] = {0, 0, 0, 0, 0, 0, 0, 0};
-  int64_t i = b;
-  for (; i + 8 <= e; i += 8) {
-    for (int k = 0; k < 8; ++k) acc[k] += static_cast<double>(x[i + k]) * static_cast<double>(x[i + k]);
-  }
-  double total = 0;
-  for (int k = 0; k < 8; ++k) total += acc[k];
-  for (; i < e; ++i) total += static_cast<double>(x[i]) * static_cast<double>(x[i]);
-  return total;
-}
-
-
-// Stage 1 over one chunk: moments and the update, returning the chunk's sums of p² and u².
-// Lane accumulators in T within a chunk (vectorisable), combined in double: for float32 the
-// norms differ from ATen's by rounding only (they scale a trust ratio).
-template <typename T, bool kClipped>
-std::pair<double, double> LambStage1Chunk(LambJob<T>& j, int64_t begin, int64_t end, T clip) {
-  auto* __restrict p = j.p;
-  auto* __restrict g = j.g;
-  auto* __restrict m = j.m;
-  auto* __restrict v = j.v;
-  constexpr int kLanes = 16;
-  T w[kLanes] = {}, u2[kLanes] = {};
-  auto element = [&](int64_t i, int lane) {
-    T u;
-    if (kClipped) {
-      u = math::LambMomentsAndUpdate(p[i], g[i], m[i], v[i], clip, j.s);
-    } else {
-      T gi = g[i];
-      u = math::LambMomentsAndUpdate(p[i], gi, m[i], v[i], clip, j.s);
-    }
-    w[lane] += p[i] * p[i];
-    u2[lane] += u * u;
-  };
-  int64_t i = begin;
-  for (; i + kLanes <= end; i += kLanes) {
-    for (int k = 0; k < kLanes; ++k) element(i + k, k);
-  }
-  for (; i < end; ++i) element(i, 0);
-  double wt = 0, ut = 0;
-  for (int k = 0; k < kLanes; ++k) {
-    wt += w[k];
-    ut += u2[k];
-  }
-  return {wt, ut};
-}
-
 template <typename T>
 void LambStages(std::vector<LambJob<T>>& jobs, float clip) {
   std::vector<int64_t> sizes;
@@ -402,13 +286,10 @@ void LambStages(std::vector<LambJob<T>>& jobs, float clip) {
   std::vector<double> wsq(spans.size(), 0.0), usq(spans.size(), 0.0);
   // g / 1 == g exactly, so without clipping the gradient is only read: one buffer less written.
   const bool clipped = clip != 1.0f;
+  const auto& loops = LoopsOf<T>();
   at::parallel_for(0, static_cast<int64_t>(spans.size()), 1, [&](int64_t lo, int64_t hi) {
     for (int64_t si = lo; si < hi; ++si) {
-      auto& j = jobs[spans[si].job];
-      auto norms = clipped ? LambStage1Chunk<T, true>(j, spans[si].begin, spans[si].end, static_cast<T>(clip))
-                           : LambStage1Chunk<T, false>(j, spans[si].begin, spans[si].end, T(1));
-      wsq[si] = norms.first;
-      usq[si] = norms.second;
+      loops.lamb_moments(jobs[spans[si].job], spans[si].begin, spans[si].end, clipped ? static_cast<T>(clip) : T(1), clipped, &wsq[si], &usq[si]);
     }
   });
   std::vector<double> w_total(jobs.size(), 0.0), u_total(jobs.size(), 0.0);
@@ -426,14 +307,7 @@ void LambStages(std::vector<LambJob<T>>& jobs, float clip) {
     j.trust = trust;
   }
   // Stage 2: p ← p − lr·trust·u, with u recomputed from the new moments (no temporary buffer).
-  ForEachChunk(sizes, [&](size_t k, int64_t b, int64_t e) {
-    auto& j = jobs[k];
-    const T trust = static_cast<T>(j.trust);
-    auto* __restrict p = j.p;
-    const auto* __restrict m = j.m;
-    const auto* __restrict v = j.v;
-    for (int64_t i = b; i < e; ++i) math::LambApply(p[i], math::LambUpdateFromMoments(p[i], m[i], v[i], j.s), trust, j.s);
-  });
+  ForEachChunk(sizes, [&](size_t k, int64_t b, int64_t e) { loops.lamb_apply(jobs[k], b, e); });
 }
 
 void FusedLamb(torch::optim::Optimizer& opt) {
@@ -458,8 +332,8 @@ void FusedLamb(torch::optim::Optimizer& opt) {
   at::parallel_for(0, static_cast<int64_t>(gspans.size()), 1, [&](int64_t lo, int64_t hi) {
     for (int64_t i = lo; i < hi; ++i) {
       const at::Tensor& g = grads[gspans[i].job];
-      partial[i] = g.scalar_type() == at::kFloat ? SumOfSquaresSerial(g.data_ptr<float>(), gspans[i].begin, gspans[i].end)
-                                                 : SumOfSquaresSerial(g.data_ptr<double>(), gspans[i].begin, gspans[i].end);
+      partial[i] = g.scalar_type() == at::kFloat ? LoopsOf<float>().sum_of_squares(g.data_ptr<float>(), gspans[i].begin, gspans[i].end)
+                                                 : LoopsOf<double>().sum_of_squares(g.data_ptr<double>(), gspans[i].begin, gspans[i].end);
     }
   });
   std::vector<double> per_tensor(grads.size(), 0.0);

@@ -10,6 +10,7 @@
 
 #include "common/args.h"
 #include "common/errors.h"
+#include "optim/fused_loops.h"
 #include "tensor/tensor_entries.h"
 #include "tensor/tensor_wrap.h"
 
@@ -248,10 +249,11 @@ Napi::Value TorchVersion(const Napi::CallbackInfo& info) {
   return Napi::String::New(info.Env(), TORCH_VERSION);
 }
 
-// What this binary was built against: {torchVersion, cuda}.
+// What this binary was built against, and runs: {torchVersion, cuda, cpuKernels}.
 Napi::Value BuildInfo(const Napi::CallbackInfo& info) {
   Napi::Object out = Napi::Object::New(info.Env());
   out.Set("torchVersion", TORCH_VERSION);
+  out.Set("cpuKernels", fused::SelectedLoops().name);  // the fused loops' instruction set
 #ifdef SG_WITH_CUDA
   out.Set("cuda", true);
 #else

@@ -1,0 +1,83 @@
+// The inner loops of the fused CPU step, over one chunk [begin, end) of one tensor, compiled
+// twice: for the x86-64 baseline (SSE2) and for AVX2, and picked once at start-up by what the
+// CPU supports (SG_OPTIM_KERNELS=generic|avx2 forces one). The AVX2 build only widens the vectors:
+// no FMA contraction, and IEEE division and sqrt, so both give bit-identical results (tested).
+// The jobs are plain data; fused_cpu.cc builds them from the optimizer state and parallelises.
+#pragma once
+
+#include <cstdint>
+
+#include "kernels/optimizer_math.h"
+
+namespace sgoptim {
+namespace fused {
+
+template <typename T>
+struct SgdJob {
+  T *p, *g, *buf;  // buf null without momentum
+  int64_t n;
+  math::SgdScalars s;
+};
+
+template <typename T>
+struct AdamJob {
+  T *p, *g, *m, *v, *vmax;  // vmax null without amsgrad
+  int64_t n;
+  math::AdamScalars s;
+};
+
+template <typename T, typename Scalars>
+struct RmsJob {
+  T *p, *g, *sq, *grad_avg, *buf;  // grad_avg null unless centered, buf null without momentum
+  int64_t n;
+  Scalars s;
+};
+
+template <typename T>
+struct LionJob {
+  T *p, *g, *m;
+  int64_t n;
+  math::LionScalars s;
+};
+
+template <typename T>
+struct LambJob {
+  T *p, *g, *m, *v;
+  int64_t n;
+  math::LambScalars s;
+  bool adapt, trust_clip;
+  double trust = 1;  // 1 where the trust ratio does not apply
+};
+
+// One chunk of each optimizer's loop, for one element type.
+template <typename T>
+struct LoopsFor {
+  void (*sgd)(const SgdJob<T>&, int64_t begin, int64_t end);
+  void (*adam)(const AdamJob<T>&, int64_t begin, int64_t end);
+  void (*rmsprop)(const RmsJob<T, math::RmspropScalars>&, int64_t begin, int64_t end);
+  void (*rmsprop_tf)(const RmsJob<T, math::RmspropTfScalars>&, int64_t begin, int64_t end);
+  void (*lion)(const LionJob<T>&, int64_t begin, int64_t end);
+  // Lamb stage 1: moments and update; writes the chunk's sums of p² and u² (g / clip written back
+  // only when `clipped`, as g / 1 == g).
+  void (*lamb_moments)(const LambJob<T>&, int64_t begin, int64_t end, T clip, bool clipped, double* p_sq, double* u_sq);
+  // Lamb stage 2: p ← p − lr·trust·u, u recomputed from the new moments.
+  void (*lamb_apply)(const LambJob<T>&, int64_t begin, int64_t end);
+  double (*sum_of_squares)(const T* x, int64_t begin, int64_t end);
+};
+
+struct Loops {
+  const char* name;
+  LoopsFor<float> f32;
+  LoopsFor<double> f64;
+};
+
+extern const Loops kGenericLoops;
+#if defined(__x86_64__)
+extern const Loops kAvx2Loops;
+#endif
+
+// The loops for this CPU, chosen at the first call.
+const Loops& SelectedLoops();
+
+}  // namespace fused
+}  // namespace sgoptim
