@@ -4,6 +4,7 @@ import { typeError } from '../errors';
 import { native, NativeTensorHandle } from '../native';
 import { checkDevice, checkDtype, Device, Dtype, DTYPES } from './dtype';
 import { options as optionsObject, optionsOr } from './options';
+import { trackTensor } from './tidy';
 
 /** A tensor operand: a Tensor, or a number/boolean used as a scalar. */
 export type Operand = Tensor | number | boolean;
@@ -105,6 +106,7 @@ export class Tensor {
   /** @internal Use sg.tensor() and the other factories. */
   constructor(handle: NativeTensorHandle) {
     this._h = handle;
+    trackTensor(this);
   }
 
   // ---- properties -------------------------------------------------------------------------
