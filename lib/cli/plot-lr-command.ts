@@ -26,5 +26,12 @@ export function plotLrCommand(args: ParsedArgs): number {
   const out = stringFlag(args, 'out') ?? `${run.name}_lr.svg`;
   fs.writeFileSync(out, svg);
   process.stdout.write(`wrote ${out} (${sim.groups.length} group(s), ${sim.epochs} epochs × ${sim.batchesPerEpoch} batches)\n`);
+  // No training runs here, so a metric-driven scheduler sees a stand-in value: say so, since the
+  // plot then shows the earliest reductions the recipe allows, not a real run.
+  if (sim.constantMetrics.length > 0) {
+    process.stdout.write(
+      `note: ${sim.constantMetrics.map((m) => `'${m}'`).join(', ')} held constant (never improving): the plot shows the earliest LR reductions the scheduler allows\n`,
+    );
+  }
   return 0;
 }

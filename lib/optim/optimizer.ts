@@ -4,7 +4,7 @@
  * Custom optimizers written in TypeScript extend it and implement `step()`; the built-in ones
  * extend it through NativeOptimizer.
  */
-import { isPlainObject, typeError } from '../errors';
+import { isPlainObject, typeError, unknownNameError } from '../errors';
 import { native } from '../native';
 import { isFloatingDtype } from '../tensor/dtype';
 import { enableGrad } from '../tensor/grad-mode';
@@ -45,8 +45,26 @@ function implId(t: Tensor): number {
  *     });
  *   }
  * }
+ *
+ * Declare `static optionNames` to have typos in `optimizer_params` refused, as the built-ins do
+ * (without it every key is passed through unchecked, since the base class cannot know them):
+ * @example
+ * class Sign extends sg.optim.Optimizer {
+ *   static optionNames = ['lr', 'weight_decay'];
+ *   ...
+ * }
+ * sg.optim.buildOptimizer(model, 0.1, { optimizer: Sign, optimizer_params: { weight_decai: 1e-4 } });
+ * // TypeError: unknown Sign option 'weight_decai'; did you mean 'weight_decay'? known: lr, weight_decay (at optimizer_params.weight_decai)
  */
 export abstract class Optimizer {
+  /**
+   * The optimizer_params keys a custom optimizer accepts (`lr` included if it takes one). When a
+   * subclass declares it, buildOptimizer (the Trainer's and recipes' path) refuses unknown keys,
+   * naming the key, the valid ones and the nearest. `new Cls(params, opts)` itself is not checked:
+   * the base constructor never sees `opts`.
+   */
+  static optionNames?: readonly string[];
+
   /** The constructor options every group inherits unless it sets its own. */
   defaults: Record<string, unknown>;
   /** Live param groups: edit `paramGroups[i].lr` (or any option) and the next step uses it. */
@@ -232,5 +250,25 @@ export abstract class Optimizer {
       next.set(param, copy);
     }
     this._state = next;
+  }
+}
+
+/**
+ * Refuses optimizer_params keys that `cls.optionNames` does not list (no-op for a class without
+ * it, so the built-ins, which check against their option tables, are unaffected). The message
+ * matches the built-ins': "unknown Sign option 'lrr'; did you mean 'lr'? known: lr (at optimizer_params.lrr)".
+ */
+export function checkOptionNames(cls: { name: string; optionNames?: readonly string[] }, options: Record<string, unknown>, path = 'optimizer_params'): void {
+  const known = cls.optionNames;
+  if (known === undefined || known === null) return;
+  if (!Array.isArray(known) || !known.every((n) => typeof n === 'string')) {
+    throw typeError(`${cls.name}.optionNames`, 'an array of option names (strings)', known);
+  }
+  for (const key of Object.keys(options)) {
+    if (key === 'params') throw new TypeError(`${path}.params is not allowed: the parameters are given separately (they come from the model)`);
+    if (!known.includes(key)) {
+      const err = unknownNameError('option', key, known);
+      throw new TypeError(`${err.message.replace('unknown option', `unknown ${cls.name} option`)} (at ${path}.${key})`);
+    }
   }
 }

@@ -8,7 +8,7 @@ import { isPlainObject, typeError } from '../errors';
 import { moduleClassifier } from '../nn/classify';
 import { Tensor } from '../tensor/tensor';
 import { Adam } from './adam';
-import { Optimizer } from './optimizer';
+import { checkOptionNames, Optimizer } from './optimizer';
 import { OptimizerClass, resolveOptimizer } from './registry';
 import { RMSprop } from './rmsprop';
 import { RMSpropTF } from './rmsprop-tf';
@@ -171,6 +171,8 @@ export function buildOptimizer(
     process.emitWarning('training_params.optimizer_params.lr has no effect: initial_lr sets the learning rate of every group');
   }
   const optimizerParams = { ...(SG_DEFAULT_OPTIMIZER_PARAMS.get(Cls) ?? {}), ...userParams };
+  // A custom class that declares optionNames gets the built-ins' unknown-key check.
+  checkOptionNames(Cls, optimizerParams);
   trainingParams.optimizer_params = optimizerParams;
   const wd = typeof optimizerParams.weight_decay === 'number' ? optimizerParams.weight_decay : 0;
 

@@ -13,7 +13,7 @@ import { Adam } from './adam';
 import { AdamW } from './adamw';
 import { Lamb } from './lamb';
 import { Lion } from './lion';
-import { Optimizer, ParamsOrGroups } from './optimizer';
+import { checkOptionNames, Optimizer, ParamsOrGroups } from './optimizer';
 import { RMSprop } from './rmsprop';
 import { RMSpropTF } from './rmsprop-tf';
 import { SGD } from './sgd';
@@ -53,5 +53,6 @@ export function createOptimizer(
   optimizerParams: Record<string, unknown> = {},
 ): Optimizer {
   const Cls = resolveOptimizer(nameOrClass);
+  checkOptionNames(Cls as unknown as { name: string; optionNames?: readonly string[] }, optimizerParams);
   return new Cls(paramsOrGroups, optimizerParams);
 }

@@ -3,10 +3,11 @@
  * merged and validated as the Trainer does, the same callback objects are built, and §10.2's
  * event order is replayed over a stand-in optimizer.
  */
-import { isPlainObject } from '../errors';
+import { isPlainObject, typeError } from '../errors';
 import { createCallbacks } from './callback-registry';
-import { CallbackHandler, LrParamGroup, PhaseContext } from './callbacks';
+import { Callback, CallbackHandler, LrParamGroup, PhaseContext } from './callbacks';
 import { createLrCallbacks } from './lr/factory';
+import { LRSchedulerCallback } from './lr/torch-callback';
 import { mergeTrainingParams } from './params';
 
 export interface SimulatedLr {
@@ -20,6 +21,11 @@ export interface SimulatedLr {
   epochEnd: Record<string, number[]>;
   /** Every optimizer step in order: {epoch, batch, lr: {group: lr}}. */
   steps: Array<{ epoch: number; batch: number; lr: Record<string, number> }>;
+  /**
+   * The metrics a scheduler watched that no `metrics` option supplied: they were held constant
+   * (so a ReduceLROnPlateau never saw an improvement). Empty when nothing was assumed.
+   */
+  constantMetrics: string[];
 }
 
 export interface SimulateOptions {
@@ -28,12 +34,29 @@ export interface SimulateOptions {
   groups?: LrParamGroup[];
   /** A model with updateParamGroups (the seed's protocol). */
   net?: unknown;
+  /**
+   * The metrics of each 0-based epoch, for metric-driven schedulers such as
+   * `{ReduceLROnPlateau: {metric_name: Accuracy, ...}}`. One set per epoch, seen at both
+   * TRAIN_EPOCH_END (where the Trainer has the training metrics and `loss`) and
+   * VALIDATION_EPOCH_END (the validation metrics and `loss`).
+   *
+   * Default: every metric a scheduler watches is a constant 0, i.e. the run never improves. That
+   * is the informative worst case: a plateau scheduler reduces as early and as often as its
+   * patience/cooldown allow, so the plot shows the lowest LR the recipe can reach (an ever-improving
+   * metric would just show a flat line). Pass e.g. `(e) => ({ Accuracy: e })` to simulate progress.
+   */
+  metrics?: (epoch: number) => Record<string, number>;
 }
 
 /**
  * @example
  * const sim = sg.training.simulateLr({ max_epochs: 5, initial_lr: 0.1, loss: 'CrossEntropyLoss', lr_mode: 'cosine', lr_warmup_epochs: 1 }, { trainLoaderLen: 100 });
  * sim.lr.default[0][0]; // the LR of the first step
+ * // A plateau scheduler, with the validation accuracy it would see after each epoch:
+ * const plateau = sg.training.simulateLr(
+ *   { max_epochs: 10, initial_lr: 0.1, loss: 'CrossEntropyLoss', lr_mode: { ReduceLROnPlateau: { phase: 'VALIDATION_EPOCH_END', metric_name: 'Accuracy', mode: 'max', patience: 1 } } },
+ *   { trainLoaderLen: 100, metrics: (epoch) => ({ Accuracy: Math.min(0.9, 0.5 + epoch / 10) }) },
+ * );
  */
 export function simulateLr(trainingParams: Record<string, unknown>, options: SimulateOptions): SimulatedLr {
   const params = mergeTrainingParams({ loss: 'CrossEntropyLoss', ...trainingParams });
@@ -50,7 +73,10 @@ export function simulateLr(trainingParams: Record<string, unknown>, options: Sim
   const { warmup, scheduler } = createLrCallbacks({ trainingParams: params, trainLoaderLen: L, optimizer, net: options.net });
   // The same phase callbacks the Trainer would build (a recipe's names become instances).
   const phaseCallbacks = createCallbacks(params.phase_callbacks, 'training_params.phase_callbacks');
-  const handler = new CallbackHandler([...phaseCallbacks, warmup, ...(scheduler ? [scheduler] : [])]);
+  const callbacks: Callback[] = [...phaseCallbacks, warmup, ...(scheduler ? [scheduler] : [])];
+  const handler = new CallbackHandler(callbacks);
+  const watched = [...new Set(callbacks.flatMap((c) => (c instanceof LRSchedulerCallback && c.metricName !== null ? [c.metricName] : [])))];
+  const metricsAt = epochMetrics(options.metrics, watched);
   const E = params.max_epochs as number;
   const A = params.batch_accumulate as number;
   const names = [...new Set(optimizer.paramGroups.map((g, i) => g.name ?? `group_${i}`))];
@@ -89,6 +115,7 @@ export function simulateLr(trainingParams: Record<string, unknown>, options: Sim
       }
       handler.onTrainBatchEnd(ctx);
     }
+    ctx.metrics = metricsAt(e);
     handler.onTrainLoaderEnd(ctx);
     handler.onValidationLoaderStart(ctx);
     handler.onValidationLoaderEnd(ctx);
@@ -96,5 +123,22 @@ export function simulateLr(trainingParams: Record<string, unknown>, options: Sim
     for (const n of names) epochEnd[n].push(end[n]);
   }
   handler.onTrainingEnd(ctx);
-  return { groups: names, epochs: E, batchesPerEpoch: L, lr, epochEnd, steps };
+  return { groups: names, epochs: E, batchesPerEpoch: L, lr, epochEnd, steps, constantMetrics: options.metrics ? [] : watched };
+}
+
+/** The user's per-epoch metrics (checked), or the constant default for the watched names. */
+function epochMetrics(fn: SimulateOptions['metrics'], watched: string[]): (epoch: number) => Record<string, number> {
+  if (fn === undefined) {
+    const constant = Object.fromEntries(watched.map((name) => [name, 0]));
+    return () => ({ ...constant });
+  }
+  if (typeof fn !== 'function') throw typeError('simulateLr options.metrics', 'a function (epoch) => {metric name: number}', fn);
+  return (epoch) => {
+    const values = fn(epoch);
+    if (!isPlainObject(values)) throw typeError(`simulateLr options.metrics(${epoch})`, 'an object {metric name: number}', values);
+    for (const [name, v] of Object.entries(values)) {
+      if (typeof v !== 'number' || Number.isNaN(v)) throw typeError(`simulateLr options.metrics(${epoch}).${name}`, 'a number', v);
+    }
+    return values;
+  };
 }

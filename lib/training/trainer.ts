@@ -308,8 +308,11 @@ export class Trainer {
         // only then (and timers, signals and I/O get their turn).
         await new Promise((resolve) => setImmediate(resolve));
       }
-      handler.onTrainLoaderEnd(ctx);
       const trainMetricValues = Object.fromEntries(trainMetrics.map((m) => [m.name, m.compute()]));
+      // SG hands TRAIN_EPOCH_END the epoch's training metrics (and loss), so a scheduler there
+      // with a metric_name (SG's ReduceLROnPlateau test) reads this epoch's training results.
+      c.metrics = { ...trainMetricValues, loss: lossSum / Math.max(1, lossCount) };
+      handler.onTrainLoaderEnd(ctx);
 
       // Validation.
       let validLoss: number | null = null;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 
 import * as nn from '../../lib/nn';
-import { AdamW, buildOptimizer, SGD } from '../../lib/optim';
+import { AdamW, buildOptimizer, createOptimizer, Optimizer, ParamsOrGroups, registerOptimizer, SGD } from '../../lib/optim';
 import * as sg from '../../lib/tensor';
 import { Tensor } from '../../lib/tensor';
 
@@ -174,5 +174,61 @@ describe("optim: SuperGradients' zero_weight_decay_on_bias_bn_test numbers", () 
       process.emitWarning = emit;
     }
     assert.ok(warnings.some((w) => /has a bias parameter and is not Linear or Conv/.test(w)));
+  });
+});
+
+describe('optim: custom optimizers with static optionNames', () => {
+  /** A sign-SGD written in TypeScript that declares its options. */
+  class Sign extends Optimizer {
+    static override optionNames = ['lr', 'weight_decay'];
+    constructor(params: ParamsOrGroups, opts: { lr?: number; weight_decay?: number } = {}) {
+      super(params, { lr: opts.lr ?? 0.01, weight_decay: opts.weight_decay ?? 0 });
+    }
+    step(): void {}
+  }
+  /** The same without optionNames: keys are not checked (the base class cannot know them). */
+  class Unchecked extends Optimizer {
+    constructor(params: ParamsOrGroups, opts: { lr?: number } = {}) {
+      super(params, { lr: opts.lr ?? 0.01 });
+    }
+    step(): void {}
+  }
+  const model = () => new nn.Sequential(new nn.Linear(3, 2));
+
+  it('an unknown optimizer_params key is refused with the key, the valid ones and the nearest', () => {
+    assert.throws(
+      () => buildOptimizer(model(), 0.1, { optimizer: Sign, optimizer_params: { weight_decai: 1e-4 } }),
+      (e: Error) => e instanceof TypeError && e.message === "unknown Sign option 'weight_decai'; did you mean 'weight_decay'? known: lr, weight_decay (at optimizer_params.weight_decai)",
+    );
+    assert.throws(() => buildOptimizer(model(), 0.1, { optimizer: Sign, optimizer_params: { zzz: 1 } }), /^TypeError: unknown Sign option 'zzz'; known: lr, weight_decay \(at optimizer_params\.zzz\)$/);
+    // By registered name too (the recipe path).
+    registerOptimizer('ParamGroupsTestSign', Sign, { override: true });
+    assert.throws(() => buildOptimizer(model(), 0.1, { optimizer: 'ParamGroupsTestSign', optimizer_params: { weight_decai: 1e-4 } }), /unknown Sign option 'weight_decai'/);
+    // And through createOptimizer, by class and by name.
+    assert.throws(() => createOptimizer(Sign, model().parameters(), { weight_decai: 1e-4 }), /unknown Sign option 'weight_decai'/);
+    assert.throws(() => createOptimizer('ParamGroupsTestSign', model().parameters(), { lrr: 1 }), /unknown Sign option 'lrr'; did you mean 'lr'\?/);
+  });
+
+  it('listed keys pass through to the constructor; zero-wd groups still get their weight_decay', () => {
+    const opt = buildOptimizer(model(), 0.1, { optimizer: Sign, optimizer_params: { weight_decay: 0.02 } });
+    assert.ok(opt instanceof Sign);
+    assert.equal(opt.defaults.weight_decay, 0.02);
+    const split = buildOptimizer(model(), 0.1, { optimizer: Sign, optimizer_params: { weight_decay: 0.02 }, zero_weight_decay_on_bias_and_bn: true });
+    assert.deepEqual(split.paramGroups.map((g) => g.weight_decay), [0, 0.02]);
+  });
+
+  it('without optionNames nothing is checked; a malformed optionNames is named', () => {
+    const opt = buildOptimizer(model(), 0.1, { optimizer: Unchecked, optimizer_params: { typo: 1 } });
+    assert.ok(opt instanceof Unchecked);
+    class Bad extends Sign {
+      static override optionNames = 'lr' as unknown as string[];
+    }
+    assert.throws(() => buildOptimizer(model(), 0.1, { optimizer: Bad, optimizer_params: {} }), /Expected an array of option names \(strings\) for Bad\.optionNames but received 'lr' \(string\)/);
+  });
+
+  it("built-ins keep their own check (SG's defaults merged under the user's keys are not flagged)", () => {
+    assert.throws(() => buildOptimizer(model(), 0.1, { optimizer: 'Adam', optimizer_params: { lrr: 1 } }), /unknown Adam option 'lrr'; did you mean 'lr'\?/);
+    const sgd = buildOptimizer(model(), 0.1, { optimizer: 'SGD', optimizer_params: { nesterov: true } });
+    assert.equal(sgd.paramGroups[0].momentum, 0.9);
   });
 });
