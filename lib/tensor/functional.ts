@@ -79,15 +79,15 @@ export const clamp_ = lift('clamp_');
 
 /** The largest value, or values and indices along `{dim}`. */
 export function max(input: Tensor): Tensor;
-export function max(input: Tensor, options: DimOptions): ValuesIndices;
-export function max(input: Tensor, options?: DimOptions): Tensor | ValuesIndices {
+export function max(input: Tensor, options: DimOptions | number): ValuesIndices;
+export function max(input: Tensor, options?: DimOptions | number): Tensor | ValuesIndices {
   const x = expectTensor('max(input)', input);
   return options === undefined ? x.max() : x.max(options);
 }
 
 export function min(input: Tensor): Tensor;
-export function min(input: Tensor, options: DimOptions): ValuesIndices;
-export function min(input: Tensor, options?: DimOptions): Tensor | ValuesIndices {
+export function min(input: Tensor, options: DimOptions | number): ValuesIndices;
+export function min(input: Tensor, options?: DimOptions | number): Tensor | ValuesIndices {
   const x = expectTensor('min(input)', input);
   return options === undefined ? x.min() : x.min(options);
 }
@@ -199,6 +199,11 @@ export interface Pool2dOptions {
   count_include_pad?: boolean;
 }
 
+/** F.max_pool2d's options (no count_include_pad). */
+export type MaxPool2dOptions = Omit<Pool2dOptions, 'count_include_pad'>;
+/** F.avg_pool2d's options (no dilation). */
+export type AvgPool2dOptions = Omit<Pool2dOptions, 'dilation'>;
+
 function poolArgs(name: string, input: Tensor, opts: Pool2dOptions | Pair, allowed: readonly string[]) {
   const o = typeof opts === 'object' && !Array.isArray(opts) ? options(`${name}(options)`, opts, allowed) : { kernel_size: opts };
   if (o.kernel_size === undefined) throw new TypeError(`${name}: kernel_size is required`);
@@ -207,7 +212,7 @@ function poolArgs(name: string, input: Tensor, opts: Pool2dOptions | Pair, allow
 }
 
 /** Max pooling; `stride` defaults to `kernel_size`. */
-export function maxPool2d(input: Tensor, opts: Pool2dOptions | Pair): Tensor {
+export function maxPool2d(input: Tensor, opts: MaxPool2dOptions | Pair): Tensor {
   const { x, o, kernel, stride } = poolArgs('maxPool2d', input, opts, ['kernel_size', 'stride', 'padding', 'dilation', 'ceil_mode']);
   return new Tensor(
     native.maxPool2d(x, kernel, stride, pair('maxPool2d({padding})', o.padding, [0, 0]), pair('maxPool2d({dilation})', o.dilation, [1, 1]), bool('maxPool2d({ceil_mode})', o.ceil_mode, false)),
@@ -215,7 +220,7 @@ export function maxPool2d(input: Tensor, opts: Pool2dOptions | Pair): Tensor {
 }
 
 /** Average pooling; `stride` defaults to `kernel_size`. */
-export function avgPool2d(input: Tensor, opts: Pool2dOptions | Pair): Tensor {
+export function avgPool2d(input: Tensor, opts: AvgPool2dOptions | Pair): Tensor {
   const { x, o, kernel, stride } = poolArgs('avgPool2d', input, opts, ['kernel_size', 'stride', 'padding', 'ceil_mode', 'count_include_pad']);
   return new Tensor(
     native.avgPool2d(x, kernel, stride, pair('avgPool2d({padding})', o.padding, [0, 0]), bool('avgPool2d({ceil_mode})', o.ceil_mode, false), bool('avgPool2d({count_include_pad})', o.count_include_pad, true)),

@@ -142,3 +142,18 @@ export function shapes(): void {
   // @ts-expect-error flatten's keywords are start_dim and end_dim
   sg.flatten(x, { startDim: 1 });
 }
+
+// A bare dim, as x.max(1) and torch.max(x, 1).
+export function maxMinBareDim(x: sg.Tensor): void {
+  const m: sg.ValuesIndices = sg.max(x, 1);
+  const n: sg.ValuesIndices = sg.min(x, 0);
+  void m;
+  void n;
+  // Pooling functions take only the options their PyTorch function has.
+  sg.maxPool2d(x, { kernel_size: 2, dilation: 1 });
+  sg.avgPool2d(x, { kernel_size: 2, count_include_pad: false });
+  // @ts-expect-error max_pool2d has no count_include_pad
+  sg.maxPool2d(x, { kernel_size: 2, count_include_pad: true });
+  // @ts-expect-error avg_pool2d has no dilation
+  sg.avgPool2d(x, { kernel_size: 2, dilation: 1 });
+}
