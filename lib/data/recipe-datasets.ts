@@ -12,7 +12,7 @@ export interface RecipeLoaders {
   validLoader: DataLoader;
 }
 
-type DatasetFactory = (params: Record<string, unknown>) => RecipeLoaders;
+export type DatasetFactory = (params: Record<string, unknown>) => RecipeLoaders;
 
 export const DATASETS = new Registry<DatasetFactory>('dataset');
 

@@ -1,13 +1,12 @@
 import { typeError } from '../errors';
 import { empty } from '../tensor/creation';
-import { conv2d } from '../tensor/functional';
+import { conv2d, Pair } from '../tensor/functional';
 import { Tensor } from '../tensor/tensor';
 import { fanIn, kaimingUniform_, uniform_ } from './init';
 import { positiveInt } from './linear';
 import { Module } from './module';
 import { Parameter } from './parameter';
 
-type Pair = number | [number, number];
 
 export interface Conv2dOptions {
   stride?: Pair;

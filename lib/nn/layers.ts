@@ -1,9 +1,8 @@
 /** Parameter-free layers: activations, dropout, pooling, flatten, identity. */
-import { adaptiveAvgPool2d, avgPool2d, dropout, maxPool2d, Pool2dOptions } from '../tensor/functional';
+import { adaptiveAvgPool2d, avgPool2d, dropout, maxPool2d, Pair, Pool2dOptions } from '../tensor/functional';
 import { Tensor } from '../tensor/tensor';
 import { Module } from './module';
 
-type Pair = number | [number, number];
 
 export class ReLU extends Module {
   forward(x: Tensor): Tensor {

@@ -93,7 +93,8 @@ export function min(input: Tensor, options?: DimOptions | number): Tensor | Valu
 }
 
 // ---- helpers ------------------------------------------------------------------------------
-type Pair = number | [number, number];
+/** An int or an (h, w) pair, as PyTorch's _size_2_t. */
+export type Pair = number | [number, number];
 
 function pair(path: string, value: unknown, fallback: [number, number]): [number, number] {
   if (value === undefined || value === null) return fallback;

@@ -542,7 +542,7 @@ export function expectTensor(path: string, value: unknown): Tensor {
   return value;
 }
 
-/** @internal */
+/** True for a live or disposed sg-optim Tensor (a type guard). */
 export function isTensor(value: unknown): value is Tensor {
   return value instanceof Tensor;
 }

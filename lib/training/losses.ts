@@ -9,7 +9,7 @@ import { Tensor } from '../tensor/tensor';
 
 export type LossFunction = (output: Tensor, target: Tensor) => Tensor;
 
-type LossFactory = (params: Record<string, unknown>) => LossFunction;
+export type LossFactory = (params: Record<string, unknown>) => LossFunction;
 
 function num(params: Record<string, unknown>, key: string, fallback: number): number {
   const v = params[key] ?? fallback;

@@ -49,7 +49,7 @@ export class TopKAccuracy implements Metric {
   }
 }
 
-type MetricFactory = (params: Record<string, unknown>) => Metric;
+export type MetricFactory = (params: Record<string, unknown>) => Metric;
 
 export const METRICS = new Registry<MetricFactory>('metric');
 METRICS.register('Accuracy', () => new TopKAccuracy(1, 'Accuracy'));

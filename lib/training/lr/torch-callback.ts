@@ -1,6 +1,6 @@
 import { Callback, Phase, PHASE_EVENTS, PhaseContext } from '../callbacks';
 
-interface SteppableScheduler {
+export interface SteppableScheduler {
   step(metric?: number): void;
   stateDict(): unknown;
   loadStateDict(state: Record<string, unknown>): void;
