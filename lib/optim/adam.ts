@@ -14,7 +14,7 @@ export function adamOptions(weightDecay: number): OptionSchema {
     foreach: { kind: 'boolean-or-null', default: null, doc: 'implementation choice (accepted for compatibility)' },
     fused: { kind: 'boolean-or-null', default: null, doc: 'false selects the reference path' },
     capturable: { kind: 'boolean', default: false, doc: 'accepted for compatibility' },
-    differentiable: { kind: 'boolean', default: false, doc: 'accepted for compatibility' },
+    differentiable: { kind: 'boolean', default: false, doc: 'accepted for compatibility; true is refused (steps are not recorded by autograd)' },
   };
 }
 

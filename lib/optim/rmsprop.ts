@@ -12,7 +12,8 @@ export const RMSPROP_OPTIONS: OptionSchema = {
   maximize: { kind: 'boolean', default: false, doc: 'maximize the objective' },
   foreach: { kind: 'boolean-or-null', default: null, doc: 'implementation choice (accepted for compatibility)' },
   fused: { kind: 'boolean-or-null', default: null, doc: 'false selects the reference path' },
-  differentiable: { kind: 'boolean', default: false, doc: 'accepted for compatibility' },
+  capturable: { kind: 'boolean', default: false, doc: 'accepted for compatibility (CUDA graphs)' },
+  differentiable: { kind: 'boolean', default: false, doc: 'accepted for compatibility; true is refused (steps are not recorded by autograd)' },
 };
 
 export interface RMSpropOptions {
@@ -25,6 +26,7 @@ export interface RMSpropOptions {
   maximize?: boolean;
   foreach?: boolean | null;
   fused?: boolean | null;
+  capturable?: boolean;
   differentiable?: boolean;
 }
 

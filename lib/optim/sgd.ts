@@ -12,7 +12,7 @@ export const SGD_OPTIONS: OptionSchema = {
   maximize: { kind: 'boolean', default: false, doc: 'maximize the objective instead of minimizing' },
   foreach: { kind: 'boolean-or-null', default: null, doc: 'implementation choice (accepted for compatibility)' },
   fused: { kind: 'boolean-or-null', default: null, doc: 'false selects the reference path' },
-  differentiable: { kind: 'boolean', default: false, doc: 'accepted for compatibility; must be false' },
+  differentiable: { kind: 'boolean', default: false, doc: 'accepted for compatibility; true is refused (steps are not recorded by autograd)' },
 };
 
 export interface SGDOptions {

@@ -1,5 +1,11 @@
 // Device functors of the fused CUDA steps for RMSpropTF, Lamb and Lion: thin loops over the
 // shared per-element math (optimizer_math.h), so the CPU tests test this math too.
+//
+// Departures from the references (SuperGradients' Python classes): none in the per-element math.
+// Lamb's reductions (the global gradient norm, each tensor's weight and update norms) are sums in
+// double accumulated with atomicAdd across blocks, so their order, and hence the last bits of the
+// clip factor and trust ratio, differ from ATen's (and vary from run to run); the update itself
+// is then exact. RMSpropTF and Lion have no reductions and match element for element.
 #pragma once
 
 #include "kernels/multi_tensor_apply.cuh"
