@@ -9,6 +9,7 @@
 #include "common/errors.h"
 #include "optim/custom_optimizers.h"
 #include "optim/fused_cpu.h"
+#include "optim/libtorch_fused_adam.h"
 #include "tensor/tensor_wrap.h"
 
 namespace sgoptim {
@@ -158,6 +159,12 @@ Napi::Value OptimizerWrap::Step(const Napi::CallbackInfo& info) {
 #ifdef SG_WITH_CUDA
     if (!reference && !done && CudaFusedEligible(*optimizer_)) done = CudaFusedStep(kind_->name(), *optimizer_);
 #endif
+    // Adam and AdamW on CUDA: LibTorch's own fused kernel (never eligible for CPU tensors).
+    const std::string kind = kind_->name();
+    if (!reference && !done && (kind == "Adam" || kind == "AdamW") && LibTorchFusedAdamEligible(*optimizer_)) {
+      LibTorchFusedAdamStep(*optimizer_, kind == "AdamW");
+      done = true;
+    }
     if (!done) optimizer_->step();
     return env.Undefined();
   });
