@@ -30,13 +30,44 @@ export interface Override {
 const KEY = /^[A-Za-z0-9_\-]+(?:[./][A-Za-z0-9_\-]+|\[\d+\])*$/;
 const SYNTAX = 'expected key=value, +key=value, ++key=value or ~key';
 
+/**
+ * Hydra's override grammar reads `{phase:X,n:2}` as a dict; YAML needs a space after the colon
+ * (without one, `phase:X` is a single plain scalar). Inside flow collections, a bare key directly
+ * followed by ':' gets that space; quoted text is left as it is.
+ */
+export function hydraFlowToYaml(raw: string): string {
+  if (!/^[[{]/.test(raw)) return raw;
+  let out = '';
+  let quote: string | null = null;
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw[i];
+    out += c;
+    if (quote) {
+      if (c === quote && raw[i - 1] !== '\\') quote = null;
+      continue;
+    }
+    if (c === "'" || c === '"') {
+      quote = c;
+      continue;
+    }
+    if (c === '{' || c === ',') {
+      const m = /^(\s*)([A-Za-z_][\w.-]*):(?=[^\s/])/.exec(raw.slice(i + 1));
+      if (m) {
+        out += `${m[1]}${m[2]}: `;
+        i += m[0].length;
+      }
+    }
+  }
+  return out;
+}
+
 /** Reads a value as Hydra's command line does: YAML-typed, and plain text when YAML refuses it. */
 function parseValue(raw: string, text: string): unknown {
   if (raw === '') return '';
   if (raw.startsWith('#')) return raw;
   let value: unknown;
   try {
-    value = parseYaml(raw);
+    value = parseYaml(hydraFlowToYaml(raw));
   } catch (err) {
     if (/^[[{'"]/.test(raw)) throw new Error(`invalid override '${text}': the value is not valid YAML (${(err as Error).message.split('\n')[0]})`);
     return raw;

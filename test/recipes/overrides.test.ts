@@ -104,4 +104,13 @@ describe('recipes: overrides', () => {
     }
     assert.throws(() => loadRecipe(recipe, { overrides: [3 as unknown as string] }), TypeError);
   });
+
+  it("reads Hydra's flow dicts without a space after the colon ({phase:X,n:2}), quoted text untouched", () => {
+    assert.deepEqual(parseOverride('lr_mode={ReduceLROnPlateau:{phase:VALIDATION_EPOCH_END,metric_name:Accuracy}}').value, {
+      ReduceLROnPlateau: { phase: 'VALIDATION_EPOCH_END', metric_name: 'Accuracy' },
+    });
+    assert.deepEqual(parseOverride('x={k:[1,2],z:{w:3e-3}}').value, { k: [1, 2], z: { w: 3e-3 } });
+    assert.deepEqual(parseOverride("x={s:'a:b',u:http://host}").value, { s: 'a:b', u: 'http://host' });
+    assert.equal(parseOverride('x=plain:text').value, 'plain:text');
+  });
 });
