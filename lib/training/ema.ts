@@ -48,10 +48,9 @@ export class ModelEMA {
     noGrad(() => {
       for (const [key, ema] of Object.entries(this.state)) {
         const value = current[key];
-        if (!value || !isFloatingDtype(ema.dtype)) {
-          if (value) ema.copy_(value);
-          continue;
-        }
+        // As SG's ModelEMA: only floating entries are averaged; integer buffers
+        // (num_batches_tracked) keep the value they had when the EMA was made.
+        if (!value || !isFloatingDtype(ema.dtype)) continue;
         ema.mul_(d).add_(value.detach(), { alpha: 1 - d });
       }
     });
