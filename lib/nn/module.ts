@@ -14,12 +14,18 @@ export abstract class Module {
   training = true;
   readonly #buffers = new Set<string>();
 
-  /** The computation; subclasses define it. */
-  abstract forward(...inputs: never[]): unknown;
+  /**
+   * The computation; subclasses define it with their own signature. Typed as PyTorch types
+   * `forward` (any arguments, any result), so a `Module` can be handed to the Trainer and
+   * `module.call(x)` to code that expects a Tensor.
+   */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  abstract forward(...inputs: any[]): any;
 
   /** Same as forward(); reads like PyTorch's `model(x)`. */
-  call(...inputs: unknown[]): unknown {
-    return (this.forward as (...a: unknown[]) => unknown)(...inputs);
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  call(...inputs: any[]): any {
+    return this.forward(...inputs);
   }
 
   registerParameter(name: string, value: Tensor | null): void {

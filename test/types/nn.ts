@@ -177,3 +177,10 @@ export function init(): void {
   // @ts-expect-error init functions take a Tensor
   nn.init.zeros_([4, 3]);
 }
+
+// A Module (not only a subclass) goes to the Trainer, and call() reads as model(x) does.
+export function moduleToTrainer(m: sg.nn.Module, x: sg.Tensor, loader: sg.data.DataLoader): void {
+  const y: sg.Tensor = new sg.nn.Linear(2, 3).call(x);
+  void y;
+  void new sg.Trainer({ experimentName: 'types' }).train({ model: m, trainingParams: { max_epochs: 1 }, trainLoader: loader, validLoader: loader });
+}
