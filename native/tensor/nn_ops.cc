@@ -185,24 +185,24 @@ Napi::Value NllLoss(const Napi::CallbackInfo& info) {
                      [&] { return at::nll_loss_nd(x, target, weight, reduction, ignore_index); }));
 }
 
-Napi::Value MseLoss(const Napi::CallbackInfo& info) {
+// loss(input, target, reduction) for the element-wise losses, with both shapes on error.
+template <typename Loss>
+Napi::Value ElementwiseLoss(const Napi::CallbackInfo& info, Loss loss) {
   Args a(info);
   at::Tensor& x = a.tensor(0, "input");
   at::Tensor& target = a.tensor(1, "target");
   auto reduction = Reduction(a, 2);
   return Wrap(a, WithShapeContext(
                      a.env(), [&] { return NamedShapes({{"input", &x}, {"target", &target}}); },
-                     [&] { return at::mse_loss(x, target, reduction); }));
+                     [&] { return loss(x, target, reduction); }));
+}
+
+Napi::Value MseLoss(const Napi::CallbackInfo& info) {
+  return ElementwiseLoss(info, [](const at::Tensor& x, const at::Tensor& t, int64_t r) { return at::mse_loss(x, t, r); });
 }
 
 Napi::Value L1Loss(const Napi::CallbackInfo& info) {
-  Args a(info);
-  at::Tensor& x = a.tensor(0, "input");
-  at::Tensor& target = a.tensor(1, "target");
-  auto reduction = Reduction(a, 2);
-  return Wrap(a, WithShapeContext(
-                     a.env(), [&] { return NamedShapes({{"input", &x}, {"target", &target}}); },
-                     [&] { return at::l1_loss(x, target, reduction); }));
+  return ElementwiseLoss(info, [](const at::Tensor& x, const at::Tensor& t, int64_t r) { return at::l1_loss(x, t, r); });
 }
 
 // bceWithLogits(input, target, weight | null, pos_weight | null, reduction)
