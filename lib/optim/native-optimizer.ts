@@ -11,7 +11,7 @@ import { checkImplementationFlags, completeLoadedGroup, OptionSchema, rejectUnkn
 import { Closure, Optimizer, OptimizerStateDict, ParamGroup, ParamsOrGroups } from './optimizer';
 
 interface NativeOptimizerHandle {
-  step(groups: ParamGroup[], defaults: Record<string, unknown>): void;
+  step(groups: ParamGroup[], defaults: Record<string, unknown>): StepPath;
   setGroups(groups: Array<{ params: unknown[]; options: ParamGroup }>): void;
   getState(param: unknown): Record<string, unknown> | null;
   setStates(states: Array<[unknown, Record<string, unknown>]>): void;
@@ -19,6 +19,9 @@ interface NativeOptimizerHandle {
   setGroupStates(states: Array<Record<string, unknown>>): void;
   zeroGrad(setToNone: boolean): void;
 }
+
+/** @internal Which implementation ran a step: our fused CPU loops or CUDA kernels, LibTorch's fused Adam, or the reference. */
+export type StepPath = 'fused-cpu' | 'fused-cuda' | 'libtorch-fused' | 'reference';
 
 /** State entries PyTorch 2.x stores as scalar tensors (`step` of the torch.optim four). */
 const TENSOR_STEP_KINDS = new Set(['SGD', 'Adam', 'AdamW', 'RMSprop']);
@@ -28,6 +31,8 @@ export abstract class NativeOptimizer extends Optimizer {
   private readonly native: NativeOptimizerHandle;
   /** @internal The group objects, param arrays and their contents last handed to native code. */
   private synced: { groups: ParamGroup[]; params: Tensor[][]; contents: Tensor[][] } = { groups: [], params: [], contents: [] };
+  /** @internal The implementation the last step() ran (tests check that each path is exercised). */
+  lastStepPath: StepPath | null = null;
 
   protected constructor(
     readonly kind: string,
@@ -103,7 +108,7 @@ export abstract class NativeOptimizer extends Optimizer {
     // Options edited since the last step (a scheduler, a user) get the constructor's range checks:
     // a NaN or negative lr is an error here, not NaN weights after the step.
     this.paramGroups.forEach((g, i) => validateOptions(this.schema, g, `param_groups[${i}]`, true));
-    this.native.step(this.paramGroups, this.defaults);
+    this.lastStepPath = this.native.step(this.paramGroups, this.defaults);
     return loss;
   }
 

@@ -76,8 +76,13 @@ extern const Loops kGenericLoops;
 extern const Loops kAvx2Loops;
 #endif
 
-// The loops for this CPU, chosen at the first call.
+// The loops for this CPU, chosen at the first call (or the ones SelectLoops set since).
 const Loops& SelectedLoops();
+
+// The loops built under `name` ("generic", "avx2") that this CPU can run, or null. "auto" is the
+// start-up choice. Tests step every optimizer under each build in one process.
+const Loops* LoopsNamed(const char* name);
+void SelectLoops(const Loops& loops);
 
 }  // namespace fused
 }  // namespace sgoptim

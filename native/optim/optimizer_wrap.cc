@@ -154,19 +154,23 @@ Napi::Value OptimizerWrap::Step(const Napi::CallbackInfo& info) {
     if (defaults) optimizer_->defaults() = *defaults;
     maximize_ = maximize;
     MaximizeScope flip(*optimizer_, maximize_);
-    bool done = false;
-    if (!reference && FusedEligible(*optimizer_)) done = FusedStep(kind_->name(), *optimizer_);
+    // The path taken is returned, so that tests can tell that each path really ran.
+    const char* path = nullptr;
+    if (!reference && FusedEligible(*optimizer_) && FusedStep(kind_->name(), *optimizer_)) path = "fused-cpu";
 #ifdef SG_WITH_CUDA
-    if (!reference && !done && CudaFusedEligible(*optimizer_)) done = CudaFusedStep(kind_->name(), *optimizer_);
+    if (!reference && !path && CudaFusedEligible(*optimizer_) && CudaFusedStep(kind_->name(), *optimizer_)) path = "fused-cuda";
 #endif
     // Adam and AdamW on CUDA: LibTorch's own fused kernel (never eligible for CPU tensors).
     const std::string kind = kind_->name();
-    if (!reference && !done && (kind == "Adam" || kind == "AdamW") && LibTorchFusedAdamEligible(*optimizer_)) {
+    if (!reference && !path && (kind == "Adam" || kind == "AdamW") && LibTorchFusedAdamEligible(*optimizer_)) {
       LibTorchFusedAdamStep(*optimizer_, kind == "AdamW");
-      done = true;
+      path = "libtorch-fused";
     }
-    if (!done) optimizer_->step();
-    return env.Undefined();
+    if (!path) {
+      optimizer_->step();
+      path = "reference";
+    }
+    return Napi::String::New(env, path);
   });
 }
 

@@ -262,6 +262,19 @@ Napi::Value BuildInfo(const Napi::CallbackInfo& info) {
   return out;
 }
 
+// Switches the fused loops for the rest of the process: "generic", "avx2" (where the CPU has it)
+// or "auto" (the start-up choice). Lets one test process check every build against the reference.
+Napi::Value SetCpuKernels(const Napi::CallbackInfo& info) {
+  Args a(info);
+  std::string name = a.string(0, "kernels");
+  const fused::Loops* loops = fused::LoopsNamed(name.c_str());
+  if (loops == nullptr) {
+    throw Napi::RangeError::New(a.env(), "setCpuKernels: '" + name + "' is not a kernel build this CPU runs; known: generic, avx2 (with AVX2), auto");
+  }
+  fused::SelectLoops(*loops);
+  return Napi::String::New(a.env(), loops->name);
+}
+
 Napi::Value SetNumThreads(const Napi::CallbackInfo& info) {
   Args a(info);
   int64_t n = a.integer(0, "threads");
@@ -311,6 +324,7 @@ const std::vector<FunctionEntry>& TensorApiEntries() {
       SG_ENTRY("torchVersion", TorchVersion),
       SG_ENTRY("buildInfo", BuildInfo),
       SG_ENTRY("setNumThreads", SetNumThreads),
+      SG_ENTRY("setCpuKernels", SetCpuKernels),
       SG_ENTRY("getNumThreads", GetNumThreads),
   };
   return entries;

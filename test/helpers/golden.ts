@@ -4,6 +4,7 @@ import * as path from 'path';
 
 import { packageRoot } from '../../lib/native';
 import { createOptimizer } from '../../lib/optim';
+import { NativeOptimizer, StepPath } from '../../lib/optim/native-optimizer';
 import { Optimizer } from '../../lib/optim/optimizer';
 import { Dtype, tensor, Tensor } from '../../lib/tensor';
 
@@ -74,6 +75,8 @@ export interface ReplayOptions {
   device?: string;
   /** Extra optimizer_params merged over the case's defaults (e.g. {fused: false}). */
   extra?: Record<string, unknown>;
+  /** The implementation every step must have run (checked after each step). */
+  expectPath?: StepPath;
   /**
    * Called after each step; may return a replacement optimizer and parameters to continue with
    * (e.g. fresh copies restored through stateDict). `build` makes an optimizer like the case's.
@@ -101,6 +104,10 @@ export function replay(c: GoldenCase, options: ReplayOptions = {}): number[] {
       p.grad = g === null ? null : tensor(g, { shape: c.shapes[i], dtype, device });
     });
     opt.step();
+    if (options.expectPath) {
+      const ran = (opt as NativeOptimizer).lastStepPath;
+      if (ran !== options.expectPath) throw new Error(`step ${s} ran the ${ran} path, expected ${options.expectPath}`);
+    }
     let worst = 0;
     const floor = c.dtype === 'float32' ? 1e-2 : 1e-3;
     params.forEach((p, i) => (worst = Math.max(worst, maxRelativeError(p.toArray(), step.params[i], floor))));

@@ -1,86 +1,184 @@
 /**
  * The fused CPU path (default for contiguous CPU float32/float64) against the reference path
- * (`fused: false`: torch::optim for the four built-ins, the ATen-op classes for ours).
+ * (`fused: false`: torch::optim for the four built-ins, the ATen-op classes for ours), under every
+ * build of the fused loops this CPU runs (baseline and AVX2). Each side asserts the path that
+ * really ran, on tensors that cross several 32768-element chunk boundaries with odd tails, and
+ * parameters, gradients after the step and optimizer state are all compared.
  */
 import assert from 'node:assert/strict';
 
 import { createOptimizer } from '../../lib/optim';
-import { Optimizer } from '../../lib/optim/optimizer';
+import { NativeOptimizer, StepPath } from '../../lib/optim/native-optimizer';
 import * as sg from '../../lib/tensor';
-import { Tensor } from '../../lib/tensor';
+import { Dtype, Tensor } from '../../lib/tensor';
 import { describeCase, GOLDEN_OPTIMIZERS, loadGolden, maxRelativeError, replay, tolerance } from '../helpers/golden';
+import { forEachKernelBuild } from '../helpers/kernels';
 
 describe('optimizers: reference path (fused: false) on the golden files', () => {
   for (const name of GOLDEN_OPTIMIZERS) {
-    it(`${name}: every case, bit-exact or within tolerance`, () => {
+    it(`${name}: every case, bit-exact or within tolerance, on the reference path`, () => {
       loadGolden(name).forEach((c, i) => {
-        const worst = Math.max(...replay(c, { extra: { fused: false } }));
+        const worst = Math.max(...replay(c, { extra: { fused: false }, expectPath: 'reference' }));
         assert.ok(worst <= tolerance(c.dtype), `${describeCase(c, i)}: ${worst}`);
       });
     });
   }
 });
 
-/** Many float64 tensors (sizes 1 … 70,000, to cross chunk boundaries) in three groups; some without grads. */
-function problem(seed: number) {
+const CHUNK = 32768; // kChunk in native/optim/fused_cpu.cc
+/** Sizes around and across chunk boundaries (odd tails, exact multiples, one short), and tiny ones. */
+const SIZES = [1, 3, 2 * CHUNK + 5, 257, CHUNK - 1, 3 * CHUNK + 1, 7, CHUNK + 17, 12, CHUNK, 9, 2];
+
+interface OptionSet {
+  defaults: Record<string, unknown>;
+  /** Overrides of the second of three groups (the golden case's second group where it has one). */
+  group: Record<string, unknown>;
+}
+
+/** Options the golden cases do not cover, where a path could still go wrong on its own. */
+const EXTRA: Record<string, Array<Record<string, unknown>>> = {
+  SGD: [{ lr: 0.05, momentum: 0.9, nesterov: true, weight_decay: 1e-3, maximize: true }, { lr: 0.05, momentum: 0.8, dampening: 0.3, maximize: true, weight_decay: 0.01 }],
+  Adam: [{ lr: 0.01, amsgrad: true, weight_decay: 0.01, betas: [0.8, 0.99], eps: 1e-3, maximize: true }],
+  AdamW: [{ lr: 0.01, weight_decay: 0.1, amsgrad: true, maximize: true }, { lr: 0.01, weight_decay: 0.1, betas: [0.7, 0.95] }],
+  RMSprop: [{ lr: 0.01, weight_decay: 0.01 }, { lr: 0.01, momentum: 0.9, maximize: true }, { lr: 0.01, centered: true, alpha: 0.9 }],
+  RMSpropTF: [{ lr: 0.01, momentum: 0.9, centered: true, weight_decay: 0.01 }, { lr: 0.01, weight_decay: 0.01, decoupled_decay: true }],
+  Lamb: [
+    { lr: 0.01, trust_clip: true, weight_decay: 0.05, max_grad_norm: 2 },
+    { lr: 0.01, max_grad_norm: null, bias_correction: false, grad_averaging: false },
+    { lr: 0.01, max_grad_norm: 1e6, always_adapt: true, weight_decay: 0.0 },
+  ],
+  Lion: [{ lr: 0.001, weight_decay: 0.1, betas: [0.95, 0.98] }, { lr: 0.002, betas: [0.5, 0.9] }],
+};
+
+/** Every option combination of the golden cases (defaults and group overrides), plus EXTRA. */
+function optionSets(name: string): OptionSet[] {
+  const sets: OptionSet[] = [];
+  const seen = new Set<string>();
+  const add = (s: OptionSet) => {
+    const key = JSON.stringify(s);
+    if (!seen.has(key)) sets.push(s), seen.add(key);
+  };
+  for (const c of loadGolden(name)) add({ defaults: c.defaults, group: c.groups[1]?.options ?? {} });
+  for (const defaults of EXTRA[name]) add({ defaults, group: {} });
+  return sets;
+}
+
+/** Parameters (three groups) and four steps of gradients; a few parameters miss a gradient at each step. */
+function problem(seed: number, dtype: Dtype) {
   sg.manualSeed(seed);
-  const sizes = [1, 3, 7, 70000, 257, 33000, 1, 5000, 12, 40000, 9, 2];
-  const params = sizes.map((n) => sg.randn([n], { dtype: 'float64' }).requiresGrad_(true));
-  const grads = Array.from({ length: 4 }, () => sizes.map((n) => sg.randn([n], { dtype: 'float64' })));
+  const params = SIZES.map((n) => sg.randn([n], { dtype }).requiresGrad_(true));
+  const grads = Array.from({ length: 4 }, () => SIZES.map((n) => sg.randn([n], { dtype }).mul(1.5)));
   return { params, grads };
 }
 
-const OPTIONS: Record<string, Array<Record<string, unknown>>> = {
-  SGD: [{ lr: 0.1 }, { lr: 0.05, momentum: 0.9, nesterov: true, weight_decay: 1e-3 }, { lr: 0.05, momentum: 0.8, dampening: 0.3, maximize: true }],
-  Adam: [{ lr: 0.01 }, { lr: 0.01, amsgrad: true, weight_decay: 0.01, betas: [0.8, 0.99], eps: 1e-3 }],
-  AdamW: [{ lr: 0.01 }, { lr: 0.01, weight_decay: 0.1, amsgrad: true, maximize: true }],
-  RMSprop: [{ lr: 0.01 }, { lr: 0.01, momentum: 0.9, centered: true, weight_decay: 0.01 }],
-  RMSpropTF: [{ lr: 0.01 }, { lr: 0.01, momentum: 0.9, lr_in_momentum: false, centered: true }, { lr: 0.01, weight_decay: 0.01, decoupled_decay: true, momentum: 0.5 }],
-  Lamb: [{ lr: 0.01 }, { lr: 0.01, weight_decay: 0, always_adapt: true }, { lr: 0.01, trust_clip: true, max_grad_norm: 0.5 }, { lr: 0.01, max_grad_norm: null, bias_correction: false, grad_averaging: false }],
-  Lion: [{ lr: 0.001 }, { lr: 0.001, weight_decay: 0.1, betas: [0.95, 0.98] }],
-};
+interface Trajectory {
+  params: number[][];
+  /** Every gradient after the last step (Lamb's clipping divides them in place). */
+  grads: Array<number[] | null>;
+  /** Every state tensor, by parameter index and key. */
+  state: Record<string, number[]>;
+  paths: StepPath[];
+}
 
-function run(name: string, options: Record<string, unknown>, seed: number, switchAt: number | null = null): number[][] {
-  const { params, grads } = problem(seed);
-  const groups = [
-    { params: params.slice(0, 4) },
-    { params: params.slice(4, 9), lr: (options.lr as number) * 0.5 },
-    { params: params.slice(9) },
-  ];
-  const opt: Optimizer = createOptimizer(name, groups, { ...options, fused: switchAt === null ? null : true });
+type Mode = 'fused' | 'reference' | { switchAt: number };
+
+function run(name: string, set: OptionSet, seed: number, mode: Mode, dtype: Dtype = 'float64'): Trajectory {
+  const { params, grads } = problem(seed, dtype);
+  const groups = [{ params: params.slice(0, 4) }, { params: params.slice(4, 9), lr: (set.defaults.lr as number) * 0.5, ...set.group }, { params: params.slice(9) }];
+  const opt = createOptimizer(name, groups, { ...set.defaults, fused: mode === 'reference' ? false : null }) as NativeOptimizer;
+  const paths: StepPath[] = [];
   grads.forEach((gs, step) => {
-    if (switchAt !== null && step === switchAt) opt.paramGroups.forEach((g) => (g.fused = false));
+    if (typeof mode === 'object' && step === mode.switchAt) opt.paramGroups.forEach((g) => (g.fused = false));
     params.forEach((p, i) => (p.grad = (i + step) % 5 === 0 ? null : gs[i].clone()));
     opt.step();
+    paths.push(opt.lastStepPath!);
   });
-  return params.map((p) => p.toArray());
+  const state: Record<string, number[]> = {};
+  params.forEach((p, i) => {
+    for (const [key, v] of Object.entries(opt.state.get(p) ?? {})) if (v instanceof Tensor) state[`${i}.${key}`] = v.toArray();
+  });
+  return { params: params.map((p) => p.toArray()), grads: params.map((p) => (p.grad ? p.grad.toArray() : null)), state, paths };
 }
 
-function reference(name: string, options: Record<string, unknown>, seed: number): number[][] {
-  return run(name, { ...options, fused: false }, seed);
+/** The worst relative difference of params, gradients and state; any structural mismatch is Infinity. */
+function compare(a: Trajectory, b: Trajectory, floor: number, stateFloor: number): { params: number; grads: number; state: number } {
+  const worst = (xs: Array<number[] | null>, ys: Array<number[] | null>) =>
+    xs.reduce((w, x, i) => Math.max(w, x === null || ys[i] === null ? (x === ys[i] ? 0 : Infinity) : maxRelativeError(x, ys[i]!, floor)), xs.length === ys.length ? 0 : Infinity);
+  const keys = Object.keys(b.state).sort();
+  assert.deepEqual(Object.keys(a.state).sort(), keys, 'the same state entries');
+  const worstState = keys.reduce((w, k) => Math.max(w, maxRelativeError(a.state[k], b.state[k], stateFloor)), 0);
+  return { params: worst(a.params, b.params), grads: worst(a.grads, b.grads), state: worstState };
 }
 
-describe('optimizers: fused CPU path agrees with the reference path (float64, within 1e-12)', () => {
-  for (const [name, list] of Object.entries(OPTIONS)) {
-    it(`${name}: ${list.length} option sets, 12 tensors in 3 groups, missing grads`, () => {
-      list.forEach((options, k) => {
-        const fused = run(name, options, 10 + k);
-        const ref = reference(name, options, 10 + k);
-        let worst = 0;
-        fused.forEach((values, i) => (worst = Math.max(worst, maxRelativeError(values, ref[i]))));
-        assert.ok(worst <= 1e-12, `${name} ${JSON.stringify(options)}: ${worst}`);
+/**
+ * Parameters and gradients within `rtol`; the state within the project's tolerance for the dtype.
+ * State buffers are sums of terms that cancel (momentum, centered RMSprop's sqrt(v − ḡ²)), so a
+ * value near zero carries the rounding of its terms: float32 state is compared with an absolute
+ * floor of 1, float64 with 1e-3 as the parameters.
+ */
+function assertClose(a: Trajectory, b: Trajectory, dtype: Dtype, rtol: number, what: string): void {
+  const d = compare(a, b, dtype === 'float32' ? 1e-2 : 1e-3, dtype === 'float32' ? 1 : 1e-3);
+  const stateTol = Math.max(rtol, tolerance(dtype));
+  assert.ok(d.params <= rtol && d.grads <= rtol && d.state <= stateTol, `${what}: params ${d.params}, grads ${d.grads}, state ${d.state}`);
+}
+
+describe('optimizers: fused CPU path agrees with the reference path', function () {
+  this.timeout(300000);
+  forEachKernelBuild((kernels) => {
+    for (const name of GOLDEN_OPTIMIZERS) {
+      const sets = optionSets(name);
+      it(`${name} (${kernels} loops): ${sets.length} option sets, float64 within 1e-12, 12 tensors across chunk boundaries, missing grads`, () => {
+        sets.forEach((set, k) => {
+          const fused = run(name, set, 10 + k, 'fused');
+          const ref = run(name, set, 10 + k, 'reference');
+          assert.deepEqual(fused.paths, ['fused-cpu', 'fused-cpu', 'fused-cpu', 'fused-cpu'], 'the fused side ran the fused loops');
+          assert.deepEqual(ref.paths, ['reference', 'reference', 'reference', 'reference'], 'the reference side ran the reference step');
+          assertClose(fused, ref, 'float64', 1e-12, `${name} ${JSON.stringify(set)}`);
+        });
       });
-    });
-  }
 
-  it('switching from fused to reference mid-run shares the state (same trajectory)', () => {
-    for (const name of Object.keys(OPTIONS)) {
-      const options = OPTIONS[name][OPTIONS[name].length - 1];
-      const mixed = run(name, options, 99, 2);
-      const ref = reference(name, options, 99);
-      let worst = 0;
-      mixed.forEach((values, i) => (worst = Math.max(worst, maxRelativeError(values, ref[i]))));
-      assert.ok(worst <= 1e-12, `${name}: ${worst}`);
+      it(`${name} (${kernels} loops): float32 within 1e-5, and switching paths mid-run shares the state`, () => {
+        sets.forEach((set, k) => {
+          const fused = run(name, set, 40 + k, 'fused', 'float32');
+          const ref = run(name, set, 40 + k, 'reference', 'float32');
+          assert.deepEqual(fused.paths, ['fused-cpu', 'fused-cpu', 'fused-cpu', 'fused-cpu']);
+          assertClose(fused, ref, 'float32', 1e-5, `${name} float32 ${JSON.stringify(set)}`);
+        });
+        const last = sets[sets.length - 1];
+        const mixed = run(name, last, 99, { switchAt: 2 });
+        assert.deepEqual(mixed.paths, ['fused-cpu', 'fused-cpu', 'reference', 'reference']);
+        assertClose(mixed, run(name, last, 99, 'reference'), 'float64', 1e-12, `${name} switched mid-run`);
+      });
+    }
+  });
+});
+
+describe('optimizers: what the fused path must leave as the reference does', () => {
+  it("Lamb divides every gradient in place by the global clip factor, on both paths (SG's Lamb)", () => {
+    for (const fused of [null, false]) {
+      const { params, grads } = problem(5, 'float64');
+      const opt = createOptimizer('Lamb', params, { lr: 0.01, max_grad_norm: 0.5, fused }) as NativeOptimizer;
+      params.forEach((p, i) => (p.grad = grads[0][i].clone()));
+      const before = Math.sqrt(grads[0].reduce((s, g) => s + Number(g.pow(2).sum().item()), 0));
+      assert.ok(before > 10, `the problem's gradient norm is large (${before})`);
+      opt.step();
+      assert.equal(opt.lastStepPath, fused === false ? 'reference' : 'fused-cpu');
+      const after = Math.sqrt(params.reduce((s, p) => s + Number(p.grad!.pow(2).sum().item()), 0));
+      // SG accumulates the global norm in float32 (torch.zeros(1)), hence not 1e-15.
+      assert.ok(Math.abs(after - 0.5) < 1e-7, `fused ${fused}: gradient norm after the step ${after}, expected 0.5`);
+      params.forEach((p, i) => assert.ok(maxRelativeError(p.grad!.toArray(), grads[0][i].div(before / 0.5).toArray()) < 1e-7));
+    }
+  });
+
+  it('maximize leaves the gradients as they were, on both paths', () => {
+    for (const name of ['SGD', 'Adam', 'AdamW', 'RMSprop']) {
+      for (const fused of [null, false]) {
+        const { params, grads } = problem(6, 'float64');
+        const opt = createOptimizer(name, params, { lr: 0.01, maximize: true, fused }) as NativeOptimizer;
+        params.forEach((p, i) => (p.grad = grads[0][i].clone()));
+        opt.step();
+        params.forEach((p, i) => assert.deepEqual(p.grad!.toArray(), grads[0][i].toArray(), `${name} fused ${fused} param ${i}`));
+      }
     }
   });
 
@@ -89,13 +187,14 @@ describe('optimizers: fused CPU path agrees with the reference path (float64, wi
     const p = base.t().contiguous().t().detach().requiresGrad_(true);
     assert.equal(p.isContiguous(), false);
     const q = p.detach().clone().requiresGrad_(true);
-    const a = createOptimizer('Adam', [p], { lr: 0.1 });
-    const b = createOptimizer('Adam', [q], { lr: 0.1, fused: false });
+    const a = createOptimizer('Adam', [p], { lr: 0.1 }) as NativeOptimizer;
+    const b = createOptimizer('Adam', [q], { lr: 0.1, fused: false }) as NativeOptimizer;
     const g: Tensor = sg.randn([4, 6], { dtype: 'float64' });
     p.grad = g.t().contiguous().t();
     q.grad = g.clone();
     a.step();
     b.step();
+    assert.equal(a.lastStepPath, 'reference');
     assert.deepEqual(p.toArray(), q.toArray());
   });
 });
