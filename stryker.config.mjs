@@ -1,0 +1,57 @@
+// StrykerJS over the optimizers, the training loop and the recipes: `npm run mutate:ts`
+// (`npm run mutate` also runs the C++ mutants, scripts/mutate-native.js). Not in CI: about an
+// hour per folder on 2 cores. Reports land in mutate/ (git-ignored).
+//
+// Stryker copies the project into .stryker-tmp/sandbox-*, instruments lib/**.ts there, compiles
+// it with tsc (buildCommand) and runs mocha over the compiled tests in dist/. The native addon is
+// not rebuilt: the sandbox loads this checkout's build through SG_OPTIM_BINARY, and the golden
+// files (../shared/golden, outside the package) through SG_GOLDEN_DIR.
+import fs from 'node:fs';
+import path from 'node:path';
+
+const here = path.dirname(new URL(import.meta.url).pathname);
+const localBuild = path.join(here, 'build', 'Release', 'sg_optim.node');
+if (!process.env.SG_OPTIM_BINARY && fs.existsSync(localBuild)) process.env.SG_OPTIM_BINARY = localBuild;
+if (!process.env.SG_GOLDEN_DIR) process.env.SG_GOLDEN_DIR = path.resolve(here, '..', 'shared', 'golden');
+
+// Which folders to mutate: all three, or MUTATE_FOLDERS=optim,recipes for a part.
+const folders = (process.env.MUTATE_FOLDERS || 'optim,training,recipes').split(',').map((f) => f.trim()).filter(Boolean);
+
+// Test folders that exercise lib/optim, lib/training and lib/recipes. Left out: tests that run
+// their subject in a child process (a mutant is only active in Stryker's own test process, so
+// they cannot kill one and only cost minutes) and the README's full main job (minutes per run).
+const excluded = [
+  'optim/cpu-kernels', // spawns workers per kernel build
+  'training/resume', // spawns a worker per run
+  'training/simulate-lr-metrics', // spawns the CLI
+  'training/main-job', // the full mnist_lenet recipe, ~2 minutes
+];
+const spec = ['optim', 'training', 'recipes', 'nn'].map((d) => `dist/test/${d}/**/*.test.js`);
+const ignore = excluded.map((t) => `dist/test/${t}.test.js`);
+
+/** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
+export default {
+  packageManager: 'npm',
+  testRunner: 'mocha',
+  mochaOptions: {
+    spec,
+    ignore,
+    'no-config': true,
+    'async-only': false,
+  },
+  checkers: ['typescript'],
+  tsconfigFile: 'tsconfig.json',
+  typescriptChecker: { prioritizePerformanceOverAccuracy: true },
+  buildCommand: 'tsc -p tsconfig.json',
+  coverageAnalysis: 'perTest',
+  concurrency: Number(process.env.MUTATE_CONCURRENCY || 2),
+  timeoutMS: 60000,
+  timeoutFactor: 2,
+  mutate: folders.map((f) => `lib/${f}/**/*.ts`),
+  ignorePatterns: ['/build', '/build-mutants', '/build-torch*', '/.venv-torch', '/dist', '/mutate', '/experiments', '/checkpoints', '/prebuilds', '/bench/results', '*.tgz'],
+  tempDirName: '.stryker-tmp',
+  reporters: ['clear-text', 'progress', 'html', 'json'],
+  htmlReporter: { fileName: `mutate/stryker-${folders.join('-')}.html` },
+  jsonReporter: { fileName: `mutate/stryker-${folders.join('-')}.json` },
+  cleanTempDir: true,
+};
