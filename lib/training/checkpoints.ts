@@ -52,3 +52,18 @@ export class CheckpointDir {
     return ckpt;
   }
 }
+
+/**
+ * @internal The best watched metric so far, when a run resumes. SG takes the resumed checkpoint's `acc`,
+ * which is the *last* epoch's metric: if that epoch was not the best, a later model better than it
+ * but worse than the best would overwrite ckpt_best.pth. The best checkpoint's own `acc` is the
+ * real best, so it wins when the experiment folder has one (decision noted in the README).
+ */
+export function bestMetricOnResume(dir: CheckpointDir, bestName: string, resumed: Checkpoint): number | null {
+  const bestFile = dir.file(bestName);
+  if (fs.existsSync(bestFile)) {
+    const best = dir.read(bestName);
+    if (typeof best.acc === 'number') return best.acc;
+  }
+  return typeof resumed.acc === 'number' ? resumed.acc : null;
+}

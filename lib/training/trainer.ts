@@ -20,7 +20,7 @@ import { noGrad } from '../tensor/grad-mode';
 import { Tensor } from '../tensor/tensor';
 import { createCallbacks } from './callback-registry';
 import { CallbackHandler, PhaseContext } from './callbacks';
-import { CheckpointDir, optimizerStateForSaving } from './checkpoints';
+import { bestMetricOnResume, CheckpointDir, optimizerStateForSaving } from './checkpoints';
 import { clipGradNorm } from './clip-grad';
 import { ModelEMA } from './ema';
 import { createLoss, LossFunction } from './losses';
@@ -201,7 +201,7 @@ export class Trainer {
       const resumed = ckpt.read((params.resume_path as string | null) ?? (params.ckpt_name as string));
       model.loadStateDict(resumed.net);
       startEpoch = resumed.epoch;
-      bestMetric = typeof resumed.acc === 'number' ? resumed.acc : null;
+      bestMetric = bestMetricOnResume(ckpt, params.ckpt_best_name as string, resumed);
       resumedEma = resumed.ema_net ?? null;
       if (params.load_opt_params !== false && resumed.optimizer_state_dict) {
         optimizer.loadStateDict(resumed.optimizer_state_dict as never);
