@@ -5,10 +5,9 @@ import * as os from 'os';
 import * as path from 'path';
 
 const main = path.join(__dirname, '..', '..', 'lib', 'cli', 'main.js');
-const cli = (args: string[], cwd?: string) => spawnSync(process.execPath, [main, ...args], { encoding: 'utf8', cwd, timeout: 280000 });
+const cli = (args: string[], cwd?: string) => spawnSync(process.execPath, [main, ...args], { encoding: 'utf8', cwd, timeout: 1800000 }); // a hang guard only
 
 describe('CLI: sg-optim', function () {
-  this.timeout(300000);
 
   it('--help everywhere', () => {
     for (const args of [['--help'], ['train', '--help'], ['recipes', '--help'], ['plot-lr', '--help'], ['build', '--help']]) {

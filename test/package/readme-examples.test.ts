@@ -20,7 +20,6 @@ function readmeBlocks(): string[] {
 
 describe('README: the TypeScript examples', () => {
   it('every ```ts block type-checks (strict)', function () {
-    this.timeout(120000);
     const blocks = readmeBlocks();
     assert.ok(blocks.length >= 4, `found ${blocks.length} blocks`);
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sg-readme-'));

@@ -130,7 +130,6 @@ export const handle: unknown = native;
 `;
 
 describe('package: type declarations as a TypeScript user gets them', function () {
-  this.timeout(120000);
   let work = '';
 
   before(function () {

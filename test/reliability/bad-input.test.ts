@@ -91,7 +91,6 @@ const cases: Array<[string, Act, RegExp, (() => void)?]> = [
 ];
 
 describe('workflow: BAD CALL matrix', function () {
-  this.timeout(60000);
   for (const [name, act, message, prepare] of cases) {
     it(`BAD CALL: ${name}`, async () => {
       fs.rmSync(path.join(root, 'bad'), { recursive: true, force: true });

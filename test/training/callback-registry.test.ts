@@ -44,7 +44,6 @@ const loader = (length: number) => ({
 });
 
 describe('training: phase_callbacks by name (the callbacks registry)', function () {
-  this.timeout(120000);
 
   it('names, {Name: params} and instances become callbacks; params reach the constructor', () => {
     constructedWith.length = 0;

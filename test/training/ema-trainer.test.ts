@@ -66,7 +66,6 @@ const loader = () => {
 };
 
 describe('Trainer: ema: true (SG ModelEMA)', function () {
-  this.timeout(120000);
   let root: string;
   before(() => (root = fs.mkdtempSync(path.join(os.tmpdir(), 'sg-ema-'))));
   after(() => fs.rmSync(root, { recursive: true, force: true }));

@@ -88,7 +88,6 @@ describe('LR schedules: the LR of every step (simulateLr)', () => {
 });
 
 describe('LR schedules: the LR every step of a real Trainer used', function () {
-  this.timeout(120000);
   let root: string;
   before(() => (root = fs.mkdtempSync(path.join(os.tmpdir(), 'sg-lr-steps-'))));
   after(() => fs.rmSync(root, { recursive: true, force: true }));

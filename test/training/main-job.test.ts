@@ -12,7 +12,6 @@ import { Trainer, TrainableModel } from '../../lib/training/trainer';
 
 describe('the README main job: sg-optim train --config-name mnist_lenet', () => {
   it('reaches at least 97% test accuracy', async function () {
-    this.timeout(300000);
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sg-main-job-'));
     const run = loadRecipeFromArgs({ command: 'train', flags: { 'config-name': 'mnist_lenet' }, repeated: {}, overrides: ['training_hyperparams.silent_mode=true'], help: false });
     const trainer = new Trainer({ experimentName: 'main-job', ckptRootDir: dir });

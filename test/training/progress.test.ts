@@ -65,7 +65,6 @@ describe('Progress', () => {
   });
 
   it('the Trainer prints one summary line per epoch with losses, metrics and every group LR', async function () {
-    this.timeout(60000);
     sg.manualSeed(0);
     const data = () => new DataLoader(new TensorDataset(sg.randn([16, 5]), sg.randint(0, 3, [16])), { batch_size: 8 });
     const model = new nn.Sequential(new nn.Linear(5, 3));

@@ -45,7 +45,6 @@ class CrashAtEpoch extends Callback {
 }
 
 describe('Trainer: resume keeps the best metric and the best checkpoint', function () {
-  this.timeout(120000);
   let root: string;
   before(() => (root = fs.mkdtempSync(path.join(os.tmpdir(), 'sg-resume-best-'))));
   after(() => fs.rmSync(root, { recursive: true, force: true }));

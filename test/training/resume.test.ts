@@ -8,10 +8,9 @@ import { load } from '../../lib/serialize';
 import { Tensor } from '../../lib/tensor';
 
 const worker = path.join(__dirname, 'resume-worker.js');
-const run = (args: string[]) => spawnSync(process.execPath, [worker, ...args], { encoding: 'utf8', timeout: 240000 });
+const run = (args: string[]) => spawnSync(process.execPath, [worker, ...args], { encoding: 'utf8', timeout: 1800000 }) // a hang guard only: the work is bounded by count;
 
 describe('exact resume after SIGKILL', function () {
-  this.timeout(300000);
 
   it('a run killed mid-epoch and restarted with resume: true ends bit-identical to an uninterrupted run', () => {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), 'sg-resume-'));

@@ -60,7 +60,6 @@ class MyModel extends nn.Module {
 }
 
 describe('the seed document, example by example', function () {
-  this.timeout(120000);
 
   it('"Set the optimizer in the code": optimizer Adam with optimizer_params {eps: 1e-3}', async () => {
     const trainer = new Trainer({ experimentName: 'seed1' });

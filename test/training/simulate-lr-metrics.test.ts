@@ -67,7 +67,6 @@ describe('simulateLr: metric-driven schedulers', () => {
 });
 
 describe('sg-optim plot-lr: a ReduceLROnPlateau recipe', function () {
-  this.timeout(120000);
   it('draws the plateau reductions and says the metric was held constant', () => {
     const out = path.join(os.tmpdir(), `sg-lr-plateau-${process.pid}.svg`);
     const main = path.join(__dirname, '..', '..', 'lib', 'cli', 'main.js');
@@ -75,7 +74,7 @@ describe('sg-optim plot-lr: a ReduceLROnPlateau recipe', function () {
       process.execPath,
       [main, 'plot-lr', '--config-name', 'mnist_lenet', '--out', out, '--train-loader-len', '4', 'epochs=4', 'training_hyperparams.lr_warmup_epochs=0',
         'training_hyperparams.lr_mode={ReduceLROnPlateau: {phase: VALIDATION_EPOCH_END, metric_name: Accuracy, patience: 0, mode: max}}'],
-      { encoding: 'utf8', timeout: 110000 },
+      { encoding: 'utf8', timeout: 1800000 }, // a hang guard only
     );
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /wrote .*\(2 group\(s\), 4 epochs × 4 batches\)/);

@@ -37,7 +37,6 @@ const model = () => {
 };
 
 describe('Trainer with PyTorch schedulers: SG test_train_with_torch_scheduler', function () {
-  this.timeout(120000);
   let root: string;
   before(() => (root = fs.mkdtempSync(path.join(os.tmpdir(), 'sg-torch-sched-'))));
   after(() => fs.rmSync(root, { recursive: true, force: true }));
@@ -94,7 +93,6 @@ describe('Trainer with PyTorch schedulers: SG test_train_with_torch_scheduler', 
 });
 
 describe('Trainer with an external scheduler: SG train_with_intialized_param_args_test', function () {
-  this.timeout(120000);
 
   const params = (optimizer: SGD, callback: LRSchedulerCallback, validMetrics: Array<string | Metric>) => ({
     max_epochs: 2,

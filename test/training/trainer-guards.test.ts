@@ -40,7 +40,6 @@ async function warningsDuring(code: string, fn: () => Promise<unknown>): Promise
 }
 
 describe('Trainer: guards and accumulation', function () {
-  this.timeout(120000);
   let root: string;
   before(() => (root = fs.mkdtempSync(path.join(os.tmpdir(), 'sg-guards-'))));
   after(() => fs.rmSync(root, { recursive: true, force: true }));

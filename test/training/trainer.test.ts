@@ -17,7 +17,6 @@ const loaders = (trainSize: number, testSize: number, batch = 32) => ({
 });
 
 describe('Trainer: end to end on an MNIST subset', function () {
-  this.timeout(300000);
   let root: string;
   before(() => (root = fs.mkdtempSync(path.join(os.tmpdir(), 'sg-trainer-'))));
   after(() => fs.rmSync(root, { recursive: true, force: true }));
