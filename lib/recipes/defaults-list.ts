@@ -9,6 +9,7 @@
  *     - _self_                                      # this file's own content
  */
 import { isPlainObject } from '../errors';
+import { checkKeyPath } from './safe-keys';
 import { errorAt, where, YamlFile } from './yaml-file';
 
 export type DefaultEntry =
@@ -57,6 +58,8 @@ export function parseDefaults(y: YamlFile): DefaultEntry[] {
       if (option !== null && typeof option !== 'string') throw errorAt(at, `the option of '${rawKey}' must be a config name, got ${JSON.stringify(option)}`);
       const group = groupPart.replace(/^\/+/, '');
       if (!group) throw errorAt(at, `defaults entry '${rawKey}' has no group name`);
+      // The group and the package become keys of the composed recipe.
+      checkKeyPath([...group.split('/'), ...(packageOverride ?? '').split('.')], `${at}: defaults entry '${rawKey}'`);
       return {
         kind: 'group',
         group,

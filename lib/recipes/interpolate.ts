@@ -10,7 +10,9 @@
 import { isPlainObject, nearestName } from '../errors';
 import { getPath, splitKey } from './merge';
 import { originOf, Origins } from './origins';
+import { BudgetError, InterpolationBudget, InterpolationLimits } from './interpolation-budget';
 import { callResolver, parseLiteral, splitArgs } from './resolvers';
+import { findForbiddenKey, forbiddenKeyMessage, isForbiddenKey } from './safe-keys';
 
 type Piece = { text: string } | { expr: string };
 
@@ -51,45 +53,80 @@ export function parseInterpolations(value: string): Piece[] | null {
   return found ? pieces : null;
 }
 
-/** How an interpolated value reads inside a longer string. */
-function asText(value: unknown): string {
-  if (typeof value === 'string') return value;
-  if (Array.isArray(value) || isPlainObject(value)) return JSON.stringify(value);
-  return String(value);
-}
-
 export class Interpolator {
   private readonly resolving: string[] = [];
+  /**
+   * Resolved values by key path, for one public call (the recipe may change between calls:
+   * shortcuts are applied between valueAt() and resolveAll()). Values in it may be shared by
+   * several places of a result until detach() copies them.
+   */
+  private readonly memo = new Map<string, unknown>();
+  /** Counts the work (`budget.steps`), so tests can bound it by count, not by time. */
+  readonly budget: InterpolationBudget;
 
   constructor(
     private readonly root: Record<string, unknown>,
     private readonly origins: Origins,
-  ) {}
+    limits?: Readonly<InterpolationLimits>,
+  ) {
+    this.budget = new InterpolationBudget(limits);
+  }
 
   /** A deep copy of the whole recipe with every interpolation resolved. */
   resolveAll(): Record<string, unknown> {
-    return this.resolveNode(this.root, []) as Record<string, unknown>;
+    return this.run([], () => this.resolveNode(this.root, [])) as Record<string, unknown>;
   }
 
   /** The resolved value at `path` (undefined when missing). */
   valueAt(path: readonly string[]): unknown {
     const value = getPath(this.root, path);
-    return value === undefined ? undefined : this.resolveNode(value, path);
+    return value === undefined ? undefined : this.run(path, () => this.resolveNode(value, path));
+  }
+
+  /** One public call: a fresh memo and step count, and a result that shares nothing. */
+  private run(at: readonly string[], resolve: () => unknown): unknown {
+    this.memo.clear();
+    this.budget.restart();
+    try {
+      return this.budget.detach(resolve());
+    } catch (err) {
+      if (err instanceof BudgetError) throw this.fail(at, err.message);
+      throw err;
+    } finally {
+      this.memo.clear();
+      this.resolving.length = 0;
+    }
   }
 
   private fail(at: readonly string[], message: string): Error {
     return new Error(`${originOf(this.origins, at)}: ${message} (in ${at.join('.') || 'the root'})`);
   }
 
-  private resolveNode(value: unknown, at: readonly string[]): unknown {
-    if (typeof value === 'string') return this.resolveString(value, at);
-    if (Array.isArray(value)) return value.map((v, i) => this.resolveNode(v, [...at, String(i)]));
-    if (isPlainObject(value)) {
-      const out: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(value)) out[k] = this.resolveNode(v, [...at, k]);
-      return out;
+  /** How an interpolated value reads inside a longer string (its size checked before it is written). */
+  private asText(value: unknown): string {
+    if (typeof value === 'string') return value;
+    if (Array.isArray(value) || isPlainObject(value)) {
+      this.budget.checkTextSize(value);
+      return JSON.stringify(value);
     }
-    return value;
+    return String(value);
+  }
+
+  private resolveNode(value: unknown, at: readonly string[]): unknown {
+    this.budget.tick();
+    if (typeof value !== 'string' && !Array.isArray(value) && !isPlainObject(value)) return value;
+    const id = JSON.stringify(at);
+    if (this.memo.has(id)) return this.memo.get(id);
+    let out: unknown;
+    if (typeof value === 'string') out = this.resolveString(value, at);
+    else if (Array.isArray(value)) out = value.map((v, i) => this.resolveNode(v, [...at, String(i)]));
+    else {
+      const mapping: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(value)) mapping[k] = this.resolveNode(v, [...at, k]);
+      out = mapping;
+    }
+    this.memo.set(id, out);
+    return out;
   }
 
   /** A string value of the recipe: guarded against cycles, then expanded. */
@@ -103,6 +140,10 @@ export class Interpolator {
     this.resolving.push(id);
     try {
       return this.expand(value, at);
+    } catch (err) {
+      // A limit is reported at the innermost value that passed it, with its file:line.
+      if (err instanceof BudgetError) throw this.fail(at, err.message);
+      throw err;
     } finally {
       this.resolving.pop();
     }
@@ -118,7 +159,16 @@ export class Interpolator {
     }
     if (!pieces) return value;
     if (pieces.length === 1 && 'expr' in pieces[0]) return this.evaluate(pieces[0].expr, at);
-    return pieces.map((p) => ('text' in p ? p.text : asText(this.evaluate(p.expr, at)))).join('');
+    const texts: string[] = [];
+    let length = 0;
+    for (const p of pieces) {
+      this.budget.tick();
+      const text = 'text' in p ? p.text : this.asText(this.evaluate(p.expr, at));
+      length += text.length;
+      this.budget.checkLength(length);
+      texts.push(text);
+    }
+    return texts.join('');
   }
 
   /** One `${expr}`: a key path or a `resolver:args` call; nested `${}` inside are resolved first. */
@@ -126,21 +176,27 @@ export class Interpolator {
     const call = /^\s*([A-Za-z_][\w.]*)\s*:(.*)$/s.exec(expr);
     if (call) {
       const args = splitArgs(call[2]).map((arg) => (parseInterpolations(arg) ? this.expand(arg, at) : parseLiteral(arg)));
+      const bad = findForbiddenKey(args);
+      if (bad) throw this.fail(at, `\${${expr}}: ${forbiddenKeyMessage(bad[bad.length - 1])}`);
       try {
         return callResolver(call[1], args, (key) => this.lookupOrUndefined(key, at));
       } catch (err) {
         throw this.fail(at, `\${${expr}}: ${(err as Error).message}`);
       }
     }
-    const key = asText(this.expand(expr.trim(), at));
+    const key = this.asText(this.expand(expr.trim(), at));
     return this.lookup(key, at, expr);
   }
 
   private targetPath(key: string, at: readonly string[]): string[] {
-    if (!key.startsWith('.')) return splitKey(key);
-    const ups = /^\.+/.exec(key)![0].length;
+    const ups = key.startsWith('.') ? /^\.+/.exec(key)![0].length : 0;
+    const parts = splitKey(key.slice(ups));
+    // Reading through them would reach Object.prototype's members: refused like a written key.
+    const bad = parts.find(isForbiddenKey);
+    if (bad !== undefined) throw this.fail(at, `\${${key}}: ${forbiddenKeyMessage(bad)}`);
+    if (ups === 0) return parts;
     // `.x` is relative to the mapping holding the interpolated value, `..x` to its parent.
-    return [...at.slice(0, Math.max(0, at.length - ups)), ...splitKey(key.slice(ups))];
+    return [...at.slice(0, Math.max(0, at.length - ups)), ...parts];
   }
 
   private lookupOrUndefined(key: string, at: readonly string[]): unknown {

@@ -4,13 +4,24 @@
  * `{a: {x: 1, y: 2}, l: [3]}`.
  */
 import { isPlainObject } from '../errors';
+import { checkKeyPath, forbiddenKeyError, isForbiddenKey } from './safe-keys';
+
+/**
+ * Last line of defence: the readers refuse forbidden keys with their file or override, but
+ * data can also come from a caller (`deepMerge` is public), and `out['__proto__'] = v` would
+ * replace a prototype instead of adding a key.
+ */
+function safeKey(key: string): string {
+  if (isForbiddenKey(key)) throw forbiddenKeyError('recipe data', key);
+  return key;
+}
 
 /** A deep copy of plain data, so that YAML aliases and merged files never share objects. */
 export function cloneData<T>(value: T): T {
   if (Array.isArray(value)) return value.map(cloneData) as T;
   if (isPlainObject(value)) {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = cloneData(v);
+    for (const [k, v] of Object.entries(value)) out[safeKey(k)] = cloneData(v);
     return out as T;
   }
   return value;
@@ -26,7 +37,7 @@ export function cloneData<T>(value: T): T {
 export function deepMerge(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
   const out = cloneData(base);
   for (const [key, value] of Object.entries(over)) {
-    out[key] = isPlainObject(value) && isPlainObject(out[key]) ? deepMerge(out[key] as Record<string, unknown>, value) : cloneData(value);
+    out[safeKey(key)] = isPlainObject(value) && isPlainObject(out[key]) ? deepMerge(out[key] as Record<string, unknown>, value) : cloneData(value);
   }
   return out;
 }
@@ -65,6 +76,7 @@ export function hasPath(root: unknown, path: readonly string[]): boolean {
 
 /** Sets `path` to `value`, creating mappings on the way. */
 export function setPath(root: Record<string, unknown>, path: readonly string[], value: unknown): void {
+  checkKeyPath(path, `key path '${path.join('.')}'`);
   let node: unknown = root;
   for (const key of path.slice(0, -1)) {
     const container = node as Record<string, unknown>;

@@ -13,6 +13,7 @@ import { parse as parseYaml } from 'yaml';
 import { isPlainObject, nearestName } from '../errors';
 import { deepMerge, deletePath, getPath, hasPath, setPath, splitKey } from './merge';
 import { Origins, recordValueOrigins } from './origins';
+import { checkKeyPath, findForbiddenKey, forbiddenKeyError } from './safe-keys';
 
 export type OverrideKind = 'set' | 'add' | 'force' | 'delete';
 
@@ -86,10 +87,20 @@ export function parseOverride(text: unknown): Override {
   const raw = m?.[3];
   if (!m || !key) throw new Error(`invalid override '${text}': ${SYNTAX}`);
   if (!KEY.test(key)) throw new Error(`invalid override '${text}': '${key}' is not a key path (letters, digits, '_', '-', separated by '.')`);
-  if (prefix === '~') return { kind: 'delete', key, path: splitKey(key.replace(/\//g, '.')), value: raw === undefined ? undefined : parseValue(raw.trim(), text), text };
+  const path = splitKey(key.replace(/\//g, '.'));
+  checkKeyPath(path, `invalid override '${text}'`);
+  if (prefix === '~') return { kind: 'delete', key, path, value: raw === undefined ? undefined : checkedValue(raw.trim(), text), text };
   if (raw === undefined) throw new Error(`invalid override '${text}': ${SYNTAX}`);
   const kind: OverrideKind = prefix === '++' ? 'force' : prefix === '+' ? 'add' : 'set';
-  return { kind, key, path: splitKey(key.replace(/\//g, '.')), value: parseValue(raw.trim(), text), text };
+  return { kind, key, path, value: checkedValue(raw.trim(), text), text };
+}
+
+/** The value of an override; a mapping in it (`a={__proto__: {x: 1}}`) is merged, so its keys are checked too. */
+function checkedValue(raw: string, text: string): unknown {
+  const value = parseValue(raw, text);
+  const bad = findForbiddenKey(value);
+  if (bad) throw forbiddenKeyError(`invalid override '${text}' (at ${bad.join('.')} in its value)`, bad[bad.length - 1]);
+  return value;
 }
 
 /** "; did you mean 'a.b'?" for a key path whose last part is misspelled. */

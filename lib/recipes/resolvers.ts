@@ -80,7 +80,8 @@ const RESOLVERS: Record<string, Resolver> = {
   getitem: (args) => {
     arity('getitem', args, 2);
     const [container, key] = args;
-    const value = Array.isArray(container) ? container[Number(key)] : isPlainObject(container) ? container[String(key)] : undefined;
+    // Own items only: `getitem: ${x}, constructor` is no item of x.
+    const value = Array.isArray(container) ? container[Number(key)] : isPlainObject(container) && Object.hasOwn(container, String(key)) ? container[String(key)] : undefined;
     if (value === undefined) throw new RangeError(`getitem: no item ${JSON.stringify(key)} in ${JSON.stringify(container)}`);
     return value;
   },
@@ -97,7 +98,8 @@ const RESOLVERS: Record<string, Resolver> = {
 
 /** Calls resolver `name`; `select` reads a key of the recipe (undefined when missing). */
 export function callResolver(name: string, args: unknown[], select: (key: string) => unknown): unknown {
-  const resolver = RESOLVERS[name];
+  // Own properties only: `${toString:}` must be an unknown resolver, not Object.prototype's.
+  const resolver = Object.hasOwn(RESOLVERS, name) ? RESOLVERS[name] : undefined;
   if (!resolver) throw unknownNameError('resolver', name, Object.keys(RESOLVERS));
   return resolver(args, select);
 }

@@ -71,10 +71,11 @@ const HYDRA_KEYS = new Set(['_convert_', '_recursive_']);
 
 function instantiateOne(name: string, raw: Record<string, unknown>, at: readonly string[], origins: Origins): unknown {
   const where = `${originOf(origins, [...at, '_target_'])}: _target_ '${name}' at ${at.join('.') || 'the root'}`;
-  const target = TARGETS[name];
+  // Own properties only: `_target_: constructor` is an unknown target, not Object.prototype's.
+  const target = Object.hasOwn(TARGETS, name) ? TARGETS[name] : undefined;
   if (!target) throw new Error(`${originOf(origins, [...at, '_target_'])}: ${unknownNameError('_target_', name, Object.keys(TARGETS)).message} (at ${at.join('.') || 'the root'})`);
   if (raw._partial_) throw new Error(`${where}: _partial_ is not supported`);
-  const args: Record<string, unknown> = {};
+  const args: Record<string, unknown> = Object.create(null);
   const positional = raw._args_;
   if (positional !== undefined) {
     if (!Array.isArray(positional) || !target.positional || positional.length > target.params.length) {

@@ -4,7 +4,9 @@
  * say `file:line`.
  */
 import * as fs from 'fs';
-import { Document, isMap, isSeq, LineCounter, parseDocument } from 'yaml';
+import { Document, isMap, isScalar, isSeq, LineCounter, parseDocument, visit } from 'yaml';
+
+import { checkKeyPath, findForbiddenKey, forbiddenKeyError, isForbiddenKey } from './safe-keys';
 
 export interface YamlFile {
   /** Absolute path. */
@@ -34,6 +36,29 @@ function packageHeaderOf(source: string): string | null {
   return null;
 }
 
+/** The line of the header, for the error about a forbidden package in it. */
+function packageHeaderLine(source: string): number {
+  return source.split(/\r?\n/).findIndex((line) => /^\s*#\s*@package\b/.test(line)) + 1;
+}
+
+/**
+ * Refuses `__proto__`, `constructor` and `prototype` as keys anywhere in the file: in the
+ * document (with their line, also inside anchors that `<<` merges elsewhere) and in the parsed
+ * data (whatever way a key got there, e.g. through an alias used as a key).
+ */
+function checkKeys(file: string, doc: Document, lines: LineCounter, data: unknown): void {
+  visit(doc, {
+    Pair(_, pair) {
+      const key = isScalar(pair.key) ? String(pair.key.value) : null;
+      if (key === null || !isForbiddenKey(key)) return;
+      const range = (pair.key as { range?: number[] }).range;
+      throw forbiddenKeyError(range ? `${file}:${lines.linePos(range[0]).line}` : file, key);
+    },
+  });
+  const bad = findForbiddenKey(data);
+  if (bad) throw forbiddenKeyError(`${file} (at ${bad.join('.')})`, bad[bad.length - 1]);
+}
+
 /** The yaml package's message without its "at line L, column C:" tail and code frame. */
 function shortMessage(message: string): { text: string; frame: string } {
   const [first, ...rest] = message.split('\n');
@@ -61,7 +86,10 @@ export function readYamlFile(file: string): YamlFile {
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
     throw errorAt(`${file}:1`, `a recipe file must be a mapping of keys to values, got ${Array.isArray(data) ? 'a list' : typeof data}`);
   }
-  return { file, data: data as Record<string, unknown>, packageHeader: packageHeaderOf(source), doc, lines };
+  checkKeys(file, doc, lines, data);
+  const packageHeader = packageHeaderOf(source);
+  if (packageHeader !== null) checkKeyPath(packageHeader.split('.'), `${file}:${packageHeaderLine(source)}: '# @package ${packageHeader}'`);
+  return { file, data: data as Record<string, unknown>, packageHeader, doc, lines };
 }
 
 /**
