@@ -132,7 +132,22 @@ export class Trainer {
     return path.join(this.ckptRootDir, this.experimentName);
   }
 
+  /** @internal Set while train() runs: a second concurrent call would share the model and the experiment folder. */
+  private running = false;
+
   async train(args: TrainArgs): Promise<TrainResult> {
+    if (this.running) {
+      throw new Error(`Trainer '${this.experimentName}': train() is already running on this Trainer; await it before calling train() again (or use a second Trainer with its own experimentName)`);
+    }
+    this.running = true;
+    try {
+      return await this.trainOnce(args);
+    } finally {
+      this.running = false;
+    }
+  }
+
+  private async trainOnce(args: TrainArgs): Promise<TrainResult> {
     if (!isPlainObject(args)) throw typeError('train(args)', 'an object {model, trainingParams, trainLoader, validLoader}', args);
     const { model, trainLoader } = args;
     const validLoader = args.validLoader ?? null;
@@ -199,16 +214,23 @@ export class Trainer {
     let resumedEma: Record<string, Tensor> | null = null;
     if (params.resume) {
       const resumed = ckpt.read((params.resume_path as string | null) ?? (params.ckpt_name as string));
+      // The weights go back as they were when the optimizer or scheduler state does not fit.
+      const weightsBefore = Object.fromEntries(Object.entries(model.stateDict()).map(([k, t]) => [k, t.clone()]));
       model.loadStateDict(resumed.net);
+      try {
+        if (params.load_opt_params !== false && resumed.optimizer_state_dict) {
+          optimizer.loadStateDict(resumed.optimizer_state_dict as never);
+        }
+        if (scheduler && typeof (scheduler as { loadStateDict?: unknown }).loadStateDict === 'function' && resumed.torch_scheduler_state_dict) {
+          (scheduler as unknown as { loadStateDict(s: unknown): void }).loadStateDict(resumed.torch_scheduler_state_dict);
+        }
+      } catch (err) {
+        model.loadStateDict(weightsBefore);
+        throw err;
+      }
       startEpoch = resumed.epoch;
       bestMetric = bestMetricOnResume(ckpt, params.ckpt_best_name as string, resumed);
       resumedEma = resumed.ema_net ?? null;
-      if (params.load_opt_params !== false && resumed.optimizer_state_dict) {
-        optimizer.loadStateDict(resumed.optimizer_state_dict as never);
-      }
-      if (scheduler && typeof (scheduler as { loadStateDict?: unknown }).loadStateDict === 'function' && resumed.torch_scheduler_state_dict) {
-        (scheduler as unknown as { loadStateDict(s: unknown): void }).loadStateDict(resumed.torch_scheduler_state_dict);
-      }
     }
 
     const maxEpochs = params.max_epochs as number;
