@@ -10,7 +10,8 @@ import * as path from 'path';
 import { atPackage, deepMerge } from './merge';
 import { DefaultEntry, entryText, parseDefaults } from './defaults-list';
 import { Origins, recordFileOrigins } from './origins';
-import { findConfig, lookedIn, yamlFileName } from './search-path';
+import { checkConfigNames, findContainedConfig } from './contained';
+import { lookedIn, yamlFileName } from './search-path';
 import { errorAt, readYamlFile, where, YamlFile } from './yaml-file';
 
 /** A group selection that replaces the defaults lists' own (`group=option`, `override group: option`). */
@@ -96,7 +97,7 @@ class Composer {
     }
     if (isPrimary) {
       for (const extra of this.ctx.appended) {
-        const found = findConfig(this.ctx.roots, extra.group, extra.option);
+        const found = findContainedConfig(this.ctx.roots, extra.group, extra.option, extra.source, `${extra.group}: ${extra.option}`);
         if (!found) throw new Error(`${extra.source}: ${extra.group}/${yamlFileName(extra.option)} not found in ${lookedIn(this.ctx.roots, extra.group)}`);
         parts.push(...this.compose(found, { group: extra.group, pkg: joinPkg(pkg, extra.group.replace(/\//g, '.')) }, next, false));
       }
@@ -120,12 +121,14 @@ class Composer {
     const at = where(y, ['defaults', entry.index]);
     if (entry.kind === 'config') return this.composeConfigEntry(y, entry.name, here, chain, at);
 
+    // Checked as written: joinGroup would fold `a/../..` into `..`.
+    checkConfigNames([entry.group], at, entryText(entry));
     const group = entry.absolute ? entry.group : joinGroup(here.group, entry.group);
     const choice = this.ctx.choices.get(group);
     if (choice) choice.used = true;
     const option = choice ? choice.option : entry.option;
     if (option === null) return [];
-    const found = findConfig(this.ctx.roots, group, option);
+    const found = findContainedConfig(this.ctx.roots, group, option, choice ? choice.source : at, choice ? `${group}: ${option}` : entryText(entry));
     if (!found) {
       if (entry.optional) return [];
       const chosen = choice ? ` (the option chosen by ${choice.source})` : '';
@@ -141,8 +144,8 @@ class Composer {
     const absolute = name.startsWith('/');
     const rel = name.replace(/^\/+/, '');
     const group = absolute ? '' : here.group;
-    const ownFolder = absolute ? null : findConfig([path.dirname(y.file)], '', rel);
-    const found = ownFolder ?? findConfig(this.ctx.roots, group, rel);
+    const ownFolder = absolute ? null : findContainedConfig([path.dirname(y.file)], '', rel, at, name);
+    const found = ownFolder ?? findContainedConfig(this.ctx.roots, group, rel, at, name);
     if (!found) {
       const places = absolute ? lookedIn(this.ctx.roots, '') : `${path.dirname(y.file)}, ${lookedIn(this.ctx.roots, group)}`;
       throw errorAt(at, `defaults entry '${name}' not found: looked for ${yamlFileName(rel)} in ${places}`);
