@@ -119,14 +119,28 @@ export class Interpolator {
     if (this.memo.has(id)) return this.memo.get(id);
     let out: unknown;
     if (typeof value === 'string') out = this.resolveString(value, at);
-    else if (Array.isArray(value)) out = value.map((v, i) => this.resolveNode(v, [...at, String(i)]));
-    else {
+    else if (Array.isArray(value)) {
+      const list = value.map((v, i) => this.resolveNode(v, [...at, String(i)]));
+      this.built(list, list, at);
+      out = list;
+    } else {
       const mapping: Record<string, unknown> = {};
       for (const [k, v] of Object.entries(value)) mapping[k] = this.resolveNode(v, [...at, k]);
+      this.built(mapping, Object.values(mapping), at);
       out = mapping;
     }
     this.memo.set(id, out);
     return out;
+  }
+
+  /** Records the size of a resolved mapping or list; one too large is refused at its own key. */
+  private built(value: object, children: readonly unknown[], at: readonly string[]): void {
+    try {
+      this.budget.built(value, children);
+    } catch (err) {
+      if (err instanceof BudgetError) throw this.fail(at, err.message);
+      throw err;
+    }
   }
 
   /** A string value of the recipe: guarded against cycles, then expanded. */

@@ -11,11 +11,13 @@ import { forbiddenKeyError, isForbiddenKey } from './safe-keys';
 export interface InterpolationLimits {
   /** The longest string an interpolation may produce, in characters. */
   maxStringLength: number;
-  /** Steps per resolution: nodes visited, `${}` pieces evaluated, nodes and characters copied out. */
+  /** The most nodes (mappings, lists, values) a resolved value may have once written out. */
+  maxNodes: number;
+  /** Steps per resolution: nodes visited, `${}` pieces evaluated, nodes copied out. */
   maxSteps: number;
 }
 
-export const INTERPOLATION_LIMITS: Readonly<InterpolationLimits> = Object.freeze({ maxStringLength: 1_000_000, maxSteps: 2_000_000 });
+export const INTERPOLATION_LIMITS: Readonly<InterpolationLimits> = Object.freeze({ maxStringLength: 1_000_000, maxNodes: 1_000_000, maxSteps: 2_000_000 });
 
 /** Thrown when a limit is passed; the Interpolator adds where. */
 export class BudgetError extends Error {}
@@ -24,6 +26,12 @@ export class InterpolationBudget {
   /** Steps taken since this budget was made (for tests: work is measured by count, not time). */
   steps = 0;
   private start = 0;
+  /**
+   * Node counts of resolved mappings and lists, as written out: memoized values are shared, so a
+   * value can be small in memory and exponential once copied. Known when built, so a too-large
+   * value is refused at the key that makes it, before anything is copied.
+   */
+  private readonly sizes = new WeakMap<object, number>();
 
   constructor(readonly limits: Readonly<InterpolationLimits> = INTERPOLATION_LIMITS) {}
 
@@ -37,6 +45,21 @@ export class InterpolationBudget {
     if (this.steps - this.start > this.limits.maxSteps) {
       throw new BudgetError(`interpolation needs more than ${this.limits.maxSteps} steps: the recipe expands to a result too large to build (references that multiply, e.g. b: \${a}\${a}, c: \${b}\${b}, ...)`);
     }
+  }
+
+  /** The node count of a resolved value once written out. */
+  sizeOf(value: unknown): number {
+    return value !== null && typeof value === 'object' ? (this.sizes.get(value) ?? 1) : 1;
+  }
+
+  /** Records the size of a mapping or list built from `children`; refuses one beyond the limit. */
+  built(value: object, children: readonly unknown[]): void {
+    let size = 1;
+    for (const child of children) size += this.sizeOf(child);
+    if (size > this.limits.maxNodes) {
+      throw new BudgetError(`interpolation makes a value of more than ${this.limits.maxNodes} mappings, lists and values (references that multiply, e.g. b: [\${a}, \${a}], c: [\${b}, \${b}], ...)`);
+    }
+    this.sizes.set(value, size);
   }
 
   /** Refuses a string of `length` characters beyond the limit. */
