@@ -7,9 +7,8 @@ import * as fs from 'fs';
 
 import { typeError } from '../errors';
 import { native } from '../native';
-import { Tensor } from '../tensor/tensor';
 import { fsErrorText, writeFileAtomic } from './atomic-write';
-import { isTorchZip, readTorchZip, verifyZip } from './torch-reader';
+import { readTorchZip } from './torch-reader';
 
 export { writeFileAtomic };
 
@@ -19,31 +18,12 @@ export function serialize(value: unknown): Buffer {
 }
 
 /**
- * The value in bytes written by torch.save (or serialize()); tensors become sg Tensors. LibTorch's
- * unpickler reads our own files; files from Python (OrderedDict state dicts, ...) go through our
- * TypeScript reader when it cannot.
+ * The value in bytes written by torch.save (or serialize()); tensors become sg Tensors. Only our
+ * own strict reader (./torch-reader) parses the bytes: LibTorch's unpickler checks neither bounds
+ * nor stack depth, so it never sees a file. See README, "Security".
  */
 export function deserialize(data: Buffer): unknown {
-  if (isTorchZip(data)) verifyZip(data);
-  try {
-    return wrapTensors(native.unpickle(data));
-  } catch (nativeError) {
-    if (!isTorchZip(data)) throw nativeError;
-    try {
-      return readTorchZip(data);
-    } catch (tsError) {
-      throw new Error(`${(tsError as Error).message} (LibTorch's reader: ${(nativeError as Error).message.split('\n')[0]})`);
-    }
-  }
-}
-
-function wrapTensors(value: unknown): unknown {
-  if (value === null || typeof value !== 'object') return value;
-  if (value instanceof (native.NativeTensor as unknown as new () => object)) return new Tensor(value as never);
-  if (Array.isArray(value)) return value.map(wrapTensors);
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) out[k] = wrapTensors(v);
-  return out;
+  return readTorchZip(data);
 }
 
 /**

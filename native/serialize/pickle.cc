@@ -1,11 +1,12 @@
-// JavaScript values <-> IValues <-> PyTorch's pickle/zip format (torch::pickle_save writes what
-// Python's torch.save writes, and torch::pickle_load reads it back), so checkpoints cross between
-// sg-optim and PyTorch.
+// JavaScript values -> IValues -> PyTorch's pickle/zip format (torch::pickle_save writes what
+// Python's torch.save writes), so checkpoints cross from sg-optim to PyTorch. Reading is not done
+// here: LibTorch's unpickler checks neither bounds nor stack depth, so files are read only by the
+// strict TypeScript reader in lib/serialize/torch-reader.
 //
 // JS → IValue: Tensor (an object whose `_h` is a native handle, or the handle) → Tensor; number →
 // int when it is a safe integer, else float; boolean; string; null/undefined → None; array →
 // list; plain object → Dict[str, Any]; Map → Dict with int keys when every key is an integer
-// number, else str keys. IValue → JS: the reverse, with dict keys as strings and tuples as arrays.
+// number, else str keys.
 #include <ATen/ATen.h>
 #include <torch/csrc/jit/serialization/pickle.h>
 
@@ -95,40 +96,6 @@ at::IValue ToIValue(const Napi::Value& v, const std::string& path, int depth) {
   throw Napi::TypeError::New(env, "cannot save " + path + ": unsupported value type");
 }
 
-Napi::Value FromIValue(Napi::Env env, const at::IValue& v, int depth) {
-  if (depth > kMaxDepth) throw Napi::RangeError::New(env, "cannot load: nested deeper than 64 levels");
-  if (v.isNone()) return env.Null();
-  if (v.isBool()) return Napi::Boolean::New(env, v.toBool());
-  if (v.isInt()) return Napi::Number::New(env, static_cast<double>(v.toInt()));
-  if (v.isDouble()) return Napi::Number::New(env, v.toDouble());
-  if (v.isString()) return Napi::String::New(env, v.toStringRef());
-  if (v.isTensor()) return TensorWrap::New(env, v.toTensor());
-  if (v.isList() || v.isTuple()) {
-    std::vector<at::IValue> items;
-    if (v.isList()) {
-      for (const auto& item : v.toListRef()) items.push_back(item);
-    } else {
-      for (const auto& item : v.toTupleRef().elements()) items.push_back(item);
-    }
-    Napi::Array arr = Napi::Array::New(env, items.size());
-    for (size_t i = 0; i < items.size(); ++i) arr.Set(static_cast<uint32_t>(i), FromIValue(env, items[i], depth + 1));
-    return arr;
-  }
-  if (v.isGenericDict()) {
-    Napi::Object obj = Napi::Object::New(env);
-    for (const auto& entry : v.toGenericDict()) {
-      const at::IValue& key = entry.key();
-      std::string name = key.isString() ? key.toStringRef() : key.isInt() ? std::to_string(key.toInt()) : key.tagKind();
-      obj.Set(name, FromIValue(env, entry.value(), depth + 1));
-    }
-    return obj;
-  }
-  if (v.isIntList() || v.isDoubleList() || v.isBoolList()) {
-    return FromIValue(env, at::IValue(v.toList()), depth);
-  }
-  throw Napi::TypeError::New(env, std::string("cannot load a value of type ") + v.tagKind());
-}
-
 // pickle(value) → Buffer with torch.save's bytes.
 Napi::Value Pickle(const Napi::CallbackInfo& info) {
   at::IValue value = ToIValue(info[0], "value", 0);
@@ -136,22 +103,11 @@ Napi::Value Pickle(const Napi::CallbackInfo& info) {
   return Napi::Buffer<char>::Copy(info.Env(), bytes.data(), bytes.size());
 }
 
-// unpickle(buffer) → value (tensors as native handles).
-Napi::Value Unpickle(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  if (!info[0].IsBuffer()) throw Napi::TypeError::New(env, "Expected a Buffer for data");
-  Napi::Buffer<char> buf = info[0].As<Napi::Buffer<char>>();
-  std::vector<char> bytes(buf.Data(), buf.Data() + buf.Length());
-  at::IValue value = torch::jit::pickle_load(bytes);
-  return FromIValue(env, value, 0);
-}
-
 }  // namespace
 
 const std::vector<FunctionEntry>& SerializeEntries() {
   static const std::vector<FunctionEntry> entries = {
       SG_ENTRY("pickle", Pickle),
-      SG_ENTRY("unpickle", Unpickle),
   };
   return entries;
 }

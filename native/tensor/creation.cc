@@ -156,6 +156,52 @@ Napi::Value RandnLike(const Napi::CallbackInfo& info) {
   return TensorWrap::New(a.env(), at::randn_like(a.tensor(0, "input")));
 }
 
+
+// fromBytes(uint8Array, dtype): a 1-D tensor whose bytes are a copy of the array's (a storage
+// read from a checkpoint; the byte count must be a whole number of elements).
+Napi::Value FromBytes(const Napi::CallbackInfo& info) {
+  Args a(info);
+  if (!info[0].IsTypedArray() || info[0].As<Napi::TypedArray>().TypedArrayType() != napi_uint8_array) {
+    a.typeError(0, "bytes", "a Uint8Array");
+  }
+  Napi::Uint8Array bytes = info[0].As<Napi::Uint8Array>();
+  at::ScalarType dtype = a.dtype(1, "dtype");
+  size_t itemsize = c10::elementSize(dtype);
+  if (bytes.ByteLength() % itemsize != 0) {
+    throw Napi::RangeError::New(a.env(), std::to_string(bytes.ByteLength()) + " bytes are not a whole number of " +
+                                             std::to_string(itemsize) + "-byte elements");
+  }
+  at::Tensor t = at::empty({static_cast<int64_t>(bytes.ByteLength() / itemsize)}, at::TensorOptions().dtype(dtype));
+  if (bytes.ByteLength()) std::memcpy(t.data_ptr(), bytes.Data(), bytes.ByteLength());
+  return TensorWrap::New(a.env(), t);
+}
+
+// asStrided(base, size, stride, offset): a view sharing base's memory, as torch.as_strided. The
+// loader checks the geometry first; this checks again (base is a contiguous 1-D storage) so no
+// caller can build a view that reaches outside the storage.
+Napi::Value AsStrided(const Napi::CallbackInfo& info) {
+  Args a(info);
+  at::Tensor base = a.tensor(0, "base");
+  auto size = a.intList(1, "size");
+  auto stride = a.intList(2, "stride");
+  int64_t offset = a.integer(3, "offset");
+  auto fail = [&](const std::string& why) -> Napi::Value { throw Napi::RangeError::New(a.env(), "asStrided: " + why); };
+  if (base.dim() != 1 || !base.is_contiguous() || base.storage_offset() != 0) return fail("base must be a 1-D storage");
+  if (size.size() != stride.size()) return fail("size and stride differ in length");
+  if (offset < 0) return fail("negative storage offset");
+  // Last element reached, in unsigned 128-bit arithmetic so no product can wrap around.
+  unsigned __int128 last = static_cast<unsigned __int128>(offset), numel = 1;
+  for (size_t d = 0; d < size.size(); ++d) {
+    if (size[d] < 0 || stride[d] < 0) return fail("negative size or stride");
+    numel *= static_cast<unsigned __int128>(size[d]);
+    if (size[d] > 0) last += static_cast<unsigned __int128>(size[d] - 1) * static_cast<unsigned __int128>(stride[d]);
+    if (numel > (static_cast<unsigned __int128>(1) << 62)) return fail("too many elements");
+  }
+  auto storage = static_cast<unsigned __int128>(base.numel());
+  if (numel == 0 ? static_cast<unsigned __int128>(offset) > storage : last >= storage) return fail("view outside its storage");
+  return TensorWrap::New(a.env(), base.as_strided(size, stride, offset));
+}
+
 }  // namespace
 
 const std::vector<FunctionEntry>& TensorCreationEntries() {
@@ -165,6 +211,7 @@ const std::vector<FunctionEntry>& TensorCreationEntries() {
       SG_ENTRY("randn", Randn),       SG_ENTRY("randint", Randint),     SG_ENTRY("arange", Arange),
       SG_ENTRY("eye", Eye),           SG_ENTRY("linspace", Linspace),   SG_ENTRY("zerosLike", ZerosLike),
       SG_ENTRY("onesLike", OnesLike), SG_ENTRY("fullLike", FullLike),   SG_ENTRY("randnLike", RandnLike),
+      SG_ENTRY("fromBytes", FromBytes), SG_ENTRY("asStrided", AsStrided),
   };
   return entries;
 }
