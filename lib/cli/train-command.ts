@@ -1,3 +1,6 @@
+import * as path from 'path';
+
+import { checkPlainName } from '../training/checkpoints';
 import { Trainer, TrainableModel } from '../training/trainer';
 import { ParsedArgs } from './args';
 import { buildLoaders, buildModel, loadRecipeFromArgs } from './recipe-run';
@@ -7,7 +10,10 @@ export async function trainCommand(args: ParsedArgs): Promise<number> {
   const run = loadRecipeFromArgs(args);
   const model = buildModel(run) as TrainableModel;
   const { trainLoader, validLoader } = buildLoaders(run);
-  const experimentName = (run.config.experiment_name as string | undefined) ?? run.name;
+  // Without experiment_name, the recipe's own name: a --config-name given as a path
+  // (`./my/recipe.yaml`, `training_hyperparams/x`) names its file, not a folder to create.
+  const experimentName = (run.config.experiment_name as string | undefined) ?? path.basename(run.name).replace(/\.ya?ml$/, '');
+  checkPlainName(`recipe ${run.name}: experiment_name`, experimentName, 'ckpt_root_dir');
   const trainer = new Trainer({ experimentName, ckptRootDir: (run.config.ckpt_root_dir as string | null | undefined) ?? null });
   // The optimizer is named too: with --require it may be a user's class, worth confirming.
   const optimizer = run.trainingParams.optimizer ?? 'SGD';

@@ -26,6 +26,31 @@ export function optimizerStateForSaving(sd: { state: Record<string, unknown>; pa
   return { state, param_groups: sd.param_groups };
 }
 
+/**
+ * Throws unless `name` is a plain file or folder name: the Trainer writes checkpoints and
+ * experiment folders under names that come from recipes, and a recipe must not make it write
+ * (or overwrite) a file outside the experiment folder (`../../.bashrc`, `/etc/x`).
+ */
+export function checkPlainName(what: string, name: unknown, inside = 'the experiment folder'): string {
+  const why = notPlain(name);
+  if (why !== null) throw new TypeError(`${what} must be a plain name inside ${inside} (no '/', '\\', '..', not empty), got ${JSON.stringify(name)}: ${why}`);
+  return name as string;
+}
+
+function notPlain(name: unknown): string | null {
+  if (typeof name !== 'string') return `not a string (${typeof name})`;
+  if (name === '') return 'empty';
+  if (name === '.' || name === '..') return `'${name}' is a folder`;
+  if (/[\\/]/.test(name)) return "it is a path ('/' or '\\')";
+  if (name.includes('\0')) return 'a NUL character';
+  return null;
+}
+
+/** The checkpoint names in training params (ckpt_name, ckpt_best_name) are plain names. */
+export function checkCheckpointNames(params: Record<string, unknown>): void {
+  for (const key of ['ckpt_name', 'ckpt_best_name']) checkPlainName(`training_params.${key}`, params[key]);
+}
+
 export class CheckpointDir {
   constructor(readonly dir: string) {}
 
@@ -38,6 +63,7 @@ export class CheckpointDir {
   }
 
   write(name: string, ckpt: Checkpoint): void {
+    checkPlainName('checkpoint file name', name);
     this.ensure();
     save(ckpt, this.file(name));
   }

@@ -20,7 +20,7 @@ import { noGrad } from '../tensor/grad-mode';
 import { Tensor } from '../tensor/tensor';
 import { createCallbacks } from './callback-registry';
 import { CallbackHandler, PhaseContext } from './callbacks';
-import { bestMetricOnResume, CheckpointDir, optimizerStateForSaving } from './checkpoints';
+import { bestMetricOnResume, CheckpointDir, checkCheckpointNames, checkPlainName, optimizerStateForSaving } from './checkpoints';
 import { clipGradNorm } from './clip-grad';
 import { ModelEMA } from './ema';
 import { createLoss, LossFunction } from './losses';
@@ -123,7 +123,8 @@ export class Trainer {
     if (typeof options.experimentName !== 'string' || options.experimentName.length === 0) {
       throw typeError('Trainer({experimentName})', 'a non-empty string', options.experimentName);
     }
-    this.experimentName = options.experimentName;
+    // The experiment folder is a folder *of* ckptRootDir, even when the name comes from a recipe.
+    this.experimentName = checkPlainName('Trainer({experimentName})', options.experimentName, 'ckptRootDir');
     this.ckptRootDir = options.ckptRootDir ?? path.resolve('checkpoints');
   }
 
@@ -163,6 +164,7 @@ export class Trainer {
     manualSeed(seed);
 
     const ckpt = new CheckpointDir(this.experimentDir);
+    checkCheckpointNames(params);
     const criterion: LossFunction = createLoss(params.loss, params.criterion_params);
     const trainMetrics: Metric[] = createMetrics(params.train_metrics_list, 'training_params.train_metrics_list');
     const validMetrics: Metric[] = createMetrics(params.valid_metrics_list, 'training_params.valid_metrics_list');
