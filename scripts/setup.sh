@@ -37,3 +37,9 @@ else
   npm ci --no-audit --no-fund
   cp package-lock.json .setup-lock-stamp
 fi
+
+# LibTorch 2.x from PyTorch's own wheel, built beside the default (scripts/torch-wheel.sh):
+# `bash scripts/setup.sh --torch-wheel` or TORCH_WHEEL=2.15.
+if [ "${1:-}" = "--torch-wheel" ] || [ -n "${TORCH_WHEEL:-}" ]; then
+  bash scripts/torch-wheel.sh "${TORCH_WHEEL:-2.15}" >/dev/null
+fi

@@ -2,6 +2,7 @@
 // native/kernels (compiled only when the LibTorch found has CUDA). SGD/Adam/AdamW/RMSprop on CUDA
 // use torch::optim's reference path, which runs on CUDA tensors as is.
 #include <ATen/ATen.h>
+#include <ATen/core/grad_mode.h>  // at::NoGradGuard: ATen.h stopped including it in 2.x
 #include <ATen/cuda/CUDAContext.h>
 
 #include <cmath>
