@@ -1,5 +1,7 @@
 #include "optim/optimizer_kinds.h"
 
+#include <cstdio>
+
 #include <torch/optim/adam.h>
 #include <torch/optim/adamw.h>
 #include <torch/optim/rmsprop.h>
@@ -22,7 +24,9 @@ void PutTensor(Napi::Object& out, const char* key, const at::Tensor& t) {
 }
 
 // A state tensor from JavaScript: same shape as the parameter, cast to its dtype and device and
-// copied, as PyTorch's load_state_dict does.
+// copied, as PyTorch's load_state_dict does. The copy takes the parameter's memory layout (as the
+// state the optimizer creates itself does): the fused loops walk parameter and state element by
+// element, so a channels-last buffer loaded for a contiguous weight would otherwise be misread.
 at::Tensor ReadStateTensor(const Napi::Object& object, const char* key, const at::Tensor& param,
                            const std::string& path, bool required) {
   Napi::Value v = object.Get(key);
@@ -36,14 +40,24 @@ at::Tensor ReadStateTensor(const Napi::Object& object, const char* key, const at
     throw Napi::RangeError::New(object.Env(), where + " has shape " + ShapeString(t.sizes()) +
                                                   " but its parameter has shape " + ShapeString(param.sizes()));
   }
-  return t.to(param.options(), /*non_blocking=*/false, /*copy=*/true).detach();
+  at::NoGradGuard no_grad;
+  at::Tensor out = at::empty_like(param, param.options().requires_grad(false));
+  out.copy_(t);
+  return out;
 }
 
 int64_t ReadStep(const Napi::Object& object, const std::string& path) {
   Napi::Value v = object.Get("step");
   if (v.IsUndefined() || v.IsNull()) return 0;
   if (!v.IsNumber()) throw Napi::TypeError::New(object.Env(), "Expected a number for " + path + ".step");
-  return static_cast<int64_t>(v.As<Napi::Number>().DoubleValue());
+  double step = v.As<Napi::Number>().DoubleValue();
+  // Casting NaN, infinities or values beyond int64 is undefined behaviour: refuse them.
+  if (!(step >= 0) || step > 9007199254740992.0 || step != static_cast<double>(static_cast<int64_t>(step))) {
+    char shown[32];
+    std::snprintf(shown, sizeof shown, "%.17g", step);
+    throw Napi::RangeError::New(object.Env(), path + ".step must be a non-negative integer up to 2^53, got " + shown);
+  }
+  return static_cast<int64_t>(step);
 }
 
 // ---- torch.optim ------------------------------------------------------------------------------

@@ -20,25 +20,29 @@ std::string GroupPath(size_t i) { return "param_groups[" + std::to_string(i) + "
 
 // Negates the gradients of `maximize` groups around a step (torch.optim's maximize flips the
 // gradient's sign before anything else; negation is exact).
+// Maximize: for the step, each such parameter's gradient is replaced by a negated copy (as
+// torch.optim computes -grad out of place) and put back afterwards. The caller's gradient tensors
+// are never written, so one gradient shared by several parameters, or by a maximizing and a
+// minimizing group, is seen unchanged by each of them.
 class MaximizeScope {
  public:
-  MaximizeScope(torch::optim::Optimizer& opt, const std::vector<bool>& maximize) : opt_(opt), maximize_(maximize) {
-    Flip();
-  }
-  ~MaximizeScope() { Flip(); }
-
- private:
-  void Flip() {
+  MaximizeScope(torch::optim::Optimizer& opt, const std::vector<bool>& maximize) {
     at::NoGradGuard no_grad;
-    for (size_t g = 0; g < maximize_.size() && g < opt_.param_groups().size(); ++g) {
-      if (!maximize_[g]) continue;
-      for (auto& p : opt_.param_groups()[g].params()) {
-        if (p.grad().defined()) p.mutable_grad().neg_();
+    for (size_t g = 0; g < maximize.size() && g < opt.param_groups().size(); ++g) {
+      if (!maximize[g]) continue;
+      for (auto& p : opt.param_groups()[g].params()) {
+        if (!p.grad().defined()) continue;
+        saved_.emplace_back(p, p.grad());
+        p.mutable_grad() = p.grad().neg();
       }
     }
   }
-  torch::optim::Optimizer& opt_;
-  const std::vector<bool>& maximize_;
+  ~MaximizeScope() {
+    for (auto& [param, grad] : saved_) param.mutable_grad() = grad;
+  }
+
+ private:
+  std::vector<std::pair<at::Tensor, at::Tensor>> saved_;
 };
 
 }  // namespace
