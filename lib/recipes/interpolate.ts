@@ -16,6 +16,11 @@ import { findForbiddenKey, forbiddenKeyMessage, isForbiddenKey } from './safe-ke
 
 type Piece = { text: string } | { expr: string };
 
+/** An error that already names its file:line and key (not wrapped again by the resolver call around it). */
+class InterpolationError extends Error {
+  override name = 'Error';
+}
+
 /** Splits a string into text and `${...}` pieces (nested braces allowed); null when it has none. */
 export function parseInterpolations(value: string): Piece[] | null {
   if (!value.includes('${')) return null;
@@ -99,7 +104,7 @@ export class Interpolator {
   }
 
   private fail(at: readonly string[], message: string): Error {
-    return new Error(`${originOf(this.origins, at)}: ${message} (in ${at.join('.') || 'the root'})`);
+    return new InterpolationError(`${originOf(this.origins, at)}: ${message} (in ${at.join('.') || 'the root'})`);
   }
 
   /** How an interpolated value reads inside a longer string (its size checked before it is written). */
@@ -195,6 +200,8 @@ export class Interpolator {
       try {
         return callResolver(call[1], args, (key) => this.lookupOrUndefined(key, at));
       } catch (err) {
+        // An error of a key the resolver read already says where it is.
+        if (err instanceof InterpolationError) throw err;
         throw this.fail(at, `\${${expr}}: ${(err as Error).message}`);
       }
     }
