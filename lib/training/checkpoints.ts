@@ -27,7 +27,7 @@ export function optimizerStateForSaving(sd: { state: Record<string, unknown>; pa
 }
 
 /**
- * Throws unless `name` is a plain file or folder name: the Trainer writes checkpoints and
+ * @internal Throws unless `name` is a plain file or folder name: the Trainer writes checkpoints and
  * experiment folders under names that come from recipes, and a recipe must not make it write
  * (or overwrite) a file outside the experiment folder (`../../.bashrc`, `/etc/x`).
  */
@@ -46,7 +46,7 @@ function notPlain(name: unknown): string | null {
   return null;
 }
 
-/** The checkpoint names in training params (ckpt_name, ckpt_best_name) are plain names. */
+/** @internal The checkpoint names in training params (ckpt_name, ckpt_best_name) are plain names. */
 export function checkCheckpointNames(params: Record<string, unknown>): void {
   for (const key of ['ckpt_name', 'ckpt_best_name']) checkPlainName(`training_params.${key}`, params[key]);
 }
