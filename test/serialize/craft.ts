@@ -94,6 +94,11 @@ export const P = {
     return Buffer.concat([n, b]);
   },
   int(v: number): Buffer {
+    if (v !== (v | 0)) {
+      const long = Buffer.from([0x8a, 8, 0, 0, 0, 0, 0, 0, 0, 0]); // LONG1, 8 bytes
+      long.writeBigInt64LE(BigInt(v), 2);
+      return long;
+    }
     const b = Buffer.alloc(5);
     b[0] = 0x4a;
     b.writeInt32LE(v, 1);
