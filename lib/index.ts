@@ -16,3 +16,5 @@ export * as recipes from './recipes';
 export { Trainer } from './training/trainer';
 export { save, load } from './serialize';
 export * as errors from './errors';
+export { buildInfo } from './build-info';
+export type { BuildInfo, LibTorchSource } from './build-info';

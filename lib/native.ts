@@ -3,12 +3,15 @@
  * Order: SG_OPTIM_BINARY, a local build, then the prebuilt binaries of this platform, those
  * built for the LibTorch installed here first. A binary whose LibTorch version is not the one
  * its name promises is refused. A failed load becomes one error that says what was tried and
- * what to do about it.
+ * what to do about it. A prebuilt binary for the version of an installed PyTorch (pip's wheel,
+ * see torch-locate.ts) gets that PyTorch's LibTorch loaded first, from wherever pip put it.
  */
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 
 import { packageRoot } from './package-root';
+import { findPythonTorch, PythonTorch, pythonTorch } from './torch-locate';
 
 export { packageRoot };
 
@@ -44,9 +47,10 @@ function majorMinor(version: string): string | null {
 
 /**
  * The LibTorch versions this machine has, as `major.minor`: `$LIBTORCH/build-version` (official
- * downloads), then `libtorch_cpu.so.X.Y` in the loader's usual folders (Debian's packages).
+ * downloads), `libtorch_cpu.so.X.Y` in the loader's usual folders (Debian's packages), then the
+ * installed PyTorch's (SG_OPTIM_PYTHON or python3; `torch` passes one found already, or null).
  */
-export function installedTorchVersions(env: NodeJS.ProcessEnv = process.env): string[] {
+export function installedTorchVersions(env: NodeJS.ProcessEnv = process.env, torch?: PythonTorch | null): string[] {
   const found: string[] = [];
   const add = (v: string | null) => {
     if (v && !found.includes(v)) found.push(v);
@@ -71,12 +75,47 @@ export function installedTorchVersions(env: NodeJS.ProcessEnv = process.env): st
       if (m) add(m[1]);
     }
   }
+  const py = torch === undefined ? (env === process.env ? pythonTorch() : findPythonTorch(env)) : torch;
+  if (py) add(majorMinor(py.version));
   return found;
+}
+
+/**
+ * Loads an installed PyTorch's LibTorch into this process, so that a prebuilt binary's
+ * libtorch*.so, libc10*.so (and, through libtorch_cuda, libcudart) resolve to it: the binary's
+ * run path cannot know where pip put them, and LD_LIBRARY_PATH is read only at process start.
+ * The libraries are not addons, so Node refuses each after loading it ("did not self-register");
+ * RTLD_NODELETE keeps them loaded. Returns why it failed, or null.
+ */
+export function preloadLibTorch(torch: PythonTorch): string | null {
+  const { RTLD_NOW } = os.constants.dlopen as Record<string, number>;
+  // Node does not export RTLD_NODELETE; this is glibc's value (bits/dlfcn.h: x86-64, arm64).
+  const RTLD_NODELETE = process.platform === 'linux' ? 0x01000 : 0;
+  const names = ['libc10.so', 'libtorch_cpu.so', ...(torch.cuda ? ['libc10_cuda.so', 'libtorch_cuda.so'] : []), 'libtorch.so'];
+  for (const name of names) {
+    const file = path.join(torch.libDir, name);
+    if (!fs.existsSync(file)) continue;
+    try {
+      process.dlopen({ exports: {} }, file, RTLD_NOW | RTLD_NODELETE);
+    } catch (err) {
+      const message = (err as Error).message;
+      if (!/did not self-register|Module did not/.test(message)) return `PyTorch's ${file}: ${message.split('\n')[0]}`;
+    }
+  }
+  return null;
 }
 
 interface Candidate {
   file: string;
   target: PrebuiltTarget | null;
+}
+
+/** The installed PyTorch a prebuilt binary is for (same major.minor, CUDA when it is CUDA), or null. */
+function pyTorchFor(target: PrebuiltTarget | null): PythonTorch | null {
+  if (!target) return null;
+  const py = pythonTorch();
+  if (!py || majorMinor(py.version) !== target.torch) return null;
+  return target.flavour === 'cuda' && !py.cuda ? null : py;
 }
 
 function prebuildDirOf(root: string): string {
@@ -110,6 +149,9 @@ function mismatch(binding: NativeBinding, target: PrebuiltTarget | null): string
   return null;
 }
 
+/** The file the addon was loaded from (set once `native` exists). */
+export let loadedBinary = '';
+
 function load(): NativeBinding {
   const root = packageRoot();
   const tried: string[] = [];
@@ -119,10 +161,19 @@ function load(): NativeBinding {
       continue;
     }
     try {
+      const py = pyTorchFor(target);
+      const failed = py ? preloadLibTorch(py) : null;
+      if (failed) {
+        tried.push(`${file}: ${failed}`);
+        continue;
+      }
       // eslint-disable-next-line @typescript-eslint/no-var-requires
       const binding = require(file) as NativeBinding;
       const wrong = mismatch(binding, target);
-      if (wrong === null) return binding;
+      if (wrong === null) {
+        loadedBinary = file;
+        return binding;
+      }
       tried.push(`${file}: ${wrong}`);
     } catch (err) {
       tried.push(`${file}: ${(err as Error).message.split('\n')[0]}`);
@@ -138,7 +189,7 @@ function load(): NativeBinding {
       ...tried.map((t) => `  - ${t}`),
       'Possible solutions:',
       '  - Install the LibTorch runtime the prebuilt binary needs (Debian/Ubuntu: apt-get install libtorch1.13, or libtorch-dev).',
-      '  - Build from source against your LibTorch: `npx sg-optim build` (set LIBTORCH=/path/to/libtorch for an official 2.x or CUDA download).',
+      '  - Build from source against your LibTorch: `npx sg-optim build` (it uses the PyTorch that python3 or SG_OPTIM_PYTHON imports; set LIBTORCH=/path/to/libtorch for an official 2.x or CUDA download).',
       '  - In a clone of the repository: `bash scripts/setup.sh`.',
     ].join('\n'),
   );

@@ -13,7 +13,7 @@ Commands:
   train      Train from a recipe:        sg-optim train --config-name mnist_lenet [key=value ...]
   recipes    List the recipes found:     sg-optim recipes [--config-dir DIR]
   plot-lr    SVG of a recipe's LRs:      sg-optim plot-lr --config-name mnist_lenet [--out lr.svg]
-  build      Build the native addon from source (cmake-js; LIBTORCH=/path/to/libtorch for another LibTorch)
+  build      Build the native addon from source (cmake-js; against an installed PyTorch, or LIBTORCH=/path/to/libtorch)
 
 Run 'sg-optim <command> --help' for a command's options.`,
   train: `Usage: sg-optim train --config-name NAME [--config-dir DIR] [--require MODULE ...] [key=value | +key=value | ~key ...]
@@ -44,8 +44,9 @@ comes from --train-loader-len, else from the recipe's data set. --require loads 
 as for train.`,
   build: `Usage: sg-optim build
 
-Compiles the native addon with cmake-js against the LibTorch found (LIBTORCH or Torch_DIR override
-Debian's libtorch-dev).`,
+Compiles the native addon with cmake-js into build/Release/sg_optim.node against, in this order:
+LIBTORCH or Torch_DIR when set; the LibTorch inside the PyTorch that python3 (or SG_OPTIM_PYTHON)
+imports; Debian's libtorch-dev.`,
 };
 
 /** The flags each command accepts (besides --help); anything else is an error. */
