@@ -55,7 +55,7 @@ describe('sg.load: the pickle is read strictly by our own VM', () => {
     ['a REDUCE of a plain string', raw(P.proto, P.str('os.system'), P.emptyTuple, P.reduce, P.stop), /call of something that is not an allowed function \(string\)/],
     ['a REDUCE with a list (not a tuple) of arguments', raw(P.proto, P.global('collections', 'OrderedDict'), P.emptyList, P.reduce, P.stop), /arguments of collections\.OrderedDict are not a tuple/],
     ['BUILD on a plain dict', raw(P.proto, P.emptyDict, P.emptyDict, P.build, P.stop), /BUILD of an object that takes no state/],
-    ['a bare storage class as the value', raw(P.proto, P.global('torch', 'FloatStorage'), P.stop), /holds a value that is not data \(PyGlobal\)/],
+    ['a bare storage class as the value', raw(P.proto, P.global('torch', 'FloatStorage'), P.stop), /holds a value that is not data \(torch\.FloatStorage\)/],
   ];
   for (const [name, bytes, why] of cases) it(`BAD FILE: ${name}`, () => refuses(bytes, why));
 

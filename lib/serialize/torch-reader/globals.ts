@@ -6,6 +6,7 @@
  * Sparse, quantized, complex and meta tensors, and every other class or function, are refused.
  */
 import { Tensor } from '../../tensor/tensor';
+import { describeName } from './describe';
 import { LoadedStorage, STORAGE_KINDS, tensorView } from './storages';
 import { PyGlobal } from './unpickler';
 
@@ -85,6 +86,6 @@ export function resolveGlobal(module: string, name: string, ctx: GlobalContext):
   // Storage classes are not called; they only name a storage's type inside a persistent id.
   if (module === 'torch' && STORAGE_KINDS.has(name)) return new PyGlobal(qualified, null);
   const impl = IMPLS.get(qualified);
-  if (!impl) throw new Error(`the checkpoint refers to ${qualified}, which sg.load does not allow (only tensors, storages and plain Python data are read)`);
+  if (!impl) throw new Error(`the checkpoint refers to ${describeName(qualified)}, which sg.load does not allow (only tensors, storages and plain Python data are read)`);
   return new PyGlobal(qualified, (args) => impl(args, ctx));
 }

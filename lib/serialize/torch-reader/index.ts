@@ -4,6 +4,7 @@
  * pickle, globals.ts for the few functions a checkpoint may call, storages.ts for tensors. Every
  * check fails with an Error saying what is wrong; the caller adds the file name.
  */
+import { describe } from './describe';
 import { GlobalContext, resolveGlobal } from './globals';
 import { limitsFor } from './limits';
 import { LoadedStorage, loadStorage, STORAGE_KINDS } from './storages';
@@ -27,13 +28,13 @@ function findPickle(entries: Map<string, Buffer>): { pkl: Buffer; prefix: string
 function storageLoader(entries: Map<string, Buffer>, prefix: string): (pid: unknown[]) => LoadedStorage {
   const loaded = new Map<string, LoadedStorage>();
   return (pid) => {
-    if (pid.length !== 5 || pid[0] !== 'storage') throw new Error(`unsupported persistent id (${pid.length} items, tag ${typeof pid[0] === 'string' ? `'${pid[0]}'` : typeof pid[0]})`);
+    if (pid.length !== 5 || pid[0] !== 'storage') throw new Error(`unsupported persistent id (${pid.length} items, tag ${describe(pid[0], 1)})`);
     const [, type, key, location, numel] = pid;
     const kind = type instanceof PyGlobal ? STORAGE_KINDS.get(type.qualifiedName.replace(/^torch\./, '')) : undefined;
-    if (!kind) throw new Error(`persistent id names no storage type (${type instanceof PyGlobal ? type.qualifiedName : typeof type})`);
-    if (typeof key !== 'string' || !/^\w{1,64}$/.test(key)) throw new Error('storage key is not a short name');
-    if (typeof location !== 'string' || !/^(cpu|cuda(:\d{1,4})?|mps)$/.test(location)) throw new Error(`storage ${key}: unknown location ${JSON.stringify(location)}`);
-    if (typeof numel !== 'number' || !Number.isSafeInteger(numel) || numel < 0) throw new Error(`storage ${key}: element count ${String(numel)} is not a non-negative integer`);
+    if (!kind) throw new Error(`persistent id names no storage type (${describe(type, 1)})`);
+    if (typeof key !== 'string' || !/^\w{1,64}$/.test(key)) throw new Error(`storage key ${describe(key, 1)} is not a short name`);
+    if (typeof location !== 'string' || !/^(cpu|cuda(:\d{1,4})?|mps)$/.test(location)) throw new Error(`storage ${key}: unknown location ${describe(location, 1)}`);
+    if (typeof numel !== 'number' || !Number.isSafeInteger(numel) || numel < 0) throw new Error(`storage ${key}: element count ${describe(numel, 1)} is not a non-negative integer`);
     const seen = loaded.get(key);
     if (seen) {
       if (seen.kind !== kind || seen.numel !== numel) throw new Error(`storage ${key} is declared twice with different types or sizes`);

@@ -7,6 +7,7 @@
 import { native, NativeTensorHandle } from '../../native';
 import { Dtype, isFloatingDtype } from '../../tensor/dtype';
 import { Tensor } from '../../tensor/tensor';
+import { describe } from './describe';
 
 export interface StorageKind {
   name: string;
@@ -62,14 +63,14 @@ export function loadStorage(key: string, kind: StorageKind, numel: number, bytes
 }
 
 function checkIntList(v: unknown, what: string): number[] {
-  if (!Array.isArray(v) || v.length > 64) throw new Error(`tensor ${what} is not a tuple of at most 64 integers`);
-  for (const x of v) if (typeof x !== 'number' || !Number.isSafeInteger(x) || x < 0) throw new Error(`tensor ${what} ${JSON.stringify(v, (_, y) => (typeof y === 'bigint' ? String(y) : y))} has a negative or non-integer entry`);
+  if (!Array.isArray(v) || v.length > 64) throw new Error(`tensor ${what} ${describe(v)} is not a tuple of at most 64 integers`);
+  for (const x of v) if (typeof x !== 'number' || !Number.isSafeInteger(x) || x < 0) throw new Error(`tensor ${what} ${describe(v)} has a negative or non-integer entry`);
   return v as number[];
 }
 
 /** _rebuild_tensor_v2's geometry, checked: every element the view reaches lies in the storage. */
 export function tensorView(storage: LoadedStorage, offset: unknown, sizeArg: unknown, strideArg: unknown, requiresGrad: unknown): Tensor {
-  if (typeof offset !== 'number' || !Number.isSafeInteger(offset) || offset < 0) throw new Error(`tensor on storage ${storage.key}: storage offset ${String(offset)} is not a non-negative integer`);
+  if (typeof offset !== 'number' || !Number.isSafeInteger(offset) || offset < 0) throw new Error(`tensor on storage ${storage.key}: storage offset ${describe(offset)} is not a non-negative integer`);
   const size = checkIntList(sizeArg, 'size');
   const stride = checkIntList(strideArg, 'stride');
   if (size.length !== stride.length) throw new Error(`tensor on storage ${storage.key}: size has ${size.length} dimensions, stride ${stride.length}`);

@@ -153,7 +153,7 @@ class VM {
   }
 
   call(fn: unknown, args: unknown): unknown {
-    if (!(fn instanceof PyGlobal) || fn.call === null) this.fail(`call of something that is not an allowed function (${fn instanceof PyGlobal ? fn.qualifiedName : typeof fn})`);
+    if (!(fn instanceof PyGlobal) || fn.call === null) this.fail(`call of something that is not an allowed function (${fn instanceof PyGlobal ? fn.qualifiedName : fn === null ? 'None' : Array.isArray(fn) ? 'a sequence' : typeof fn})`);
     if (!Array.isArray(args) || !this.tuples.has(args)) this.fail(`arguments of ${fn.qualifiedName} are not a tuple`);
     this.charge(64);
     return fn.call(args as unknown[]);

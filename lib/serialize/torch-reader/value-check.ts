@@ -5,6 +5,7 @@
  * Iterative and linear in the number of references, so it cannot overflow the JS stack itself.
  */
 import { Tensor } from '../../tensor/tensor';
+import { describe } from './describe';
 import { MAX_DEPTH } from './limits';
 
 function children(v: object): unknown[] {
@@ -52,5 +53,5 @@ function checkLeaf(v: unknown): void {
   if (v === null || v instanceof Tensor) return;
   const t = typeof v;
   if (t === 'string' || t === 'number' || t === 'bigint' || t === 'boolean') return;
-  throw new Error(`the checkpoint holds a value that is not data (${(v as object).constructor?.name ?? t})`);
+  throw new Error(`the checkpoint holds a value that is not data (${describe(v)})`);
 }
