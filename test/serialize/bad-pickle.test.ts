@@ -70,10 +70,10 @@ describe('sg.load: the pickle is read strictly by our own VM', () => {
     assert.equal(JSON.stringify(deserialize(raw([0x80, 0x02, 0x4e], Buffer.alloc(90, 0x85), [0x2e]))), '['.repeat(90) + 'null' + ']'.repeat(90));
   });
 
-  it('BAD FILE: 300 000 empty lists cost more memory than the budget (16 bytes per pickle byte + 1 MiB): refused', () => {
-    refuses(raw([0x80, 0x02, 0x28], Buffer.alloc(300000, 0x5d), [0x6c, 0x2e]), /would take more than \d+ bytes of memory/);
+  it('BAD FILE: 300 000 empty dicts cost more memory than the budget (32 bytes per pickle byte + 1 MiB): refused', () => {
+    refuses(raw([0x80, 0x02, 0x28], Buffer.alloc(300000, 0x7d), [0x6c, 0x2e]), /would take more than \d+ bytes of memory/);
     // The same shape, smaller, loads: the refusal above is the budget, not the shape.
-    assert.equal((deserialize(raw([0x80, 0x02, 0x28], Buffer.alloc(3000, 0x5d), [0x6c, 0x2e])) as unknown[]).length, 3000);
+    assert.equal((deserialize(raw([0x80, 0x02, 0x28], Buffer.alloc(3000, 0x7d), [0x6c, 0x2e])) as unknown[]).length, 3000);
   });
 
   const forbidden: Array<[string, string]> = [

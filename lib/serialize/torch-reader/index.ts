@@ -8,7 +8,7 @@ import { describe } from './describe';
 import { GlobalContext, resolveGlobal } from './globals';
 import { limitsFor } from './limits';
 import { LoadedStorage, loadStorage, STORAGE_KINDS } from './storages';
-import { PyGlobal, unpickle } from './unpickler';
+import { PickleLimits, PyGlobal, unpickle } from './unpickler';
 import { checkValue } from './value-check';
 import { isTorchZip, readZipEntries } from './zip';
 
@@ -48,8 +48,11 @@ function storageLoader(entries: Map<string, Buffer>, prefix: string): (pid: unkn
   };
 }
 
-/** The value in a torch.save zip archive; tensors become sg Tensors (views of their storages). */
-export function readTorchZip(data: Buffer): unknown {
+/**
+ * The value in a torch.save zip archive; tensors become sg Tensors (views of their storages).
+ * `limits` is for tests that measure what real checkpoints cost.
+ */
+export function readTorchZip(data: Buffer, limits: (pickleBytes: number) => PickleLimits = limitsFor): unknown {
   const entries = readZipEntries(data);
   const { pkl, prefix } = findPickle(entries);
   const ctx: GlobalContext = { orderedDicts: new WeakSet() };
@@ -60,7 +63,7 @@ export function readTorchZip(data: Buffer): unknown {
       persistentLoad: storageLoader(entries, prefix),
       buildable: (target) => target !== null && typeof target === 'object' && ctx.orderedDicts.has(target),
     },
-    limitsFor(pkl.length),
+    limits(pkl.length),
   );
   checkValue(value);
   return value;

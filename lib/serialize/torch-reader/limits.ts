@@ -13,7 +13,8 @@ export function limitsFor(pickleBytes: number): PickleLimits {
   return {
     maxStack: 1 << 22,
     maxMarks: 512,
-    // The cost of what torch.save writes is under 8× its pickle (test/serialize/limits.test.ts).
-    budgetBytes: (1 << 20) + 16 * pickleBytes,
+    // What torch.save writes costs about 11× its pickle (test/serialize/limits.test.ts checks under
+    // 16×); 32× leaves room, and stays a small multiple of the file.
+    budgetBytes: (1 << 20) + 32 * pickleBytes,
   };
 }
