@@ -8,12 +8,13 @@ import { buildLoaders, buildModel, loadRecipeFromArgs } from './recipe-run';
 /** `sg-optim train --config-name NAME [overrides]`: a whole recipe run. */
 export async function trainCommand(args: ParsedArgs): Promise<number> {
   const run = loadRecipeFromArgs(args);
-  const model = buildModel(run) as TrainableModel;
-  const { trainLoader, validLoader } = buildLoaders(run);
   // Without experiment_name, the recipe's own name: a --config-name given as a path
   // (`./my/recipe.yaml`, `training_hyperparams/x`) names its file, not a folder to create.
+  // Checked before the model and the data are built, which can take long.
   const experimentName = (run.config.experiment_name as string | undefined) ?? path.basename(run.name).replace(/\.ya?ml$/, '');
   checkPlainName(`recipe ${run.name}: experiment_name`, experimentName, 'ckpt_root_dir');
+  const model = buildModel(run) as TrainableModel;
+  const { trainLoader, validLoader } = buildLoaders(run);
   const trainer = new Trainer({ experimentName, ckptRootDir: (run.config.ckpt_root_dir as string | null | undefined) ?? null });
   // The optimizer is named too: with --require it may be a user's class, worth confirming.
   const optimizer = run.trainingParams.optimizer ?? 'SGD';
