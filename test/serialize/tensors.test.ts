@@ -14,6 +14,7 @@ import { deserialize, load, save, serialize } from '../../lib/serialize';
 import * as sg from '../../lib/tensor';
 import { Tensor } from '../../lib/tensor';
 import { archive, f32, P, pickle, tensorOps } from './craft';
+import { CORPUS } from './fuzz/seeds';
 import { refuses } from './refuses';
 
 const PYTHON = '/usr/bin/python3';
@@ -122,6 +123,29 @@ describe('sg.load: storages and tensor views', () => {
     assert.equal(native.dataPtr(got.base._h), native.dataPtr(got.transposed._h), 'w and w.t() share one storage');
     got.base.fill_(-1);
     assert.deepEqual(got.strided.toArray(), [-1, -1, -1, -1], 'the slice is a view of the same storage');
+  });
+
+  it('PyTorch 1.13 and 2.15 training checkpoints (committed corpus seeds) load with their structure and values', () => {
+    for (const f of ['python-trainer.pth', 'python-torch2-trainer.pth']) {
+      const ckpt = load(path.join(CORPUS, f)) as {
+        net: Record<string, Tensor>;
+        optimizer_state_dict: { state: Record<string, { momentum_buffer: Tensor }>; param_groups: Array<{ lr: number; momentum: number; params: number[] }> };
+        epoch: number;
+        acc: number;
+        metrics: Record<string, number>;
+      };
+      assert.deepEqual(Object.keys(ckpt.net), ['0.weight', '0.bias', '1.weight', '1.bias', '1.running_mean', '1.running_var', '1.num_batches_tracked'], f);
+      assert.deepEqual(ckpt.net['0.weight'].shape, [2, 3], f);
+      assert.equal(ckpt.net['1.num_batches_tracked'].dtype, 'int64', f);
+      assert.deepEqual(ckpt.net['1.num_batches_tracked'].toArray().map(Number), [1], f);
+      // BatchNorm's weight starts at 1 and its gradient under a sum loss is ~0: one step keeps it ~1.
+      ckpt.net['1.weight'].toArray().forEach((w) => assert.ok(Math.abs(w - 1) < 1e-6, `${f}: ${w}`));
+      assert.deepEqual([ckpt.epoch, ckpt.acc, ckpt.metrics], [1, 0.5, { Accuracy: 0.5 }], f);
+      assert.deepEqual(Object.keys(ckpt.optimizer_state_dict.state), ['0', '1', '2', '3'], f);
+      assert.deepEqual(ckpt.optimizer_state_dict.param_groups.map((g) => [g.lr, g.momentum, g.params]), [[0.1, 0.9, [0, 1, 2, 3]]], f);
+      // SGD's first momentum buffer is the gradient itself; the BatchNorm bias gradient is 4 (4 samples, sum loss).
+      assert.deepEqual(ckpt.optimizer_state_dict.state['3'].momentum_buffer.toArray(), [4, 4], f);
+    }
   });
 
   it('a file written by save loads through load with the same values (end to end through a file)', () => {

@@ -1,4 +1,5 @@
-"""Writes the Python-made seeds of the fuzz corpus (test/serialize/corpus/python-*.pth): a small
+"""Writes the Python-made seeds of the fuzz corpus (test/serialize/corpus/python-*.pth; run with
+PyTorch 1.13 for python-trainer.pth, with PyTorch 2.15 for python-torch2-trainer.pth): a small
 training checkpoint as a PyTorch user saves one (OrderedDict state dict with a BatchNorm, an SGD
 state after one step, epoch and metrics). The dtypes seed comes from dtypes.py."""
 import sys
