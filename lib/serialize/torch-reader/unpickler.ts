@@ -110,8 +110,10 @@ class VM {
   }
 
   line(): string {
-    const end = this.data.indexOf(0x0a, this.pos);
-    if (end < 0 || end - this.pos > 256) this.fail('GLOBAL without a short newline-terminated name');
+    // Search 257 bytes only, so GLOBALs without a newline cannot make a load quadratic.
+    const window = this.data.subarray(this.pos, this.pos + 257).indexOf(0x0a);
+    if (window < 0) this.fail('GLOBAL without a short newline-terminated name');
+    const end = this.pos + window;
     const s = this.data.toString('latin1', this.pos, end);
     this.pos = end + 1;
     return s;
