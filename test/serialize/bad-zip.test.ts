@@ -35,6 +35,11 @@ describe('sg.load: the zip container is checked strictly', () => {
     refuses(zip(goodEntries(), { prefix }), /zip entry archive\/data\.pkl starts at byte 40, expected 0/);
   });
 
+  it('BAD FILE: a legacy (pre-1.6, not zip) torch.save file: a bare pickle, refused before any opcode runs', () => {
+    // The legacy format starts with a pickled magic number; LibTorch would unpickle it directly.
+    refuses(Buffer.concat([Buffer.from([0x80, 0x02, 0x8a, 0x0a, 0x6c, 0xfc, 0x9c, 0x46, 0xf9, 0x20, 0x6a, 0xa8, 0x50, 0x19, 0x2e]), goodPkl]), /not a zip-format PyTorch checkpoint \(the file does not start with a zip local header\)/);
+  });
+
   it('BAD FILE: a deflated entry (method 8), even one that would inflate 1000×', () => {
     const big = Buffer.alloc(100000);
     const deflated = deflateRawSync(big);
