@@ -91,6 +91,13 @@ describe('sg.load: the zip container is checked strictly', () => {
     refuses(zip([...goodEntries(), ['other/x', Buffer.from('x')]]), /zip entry other\/x is outside the archive's folder archive\//);
   });
 
+  it('BAD FILE: a checkpoint whose byteorder entry says big-endian (PyTorch ≥ 2.1 records it); little loads', () => {
+    refuses(zip([...goodEntries(), ['archive/byteorder', Buffer.from('big')]]), /storages are stored 'big'-endian; only little-endian checkpoints are read/);
+    const file = path.join(dir, 'little.pth');
+    fs.writeFileSync(file, zip([...goodEntries(), ['archive/byteorder', Buffer.from('little')]]));
+    assert.deepEqual((load(file) as sg.Tensor).toArray(), [1, 2]);
+  });
+
   it('BAD FILE: an end record whose counts exceed its central directory', () => {
     const b = zip(goodEntries());
     b.writeUInt16LE(60000, b.length - 14);

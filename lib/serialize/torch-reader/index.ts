@@ -55,6 +55,9 @@ function storageLoader(entries: Map<string, Buffer>, prefix: string): (pid: unkn
 export function readTorchZip(data: Buffer, limits: (pickleBytes: number) => PickleLimits = limitsFor): unknown {
   const entries = readZipEntries(data);
   const { pkl, prefix } = findPickle(entries);
+  // PyTorch ≥ 2.1 records the byte order of the storages; we read them as little-endian only.
+  const byteorder = entries.get(`${prefix}byteorder`);
+  if (byteorder !== undefined && byteorder.toString('latin1') !== 'little') throw new Error(`storages are stored ${describe(byteorder.toString('latin1').slice(0, 16))}-endian; only little-endian checkpoints are read`);
   const ctx: GlobalContext = { orderedDicts: new WeakSet() };
   const value = unpickle(
     pkl,
