@@ -38,7 +38,9 @@ export function save(value: unknown, file: string): void {
 }
 
 /**
- * Loads a file written by save() or by Python's torch.save.
+ * Loads a file written by save() or by Python's torch.save. Safe on untrusted files: only tensors
+ * and plain data are read, every structure is checked, and a bad file throws an Error naming it
+ * and the fault (README, "Security").
  *
  * @example
  * const ckpt = sg.load('ckpt.pth') as { net: Record<string, sg.Tensor>; epoch: number };
