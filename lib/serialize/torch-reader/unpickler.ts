@@ -6,6 +6,7 @@
  * (`hooks.global`). All state (stack, memo) lives in one call: one file cannot change how the
  * next is read. Values: dicts are plain objects (keys as strings), lists and tuples are arrays.
  */
+
 /** Bounds on one load; see limits.ts for the values and why. */
 export interface PickleLimits {
   maxStack: number;
