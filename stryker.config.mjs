@@ -14,19 +14,31 @@ const localBuild = path.join(here, 'build', 'Release', 'sg_optim.node');
 if (!process.env.SG_OPTIM_BINARY && fs.existsSync(localBuild)) process.env.SG_OPTIM_BINARY = localBuild;
 if (!process.env.SG_GOLDEN_DIR) process.env.SG_GOLDEN_DIR = path.resolve(here, '..', 'shared', 'golden');
 
-// Which folders to mutate: all three, or MUTATE_FOLDERS=optim,recipes for a part.
+// Which folders to mutate: all three, or MUTATE_FOLDERS=optim,recipes for a part; MUTATE_FILES
+// (comma-separated globs, e.g. lib/optim/param-groups.ts) narrows the mutated files further.
 const folders = (process.env.MUTATE_FOLDERS || 'optim,training,recipes').split(',').map((f) => f.trim()).filter(Boolean);
+const files = process.env.MUTATE_FILES ? process.env.MUTATE_FILES.split(',').map((f) => f.trim()).filter(Boolean) : null;
+const tag = folders.join('-') + (files ? '-part' : '');
 
-// Test folders that exercise lib/optim, lib/training and lib/recipes. Left out: tests that run
-// their subject in a child process (a mutant is only active in Stryker's own test process, so
-// they cannot kill one and only cost minutes) and the README's full main job (minutes per run).
+// The tests that exercise each folder (the dry run and every mutant only run these). Left out:
+// tests that run their subject in a child process (a mutant is only active in Stryker's own test
+// process, so they cannot kill one and only cost minutes) and the README's full main job.
+const testsOf = {
+  optim: ['optim/**/*', 'training/**/*', 'registry/**/*', 'reliability/**/*', 'tensor/tidy'],
+  training: ['training/**/*', 'registry/**/*', 'reliability/**/*'],
+  recipes: ['recipes/**/*', 'training/callback-registry', 'training/seed-examples'],
+};
 const excluded = [
   'optim/cpu-kernels', // spawns workers per kernel build
   'training/resume', // spawns a worker per run
   'training/simulate-lr-metrics', // spawns the CLI
-  'training/main-job', // the full mnist_lenet recipe, ~2 minutes
+  'training/main-job', // the full mnist_lenet recipe, minutes
+  'serialize/interop', // spawns Python
 ];
-const spec = ['optim', 'training', 'recipes', 'nn'].map((d) => `dist/test/${d}/**/*.test.js`);
+const wanted = [...new Set(folders.flatMap((f) => testsOf[f] ?? []))];
+const spec = wanted
+  .filter((t) => !wanted.some((other) => other.endsWith('/**/*') && other !== t && t.startsWith(other.slice(0, -4))))
+  .map((t) => `dist/test/${t}.test.js`);
 const ignore = excluded.map((t) => `dist/test/${t}.test.js`);
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
@@ -46,12 +58,13 @@ export default {
   coverageAnalysis: 'perTest',
   concurrency: Number(process.env.MUTATE_CONCURRENCY || 2),
   timeoutMS: 60000,
+  dryRunTimeoutMinutes: 60,
   timeoutFactor: 2,
-  mutate: folders.map((f) => `lib/${f}/**/*.ts`),
+  mutate: files ?? folders.map((f) => `lib/${f}/**/*.ts`),
   ignorePatterns: ['/build', '/build-mutants', '/build-torch*', '/.venv-torch', '/dist', '/mutate', '/experiments', '/checkpoints', '/prebuilds', '/bench/results', '*.tgz'],
-  tempDirName: '.stryker-tmp',
+  tempDirName: `.stryker-tmp/${tag}`, // one per run: runs of different folders can go side by side
   reporters: ['clear-text', 'progress', 'html', 'json'],
-  htmlReporter: { fileName: `mutate/stryker-${folders.join('-')}.html` },
-  jsonReporter: { fileName: `mutate/stryker-${folders.join('-')}.json` },
+  htmlReporter: { fileName: `mutate/stryker-${tag}.html` },
+  jsonReporter: { fileName: `mutate/stryker-${tag}.json` },
   cleanTempDir: true,
 };

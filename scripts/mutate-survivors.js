@@ -1,0 +1,63 @@
+#!/usr/bin/env node
+/**
+ * Lists what a StrykerJS run left alive: `node scripts/mutate-survivors.js [mutate/stryker-*.json]`
+ * (default: every mutate/stryker-*.json). Prints the score per file and folder, then one line per
+ * surviving (or uncovered) mutant: file:line:column, mutator, original -> replacement.
+ */
+'use strict';
+
+const fs = require('fs');
+const path = require('path');
+
+const root = path.resolve(__dirname, '..');
+const reports = process.argv.slice(2);
+if (reports.length === 0) {
+  const dir = path.join(root, 'mutate');
+  if (fs.existsSync(dir)) for (const f of fs.readdirSync(dir)) if (/^stryker-.*\.json$/.test(f)) reports.push(path.join(dir, f));
+}
+if (reports.length === 0) {
+  console.error('mutate-survivors: no report; run npm run mutate:ts first');
+  process.exit(2);
+}
+
+const DETECTED = new Set(['Killed', 'Timeout']);
+const COUNTED = new Set(['Killed', 'Timeout', 'Survived', 'NoCoverage']);
+const perFolder = new Map();
+const alive = [];
+for (const report of reports) {
+  const json = JSON.parse(fs.readFileSync(report, 'utf8'));
+  for (const [file, entry] of Object.entries(json.files)) {
+    const rel = path.relative(root, path.resolve(root, file));
+    const folder = rel.split(path.sep).slice(0, 2).join('/');
+    const lines = entry.source.split('\n');
+    const f = perFolder.get(folder) ?? { detected: 0, counted: 0, ignored: 0, compileErrors: 0 };
+    for (const m of entry.mutants) {
+      if (m.status === 'CompileError') f.compileErrors++;
+      if (m.status === 'Ignored') f.ignored++;
+      if (!COUNTED.has(m.status)) continue;
+      f.counted++;
+      if (DETECTED.has(m.status)) f.detected++;
+      else {
+        const { start, end } = m.location;
+        const original =
+          start.line === end.line ? lines[start.line - 1].slice(start.column - 1, end.column - 1) : `${lines[start.line - 1].slice(start.column - 1)} ...`;
+        alive.push(`${rel}:${start.line}:${start.column}  ${m.status.padEnd(10)} ${m.mutatorName.padEnd(22)} ${oneLine(original)}  ->  ${oneLine(m.replacement ?? '')}`);
+      }
+    }
+    perFolder.set(folder, f);
+  }
+}
+
+function oneLine(s) {
+  const t = s.replace(/\s+/g, ' ').trim();
+  return t.length > 80 ? `${t.slice(0, 77)}...` : t;
+}
+
+console.log('| folder | score | killed+timeout / survived+no coverage | compile errors | ignored |');
+console.log('|---|---|---|---|---|');
+for (const [folder, f] of [...perFolder].sort()) {
+  const score = f.counted ? ((100 * f.detected) / f.counted).toFixed(1) + '%' : 'n/a';
+  console.log(`| ${folder} | ${score} | ${f.detected} / ${f.counted - f.detected} | ${f.compileErrors} | ${f.ignored} |`);
+}
+console.log(`\n${alive.length} alive:`);
+for (const line of alive.sort((a, b) => a.localeCompare(b, 'en', { numeric: true }))) console.log(line);
