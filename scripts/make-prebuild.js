@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // Copies the freshly built addon into prebuilds/<platform>-<arch>/ under a name that says what
-// it needs at run time: sg-optim.torch<major.minor>.<cpu|cuda>.node (stripped).
-//   --from FILE  another build (build-torch2.15/Release/sg_optim.node: the PyTorch 2.15 one)
+// it needs at run time: sg-optim.torch<major.minor>.<cpu|cuda>.node (stripped). The builds are
+// build/Release/sg_optim.node and, where scripts/torch-wheel.sh made them,
+// build-torch<version>/Release/sg_optim.node (PyTorch's wheel: sg-optim.torch2.15.cuda.node).
+//   --from FILE  only this build
 //   --to DIR     another folder
 // A build against PyTorch's wheel has the build machine's site-packages/torch/lib in its run
 // path; the prebuilt copy gets $ORIGIN there instead, and lib/native.ts loads the user's PyTorch
@@ -28,22 +30,38 @@ if (process.argv.includes('--check')) {
   console.log(`make-prebuild: packing ${found.join(', ')}`);
   process.exit(0);
 }
-const built = path.resolve(option('--from') || path.join(root, 'build', 'Release', 'sg_optim.node'));
-if (!fs.existsSync(built)) {
-  console.error(`make-prebuild: ${built} does not exist; run npm run build:native first`);
+const defaultBuild = path.join(root, 'build', 'Release', 'sg_optim.node');
+const builds = option('--from')
+  ? [path.resolve(option('--from'))]
+  : [
+      defaultBuild,
+      ...fs
+        .readdirSync(root)
+        .filter((name) => /^build-torch[0-9.]+$/.test(name))
+        .map((name) => path.join(root, name, 'Release', 'sg_optim.node'))
+        .filter((file) => fs.existsSync(file)),
+    ];
+if (!fs.existsSync(builds[0])) {
+  console.error(`make-prebuild: ${builds[0]} does not exist; run npm run build:native first`);
   process.exit(1);
 }
-const info = require(built).buildInfo();
-const version = info.torchVersion.split('.').slice(0, 2).join('.');
 fs.mkdirSync(dir, { recursive: true });
-const target = path.join(dir, `sg-optim.torch${version}.${info.cuda ? 'cuda' : 'cpu'}.node`);
-try {
-  execFileSync('strip', ['--strip-unneeded', '-o', target, built]);
-} catch {
-  fs.copyFileSync(built, target);
+for (const built of builds) copyBuild(built);
+
+function copyBuild(built) {
+  // In a child process: two LibTorch versions must never share one.
+  const script = `console.log(JSON.stringify(require(${JSON.stringify(built)}).buildInfo()))`;
+  const info = JSON.parse(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' }));
+  const version = info.torchVersion.split('.').slice(0, 2).join('.');
+  const target = path.join(dir, `sg-optim.torch${version}.${info.cuda ? 'cuda' : 'cpu'}.node`);
+  try {
+    execFileSync('strip', ['--strip-unneeded', '-o', target, built]);
+  } catch {
+    fs.copyFileSync(built, target);
+  }
+  clearPyTorchRunpath(target);
+  console.log(`make-prebuild: wrote ${path.relative(root, target)} (${fs.statSync(target).size} bytes)`);
 }
-clearPyTorchRunpath(target);
-console.log(`make-prebuild: wrote ${path.relative(root, target)} (${fs.statSync(target).size} bytes)`);
 
 // Overwrites, in place, a run path naming a PyTorch package (site-packages/torch/lib) with
 // $ORIGIN padded by NULs: the string keeps its length, so nothing else in the file moves. Needs

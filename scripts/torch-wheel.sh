@@ -27,7 +27,9 @@ fi
 installed="$("$py" -c 'import torch; print(torch.__version__)' 2>/dev/null || true)"
 if [[ "$installed" != "$version".* ]]; then
   log "installing torch==${version}.* (about 3 GB with its nvidia wheels)"
-  "$py" -m pip install --disable-pip-version-check -q "torch==${version}.*"
+  # No pip cache: the venv itself is what a second run reuses, and the cache would double the disk.
+  "$py" -m pip install --disable-pip-version-check --no-cache-dir -q "torch==${version}.*"
+  log "installed in ${SECONDS} s"
 fi
 torch_dir="$("$py" -c 'import os, torch; print(os.path.dirname(torch.__file__))' 2>/dev/null)"
 cuda="$("$py" -c 'import torch; print(torch.version.cuda or "")' 2>/dev/null)"
@@ -43,12 +45,14 @@ if [ -n "$cuda" ]; then
       exit 1
     fi
     log "installing nvcc for CUDA $cuda (cuda-toolkit[nvcc,cccl,curand]==$toolkit)"
-    "$py" -m pip install --disable-pip-version-check -q "cuda-toolkit[nvcc,cccl,curand]==$toolkit"
+    "$py" -m pip install --disable-pip-version-check --no-cache-dir -q "cuda-toolkit[nvcc,cccl,curand]==$toolkit"
   fi
 fi
 
 # Two compile jobs by default: the CUDA file alone takes a minute and a few GB.
 log "building against $torch_dir (CUDA: ${cuda:-none}) into $build"
+started=$SECONDS
 LIBTORCH="$torch_dir" nice node_modules/.bin/cmake-js compile --out "$build" --parallel "${SG_OPTIM_JOBS:-2}" \
   --CDTorch_DIR="$torch_dir/share/cmake/Torch" >&2
+log "built in $((SECONDS - started)) s"
 echo "$PWD/$build/Release/sg_optim.node"
