@@ -1,8 +1,9 @@
 /**
  * `npm run bench`: optimizer step time (median ms over the measured steps), effective bandwidth
  * and % of the triad roofline for our fused and reference paths, PyTorch's for-loop and foreach
- * paths (same run, when /usr/bin/python3 has torch), and step() call overhead. A table on stdout,
- * JSON in bench/results/.
+ * paths (same run, when /usr/bin/python3 has torch: Debian's 1.13), the same and fused=True for
+ * current PyTorch (SG_OPTIM_BENCH_PYTHON, else scripts/torch-wheel.sh's .venv-torch: 2.15), and
+ * step() call overhead. A table on stdout, JSON in bench/results/.
  */
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
@@ -66,11 +67,19 @@ function ours(shapes: number[][], name: string, fused: boolean, warmup: number, 
   return ms;
 }
 
-function pytorch(ws: Record<string, number[][]>, warmup: number, steps: number): { version: string; results: Record<string, number> } | null {
-  const probe = spawnSync('/usr/bin/python3', ['-c', 'import torch'], { encoding: 'utf8' });
+/** The Python of current PyTorch (2.x), or null: SG_OPTIM_BENCH_PYTHON, else .venv-torch. */
+function currentPython(): string | null {
+  if (process.env.SG_OPTIM_BENCH_PYTHON) return process.env.SG_OPTIM_BENCH_PYTHON;
+  const venv = path.join(packageRoot(), '.venv-torch', 'bin', 'python');
+  return fs.existsSync(venv) ? venv : null;
+}
+
+function pytorch(python: string | null, ws: Record<string, number[][]>, warmup: number, steps: number): { version: string; results: Record<string, number> } | null {
+  if (python === null) return null;
+  const probe = spawnSync(python, ['-c', 'import torch'], { encoding: 'utf8' });
   if (probe.status !== 0) return null;
   const spec = JSON.stringify({ threads: sg.getNumThreads(), workloads: ws, optimizers: OPTIMIZERS, warmup, steps });
-  const r = spawnSync('/usr/bin/python3', [path.join(packageRoot(), 'bench', 'torch_bench.py'), spec], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  const r = spawnSync(python, [path.join(packageRoot(), 'bench', 'torch_bench.py'), spec], { encoding: 'utf8', maxBuffer: 1 << 24 });
   if (r.status !== 0) {
     console.error(`PyTorch benchmark failed: ${r.stderr.slice(-500)}`);
     return null;
@@ -137,11 +146,14 @@ async function main(): Promise<void> {
   const stream = measureStream();
   let roof = stream.triadGBs;
   console.log(`sg-optim optimizer benchmark — LibTorch ${sg.torchVersion}, ${sg.getNumThreads()} threads; roofline: triad ${roof.toFixed(1)} GB/s, copy ${stream.copyGBs.toFixed(1)} GB/s`);
-  const torch = quick ? null : pytorch(ws, warmup, steps);
+  const torch = quick ? null : pytorch('/usr/bin/python3', ws, warmup, steps);
+  const torch2 = quick ? null : pytorch(currentPython(), ws, warmup, steps);
+  if (torch) console.log(`torch: PyTorch ${torch.version} (/usr/bin/python3)`);
+  if (torch2) console.log(`torch2: PyTorch ${torch2.version} (${currentPython()})`);
   const rows: Array<Record<string, unknown>> = [];
   const tfjs: Record<string, number | null> = {};
   if (!quick) for (const [workload, shapes] of Object.entries(ws)) tfjs[workload] = await tfjsAdam(shapes, 2, 5);
-  const header = ['workload', 'optimizer', 'fused ms', 'GB/s', '% roof', 'ref ms', 'torch loop', 'torch foreach', 'best torch / fused'];
+  const header = ['workload', 'optimizer', 'fused ms', 'GB/s', '% roof', 'ref ms', 'torch loop', 'torch foreach', 'torch2 loop', 'torch2 foreach', 'torch2 fused', 'best torch / fused'];
   console.log(header.map((h, i) => (i < 2 ? h.padEnd(10) : h.padStart(12))).join(' '));
   for (const [workload, shapes] of Object.entries(ws)) {
     const numel = shapes.reduce((acc, s) => acc + s.reduce((a, b) => a * b, 1), 0);
@@ -152,12 +164,29 @@ async function main(): Promise<void> {
       const gbs = bytes / (fused / 1e3) / 1e9;
       const loop = torch?.results[`${workload}/${name}/for-loop`] ?? null;
       const foreach = torch?.results[`${workload}/${name}/foreach`] ?? null;
-      const best = [loop, foreach].filter((x): x is number => x !== null);
+      const loop2 = torch2?.results[`${workload}/${name}/for-loop`] ?? null;
+      const foreach2 = torch2?.results[`${workload}/${name}/foreach`] ?? null;
+      const fused2 = torch2?.results[`${workload}/${name}/fused`] ?? null;
+      const best = [loop, foreach, loop2, foreach2, fused2].filter((x): x is number => x !== null);
       const bestTorch = best.length ? Math.min(...best) : null;
-      const row = { workload, optimizer: name, fusedMs: fused, referenceMs: reference, gbPerS: gbs, percentOfRoofline: (100 * gbs) / roof, torchLoopMs: loop, torchForeachMs: foreach, speedupVsBestTorch: bestTorch ? bestTorch / fused : null };
+      const row = {
+        workload,
+        optimizer: name,
+        fusedMs: fused,
+        referenceMs: reference,
+        gbPerS: gbs,
+        percentOfRoofline: (100 * gbs) / roof,
+        torchLoopMs: loop,
+        torchForeachMs: foreach,
+        torch2LoopMs: loop2,
+        torch2ForeachMs: foreach2,
+        torch2FusedMs: fused2,
+        speedupVsBestTorch: bestTorch ? bestTorch / fused : null,
+      };
       rows.push(row);
       const f = (x: number | null, d = 2) => (x === null ? '—' : x.toFixed(d));
-      console.log([workload.padEnd(10), name.padEnd(10), f(fused).padStart(12), f(gbs, 1).padStart(12), f(row.percentOfRoofline, 0).padStart(12), f(reference).padStart(12), f(loop).padStart(12), f(foreach).padStart(12), (bestTorch ? `${(bestTorch / fused).toFixed(1)}×` : '—').padStart(12)].join(' '));
+      const cells = [f(fused), f(gbs, 1), f(row.percentOfRoofline, 0), f(reference), f(loop), f(foreach), f(loop2), f(foreach2), f(fused2), bestTorch ? `${(bestTorch / fused).toFixed(1)}×` : '—'];
+      console.log([workload.padEnd(10), name.padEnd(10), ...cells.map((c) => c.padStart(12))].join(' '));
     }
   }
   for (const [workload, ms] of Object.entries(tfjs)) {
@@ -177,7 +206,7 @@ async function main(): Promise<void> {
   console.log(`step() overhead from JavaScript: ${overhead.perCallUs.toFixed(1)} µs per call + ${overhead.perTensorUs.toFixed(3)} µs per tensor (SGD, 1-element tensors)`);
   const out = path.join(packageRoot(), 'bench', 'results', `optimizers-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
   fs.mkdirSync(path.dirname(out), { recursive: true });
-  fs.writeFileSync(out, JSON.stringify({ date: new Date().toISOString(), torchVersion: sg.torchVersion, threads: sg.getNumThreads(), roofline: stream, pytorch: torch?.version ?? null, rows, tfjsWasmAdamMs: tfjs, stepOverhead: overhead }, null, 2));
+  fs.writeFileSync(out, JSON.stringify({ date: new Date().toISOString(), torchVersion: sg.torchVersion, threads: sg.getNumThreads(), roofline: stream, pytorch: torch?.version ?? null, pytorch2: torch2?.version ?? null, rows, tfjsWasmAdamMs: tfjs, stepOverhead: overhead }, null, 2));
   console.log(`wrote ${path.relative(process.cwd(), out)}`);
 }
 

@@ -1,5 +1,5 @@
 """PyTorch side of `npm run bench`: torch.optim's for-loop and foreach paths for SGD/Adam/AdamW/
-RMSprop, and Python versions of SuperGradients' RMSpropTF, Lamb and Lion written from the spec
+RMSprop (and fused=True for SGD/Adam/AdamW, which runs on the CPU since PyTorch 2.4), and Python versions of SuperGradients' RMSpropTF, Lamb and Lion written from the spec
 (shared/spec/supergradients.md §6-§8), on the same workloads. Prints one JSON object."""
 import json
 import math
@@ -106,15 +106,32 @@ class Lion(torch.optim.Optimizer):
                 m.mul_(beta2).add_(p.grad, alpha=1 - beta2)
 
 
-def build(name, params, foreach):
-    if name == "SGD":
-        return torch.optim.SGD(params, lr=0.01, momentum=0.9, foreach=foreach)
-    if name == "Adam":
-        return torch.optim.Adam(params, lr=1e-3, foreach=foreach)
-    if name == "AdamW":
-        return torch.optim.AdamW(params, lr=1e-3, foreach=foreach)
+def fused_cpu():
+    """torch.optim's fused=True takes CPU tensors from PyTorch 2.4 on."""
+    major, minor = (int(x) for x in torch.__version__.split(".")[:2])
+    return (major, minor) >= (2, 4)
+
+
+def variants(name):
+    """for-loop, foreach and, where PyTorch has it on the CPU, fused."""
+    if name in ("SGD", "Adam", "AdamW"):
+        return ["for-loop", "foreach"] + (["fused"] if fused_cpu() else [])
     if name == "RMSprop":
-        return torch.optim.RMSprop(params, lr=1e-2, foreach=foreach)
+        return ["for-loop", "foreach"]
+    return ["for-loop"]
+
+
+def build(name, params, variant):
+    # foreach=False (not None) forces the for-loop; fused=True takes the fused kernel.
+    kw = {"fused": True} if variant == "fused" else {"foreach": variant == "foreach"}
+    if name == "SGD":
+        return torch.optim.SGD(params, lr=0.01, momentum=0.9, **kw)
+    if name == "Adam":
+        return torch.optim.Adam(params, lr=1e-3, **kw)
+    if name == "AdamW":
+        return torch.optim.AdamW(params, lr=1e-3, **kw)
+    if name == "RMSprop":
+        return torch.optim.RMSprop(params, lr=1e-2, **kw)
     if name == "RMSpropTF":
         return RMSpropTF(params)
     if name == "Lamb":
@@ -134,8 +151,8 @@ def main():
         for p in params:
             p.grad = torch.randn_like(p)
         for name in spec["optimizers"]:
-            for foreach in ([False, True] if name in ("SGD", "Adam", "AdamW", "RMSprop") else [False]):
-                opt = build(name, params, foreach)
+            for variant in variants(name):
+                opt = build(name, params, variant)
                 for _ in range(spec["warmup"]):
                     opt.step()
                 times = []
@@ -143,7 +160,7 @@ def main():
                     t0 = time.perf_counter()
                     opt.step()
                     times.append((time.perf_counter() - t0) * 1000)
-                out[f"{workload}/{name}/{'foreach' if foreach else 'for-loop'}"] = statistics.median(times)
+                out[f"{workload}/{name}/{variant}"] = statistics.median(times)
     print(json.dumps({"torch": torch.__version__, "results": out}))
 
 
