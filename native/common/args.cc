@@ -1,4 +1,5 @@
 #include "common/args.h"
+#include "common/errors.h"
 
 #include <cmath>
 #include <sstream>
@@ -96,6 +97,10 @@ std::vector<int64_t> Args::intList(size_t i, const char* name) const {
     Napi::Value v = arr.Get(k);
     double d = v.IsNumber() ? v.As<Napi::Number>().DoubleValue() : NAN;
     if (!std::isfinite(d) || std::floor(d) != d) typeError(i, name, "an array of integers");
+    // Beyond 2^53 a double is no longer an exact integer, and beyond int64 the cast is undefined.
+    if (std::fabs(d) > 9.007199254740992e15) {
+      throw Napi::RangeError::New(env_, std::string(name) + "[" + std::to_string(k) + "] must be an integer of magnitude at most 2^53, got " + FormatNumber(d));
+    }
     out.push_back(static_cast<int64_t>(d));
   }
   return out;

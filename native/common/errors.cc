@@ -2,6 +2,9 @@
 
 #include <c10/util/Exception.h>
 
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <exception>
 
 namespace sgoptim {
@@ -14,6 +17,21 @@ std::string CleanTorchMessage(const std::string& raw) {
   }
   while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' ')) msg.pop_back();
   return msg;
+}
+
+std::string FormatNumber(double value) {
+  if (std::isnan(value)) return "nan";
+  if (std::isinf(value)) return value > 0 ? "inf" : "-inf";
+  char out[32];
+  if (std::floor(value) == value && std::fabs(value) < 1e16) {
+    std::snprintf(out, sizeof out, "%.0f", value);  // whole numbers as integers: 3000000000, -1
+    return out;
+  }
+  for (int digits = 1; digits <= 17; ++digits) {
+    std::snprintf(out, sizeof out, "%.*g", digits, value);
+    if (std::strtod(out, nullptr) == value) break;
+  }
+  return out;
 }
 
 void RethrowAsJs(Napi::Env env) {

@@ -12,6 +12,11 @@ namespace sgoptim {
 // LibTorch's message with the "Exception raised from ..." trailer and backtrace cut off.
 std::string CleanTorchMessage(const std::string& raw);
 
+// A number for messages: whole numbers below 1e16 as integers (3000000000), others in the
+// shortest digits that read back to the same double (9.223372036854776e+18, 1e+20, 0.1), and
+// nan / inf / -inf as Python prints them.
+std::string FormatNumber(double value);
+
 // Rethrows the exception in flight as a Napi::Error of the right JavaScript class.
 [[noreturn]] void RethrowAsJs(Napi::Env env);
 

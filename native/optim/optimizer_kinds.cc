@@ -1,13 +1,12 @@
 #include "optim/optimizer_kinds.h"
 
-#include <cstdio>
-
 #include <torch/optim/adam.h>
 #include <torch/optim/adamw.h>
 #include <torch/optim/rmsprop.h>
 #include <torch/optim/sgd.h>
 
 #include "common/args.h"
+#include "common/errors.h"
 #include "optim/custom_optimizers.h"
 #include "tensor/tensor_wrap.h"
 
@@ -53,8 +52,7 @@ int64_t ReadStep(const Napi::Object& object, const std::string& path) {
   double step = v.As<Napi::Number>().DoubleValue();
   // Casting NaN, infinities or values beyond int64 is undefined behaviour: refuse them.
   if (!(step >= 0) || step > 9007199254740992.0 || step != static_cast<double>(static_cast<int64_t>(step))) {
-    char shown[32];
-    std::snprintf(shown, sizeof shown, "%.17g", step);
+    const std::string shown = FormatNumber(step);
     throw Napi::RangeError::New(object.Env(), path + ".step must be a non-negative integer up to 2^53, got " + shown);
   }
   return static_cast<int64_t>(step);

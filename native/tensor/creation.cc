@@ -25,6 +25,29 @@ std::vector<int64_t> ShapeArg(const Args& a, size_t i) {
   return shape;
 }
 
+// Values that an integer dtype cannot hold would wrap silently (or, from a double, be undefined
+// behaviour): refused, as PyTorch refuses them ("value cannot be converted ... without overflow").
+void CheckFitsDtype(Napi::Env env, const at::Tensor& values, at::ScalarType target) {
+  double lo, hi;  // the integers the target holds, as doubles; hi is exclusive
+  const char* name;
+  switch (target) {
+    case at::kLong: lo = -9223372036854775808.0; hi = 9223372036854775808.0; name = "int64"; break;
+    case at::kInt: lo = -2147483648.0; hi = 2147483648.0; name = "int32"; break;
+    case at::kByte: lo = 0; hi = 256; name = "uint8"; break;
+    default: return;  // floating targets round, bool takes any value
+  }
+  if (values.numel() == 0) return;
+  at::Tensor whole = values.to(at::kDouble).trunc();  // a fraction truncates, as the cast does
+  at::Tensor bad = whole.isnan().logical_or(whole.lt(lo)).logical_or(whole.ge(hi));
+  if (!bad.any().item<bool>()) return;
+  int64_t index = bad.reshape(-1).nonzero()[0][0].item<int64_t>();
+  double value = values.reshape(-1)[index].item<double>();
+  const std::string shown = FormatNumber(value);
+  throw Napi::RangeError::New(env, std::string("value cannot be converted to type ") + name + " without overflow: " +
+                                       shown + " at index " + std::to_string(index) + " (" + name + " holds " +
+                                       (target == at::kByte ? "0 … 255" : target == at::kInt ? "-2^31 … 2^31-1" : "-2^63 … 2^63-1") + ")");
+}
+
 // fromData(typedArray, shape, dtype | null, device | null): copies the JavaScript data.
 Napi::Value FromData(const Napi::CallbackInfo& info) {
   Args a(info);
@@ -53,7 +76,10 @@ Napi::Value FromData(const Napi::CallbackInfo& info) {
     auto* bytes = static_cast<uint8_t*>(data.ArrayBuffer().Data()) + data.ByteOffset();
     std::memcpy(t.data_ptr(), bytes, data.ByteLength());
   }
-  if (target != source) t = t.to(target);
+  if (target != source) {
+    CheckFitsDtype(env, t, target);
+    t = t.to(target);
+  }
   if (!a.isNullish(3)) t = t.to(a.device(3, "device"));
   return TensorWrap::New(env, t);
 }

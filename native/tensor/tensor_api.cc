@@ -262,6 +262,8 @@ Napi::Value BuildInfo(const Napi::CallbackInfo& info) {
   return out;
 }
 
+constexpr int64_t kMaxThreads = 1024;
+
 // Switches the fused loops for the rest of the process: "generic", "avx2" (where the CPU has it)
 // or "auto" (the start-up choice). Lets one test process check every build against the reference.
 Napi::Value SetCpuKernels(const Napi::CallbackInfo& info) {
@@ -278,7 +280,11 @@ Napi::Value SetCpuKernels(const Napi::CallbackInfo& info) {
 Napi::Value SetNumThreads(const Napi::CallbackInfo& info) {
   Args a(info);
   int64_t n = a.integer(0, "threads");
-  if (n < 1) throw Napi::RangeError::New(a.env(), "threads must be at least 1, got " + std::to_string(n));
+  // A huge count makes the next parallel op start that many OpenMP threads (and libgomp may abort
+  // the process when it cannot): refused beyond a bound no machine's core count reaches.
+  if (n < 1 || n > kMaxThreads) {
+    throw Napi::RangeError::New(a.env(), "threads must be between 1 and " + std::to_string(kMaxThreads) + ", got " + std::to_string(n));
+  }
   at::set_num_threads(static_cast<int>(n));
   return a.env().Undefined();
 }

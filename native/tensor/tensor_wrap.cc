@@ -25,13 +25,24 @@ TensorWrap::TensorWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Tensor
   }
 }
 
+namespace {
+
+// The raw call, whose failure is ignored: node-addon-api's wrapper throws a C++ exception when the
+// environment is shutting down (a worker being terminated), and a destructor must not throw.
+void ForgetExternalMemory(napi_env env, int64_t bytes) noexcept {
+  int64_t total = 0;
+  (void)napi_adjust_external_memory(env, -bytes, &total);
+}
+
+}  // namespace
+
 TensorWrap::~TensorWrap() {
-  if (accounted_bytes_ != 0) Napi::MemoryManagement::AdjustExternalMemory(Env(), -accounted_bytes_);
+  if (accounted_bytes_ != 0) ForgetExternalMemory(Env(), accounted_bytes_);
 }
 
 void TensorWrap::Dispose(Napi::Env env) {
   tensor_ = at::Tensor();
-  if (accounted_bytes_ != 0) Napi::MemoryManagement::AdjustExternalMemory(env, -accounted_bytes_);
+  if (accounted_bytes_ != 0) ForgetExternalMemory(env, accounted_bytes_);
   accounted_bytes_ = 0;
 }
 
