@@ -85,7 +85,8 @@ export function createLrCallbacks(args: LrCallbacksArgs): { warmup: Callback; sc
     const Cls = LR_SCHEDULERS.names().includes(mode) ? LR_SCHEDULERS.get(mode) : undefined;
     if (!Cls) throw unknownNameError('lr_mode', mode, [...LR_SCHEDULERS.names(), ...Object.keys(TORCH_SCHEDULERS).map((n) => `{${n}: ...}`)]);
     scheduler = new Cls(base);
-  } else if (isPlainObject(mode) && Object.keys(mode).length > 0 && Object.keys(mode)[0] in TORCH_SCHEDULERS) {
+  } else if (isPlainObject(mode) && Object.keys(mode).length === 1) {
+    // One {Name: {...}} entry: createTorchScheduler names an unknown Name with a suggestion.
     const { name, scheduler: torchScheduler, phase, metricName } = createTorchScheduler(mode, args.optimizer);
     if (phase === undefined || phase === null) throw new RangeError(`lr_mode.${name}.phase is required (e.g. TRAIN_EPOCH_END)`);
     if (name === 'ReduceLROnPlateau' && !metricName) throw new RangeError('lr_mode.ReduceLROnPlateau.metric_name is required');

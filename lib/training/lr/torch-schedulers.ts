@@ -346,7 +346,8 @@ export const TORCH_SCHEDULERS: Record<string, SchedulerCtor> = {
 /** The scheduler of a `{Name: {...kwargs}}` lr_mode mapping (phase and metric_name removed). */
 export function createTorchScheduler(mode: Record<string, unknown>, optimizer: Optim) {
   const [name, kwargs] = Object.entries(mode)[0];
-  const Ctor = TORCH_SCHEDULERS[name];
+  // Own names only: `constructor` or `toString` must not reach Object.prototype's members.
+  const Ctor = Object.hasOwn(TORCH_SCHEDULERS, name) ? TORCH_SCHEDULERS[name] : undefined;
   if (!Ctor) throw unknownNameError('lr_mode scheduler', name, Object.keys(TORCH_SCHEDULERS));
   if (!isPlainObject(kwargs)) throw typeError(`lr_mode.${name}`, 'a mapping of scheduler arguments', kwargs);
   const { phase, metric_name, ...rest } = kwargs;
