@@ -8,13 +8,17 @@ import * as fs from 'fs';
 import { typeError } from '../errors';
 import { native } from '../native';
 import { fsErrorText, writeFileAtomic } from './atomic-write';
+import { withIntegerStateKeys } from './optimizer-keys';
 import { readTorchZip } from './torch-reader';
 
 export { writeFileAtomic };
 
-/** The bytes torch.save would write for `value`. */
+/**
+ * The bytes torch.save would write for `value`. An optimizer state dict anywhere in it is written
+ * with integer `state` keys, as torch.optim's own (./optimizer-keys).
+ */
 export function serialize(value: unknown): Buffer {
-  return native.pickle(value);
+  return native.pickle(withIntegerStateKeys(value));
 }
 
 /**

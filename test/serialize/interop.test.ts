@@ -75,6 +75,17 @@ describe('checkpoints: PyTorch interop (torch.optim continues our runs and we co
       assertFinal(c, python({ case: c, k: K, direction: 'continue', checkpoint: file }) as number[][]);
     });
 
+    it(`${name}: opt.stateDict() saved as it is (string keys in JavaScript) reaches torch.optim with its state`, () => {
+      const c = loadGolden(name)[index];
+      const params = c.params0.map((v, i) => sg.tensor(v, { shape: c.shapes[i], dtype: 'float64', requiresGrad: true }));
+      const opt = build(c, params);
+      steps(c, opt, params, 0, K);
+      const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'sg-ckpt-')), 'ckpt.pth');
+      // What a PyTorch user writes: torch.optim's load_state_dict silently drops '0'-keyed state.
+      save({ params: params.map((p) => p.detach()), optimizer_state_dict: opt.stateDict() }, file);
+      assertFinal(c, python({ case: c, k: K, direction: 'continue', checkpoint: file }) as number[][]);
+    });
+
     it(`${name}: torch.optim saves after ${K} steps, sg-optim loads and continues`, () => {
       const c = loadGolden(name)[index];
       const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'sg-ckpt-')), 'ckpt.pth');
