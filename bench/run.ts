@@ -142,7 +142,7 @@ async function main(): Promise<void> {
   const steps = quick ? 5 : 11;
   const ws = workloads();
   // The triad is noisy on a shared machine: measure it before and after, keep the best.
-  const measureStream = () => native.stream(1 << 25, 10) as { copyGBs: number; triadGBs: number };
+  const measureStream = () => native.stream(1 << 25, 10);
   const stream = measureStream();
   let roof = stream.triadGBs;
   console.log(`sg-optim optimizer benchmark — LibTorch ${sg.torchVersion}, ${sg.getNumThreads()} threads; roofline: triad ${roof.toFixed(1)} GB/s, copy ${stream.copyGBs.toFixed(1)} GB/s`);

@@ -51,7 +51,7 @@ export function classifyLibTorchDir(dir: string | null, exists: (file: string) =
 
 /** What the loaded addon was built against, and the LibTorch it runs on. */
 export function buildInfo(): BuildInfo {
-  const built = native.buildInfo() as { torchVersion: string; cuda: boolean; cpuKernels: string };
+  const built = native.buildInfo();
   let maps = '';
   try {
     maps = fs.readFileSync('/proc/self/maps', 'utf8');

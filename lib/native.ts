@@ -10,22 +10,14 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 
+import type { NativeBinding } from './native-api';
 import { packageRoot } from './package-root';
 import { findPythonTorch, PythonTorch, pythonTorch } from './torch-locate';
 
 export { packageRoot };
 
-/** Opaque handle of one at::Tensor on the native side. */
-export interface NativeTensorHandle {
-  readonly __nativeTensor: unique symbol;
-}
-
-/** The addon's exports. Argument checking happens in TypeScript first; see native/addon.cc. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type NativeBinding = Record<string, (...args: any[]) => any> & {
-  NativeTensor: new (...args: unknown[]) => NativeTensorHandle;
-  NativeOptimizer?: new (...args: unknown[]) => unknown;
-};
+/** The addon's exports, typed in native-api.ts. Argument checking happens in TypeScript first; see native/addon.cc. */
+export type { NativeBinding, NativeTensorHandle } from './native-api';
 
 /** What a prebuilt binary's name says it needs: `sg-optim.torch<major.minor>.<cpu|cuda>.node`. */
 export interface PrebuiltTarget {

@@ -5,23 +5,14 @@
  */
 import { isPlainObject, typeError } from '../errors';
 import { native } from '../native';
+import type { NativeOptimizerHandle, NativeOptimizerState, NativeTensorHandle, StepPath as NativeStepPath } from '../native-api';
 import { tensor } from '../tensor/creation';
 import { Tensor } from '../tensor/tensor';
 import { checkImplementationFlags, completeLoadedGroup, OptionSchema, rejectUnknownOptions, schemaDefaults, validateOptions } from './option-schema';
 import { Closure, Optimizer, OptimizerStateDict, ParamGroup, ParamsOrGroups } from './optimizer';
 
-interface NativeOptimizerHandle {
-  step(groups: ParamGroup[], defaults: Record<string, unknown>): StepPath;
-  setGroups(groups: Array<{ params: unknown[]; options: ParamGroup }>): void;
-  getState(param: unknown): Record<string, unknown> | null;
-  setStates(states: Array<[unknown, Record<string, unknown>]>): void;
-  getGroupState(index: number): Record<string, unknown>;
-  setGroupStates(states: Array<Record<string, unknown>>): void;
-  zeroGrad(setToNone: boolean): void;
-}
-
 /** @internal Which implementation ran a step: our fused CPU loops or CUDA kernels, LibTorch's fused Adam, or the reference. */
-export type StepPath = 'fused-cpu' | 'fused-cuda' | 'libtorch-fused' | 'reference';
+export type StepPath = NativeStepPath;
 
 /** State entries PyTorch 2.x stores as scalar tensors (`step` of the torch.optim four). */
 const TENSOR_STEP_KINDS = new Set(['SGD', 'Adam', 'AdamW', 'RMSprop']);
@@ -46,8 +37,7 @@ export abstract class NativeOptimizer extends Optimizer {
     checkImplementationFlags(optimizerParams, 'optimizer_params');
     super(paramsOrGroups, { ...schemaDefaults(schema), ...optimizerParams });
     this.paramGroups.forEach((g, i) => this.checkAll(g, `param_groups[${i}]`, optimizerParams));
-    const Ctor = native.NativeOptimizer as unknown as new (k: string, g: unknown, d: unknown) => NativeOptimizerHandle;
-    this.native = new Ctor(kind, this.nativeGroups(), this.defaults);
+    this.native = new native.NativeOptimizer(kind, this.nativeGroups(), this.defaults);
     this.markSynced();
   }
 
@@ -165,7 +155,7 @@ export abstract class NativeOptimizer extends Optimizer {
         if (key === 'step') plain.step = v instanceof Tensor ? Number(v.item()) : v;
         else plain[key] = v instanceof Tensor ? v._h : v;
       }
-      return [param._h, plain] as [unknown, Record<string, unknown>];
+      return [param._h, plain] as const;
     });
     const previous = this.snapshot();
     try {
@@ -184,7 +174,7 @@ export abstract class NativeOptimizer extends Optimizer {
 
   /** @internal What loadStateDict replaces: groups, per-parameter and per-group native state. */
   private snapshot() {
-    const states: Array<[unknown, Record<string, unknown>]> = [];
+    const states: Array<[NativeTensorHandle, NativeOptimizerState]> = [];
     for (const p of this.allParams()) {
       const s = this.native.getState(p._h);
       if (s !== null) states.push([p._h, s]);
@@ -209,8 +199,8 @@ function readGroupStep(group: Record<string, unknown>, path: string): Record<str
   return { step };
 }
 
-function wrapState(s: Record<string, unknown>): Record<string, unknown> {
+function wrapState(s: NativeOptimizerState): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [key, v] of Object.entries(s)) out[key] = v !== null && typeof v === 'object' ? new Tensor(v as never) : v;
+  for (const [key, v] of Object.entries(s)) out[key] = typeof v === 'object' ? new Tensor(v) : v;
   return out;
 }

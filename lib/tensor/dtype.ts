@@ -37,7 +37,7 @@ export function checkDeviceAvailable(device: Device): void {
     throw new Error(`device '${device}' requested but CUDA is not available (this build has no CUDA or no GPU is visible); use 'cpu'`);
   }
   const index = device === 'cuda' ? 0 : Number(device.slice('cuda:'.length));
-  const count = native.cudaDeviceCount() as number;
+  const count = native.cudaDeviceCount();
   if (index >= count) {
     const visible = count === 1 ? "1 CUDA device is visible ('cuda:0')" : `${count} CUDA devices are visible ('cuda:0' to 'cuda:${count - 1}')`;
     throw new Error(`device '${device}' requested but only ${visible}; use one of them or 'cpu'`);

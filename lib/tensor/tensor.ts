@@ -2,6 +2,7 @@ import { inspect } from 'util';
 
 import { typeError } from '../errors';
 import { native, NativeTensorHandle } from '../native';
+import type { NativeScalar } from '../native-api';
 import { checkDevice, checkDtype, Device, Dtype, DTYPES } from './dtype';
 import { options as optionsObject, optionsOr } from './options';
 import { trackTensor } from './tidy';
@@ -46,6 +47,19 @@ function operand(path: string, value: unknown): NativeTensorHandle | number | bo
   if (value instanceof Tensor) return value._h;
   if (typeof value === 'number' || typeof value === 'boolean') return value;
   throw typeError(path, 'a Tensor or a number', value);
+}
+
+/**
+ * operand() where native code reads only a Tensor (or only a scalar): the other kind is passed on
+ * as it is, so the error stays native's ("Expected a Tensor for other"), as before the binding
+ * was typed.
+ */
+function tensorOperand(path: string, value: unknown): NativeTensorHandle {
+  return operand(path, value) as NativeTensorHandle;
+}
+
+function scalarOperand(path: string, value: unknown): NativeScalar {
+  return operand(path, value) as NativeScalar;
 }
 
 function dims(path: string, value: unknown): number[] | null {
@@ -155,7 +169,7 @@ export class Tensor {
   // ---- data out ---------------------------------------------------------------------------
   /** All values as flat numbers, row-major. */
   toArray(): number[] {
-    return Array.from(native.toNumbers(this._h) as Float64Array);
+    return Array.from(native.toNumbers(this._h));
   }
   /** A copy in the dtype's typed array (Float32Array, Float64Array, Int32Array, BigInt64Array, Uint8Array). */
   toTypedArray(): Float32Array | Float64Array | Int32Array | BigInt64Array | Uint8Array {
@@ -236,7 +250,7 @@ export class Tensor {
     return new Tensor(native.pow(this._h, operand('exponent', exponent)));
   }
   matmul(other: Tensor): Tensor {
-    return new Tensor(native.matmul(this._h, operand('other', other)));
+    return new Tensor(native.matmul(this._h, tensorOperand('other', other)));
   }
   neg(): Tensor {
     return new Tensor(native.neg(this._h));
@@ -424,12 +438,12 @@ export class Tensor {
   /** indexSelect(dim, index) or indexSelect({dim, index}). */
   indexSelect(dim: number | { dim: number; index: Tensor }, index?: Tensor): Tensor {
     const o = named('indexSelect', dim, ['dim', 'index'], [dim, index]);
-    return new Tensor(native.indexSelect(this._h, integer('dim', o.dim), operand('index', o.index)));
+    return new Tensor(native.indexSelect(this._h, integer('dim', o.dim), tensorOperand('index', o.index)));
   }
   /** gather(dim, index) or gather({dim, index}). */
   gather(dim: number | { dim: number; index: Tensor }, index?: Tensor): Tensor {
     const o = named('gather', dim, ['dim', 'index'], [dim, index]);
-    return new Tensor(native.gather(this._h, integer('dim', o.dim), operand('index', o.index)));
+    return new Tensor(native.gather(this._h, integer('dim', o.dim), tensorOperand('index', o.index)));
   }
   /** Elements of this tensor where `condition` holds, else of `other` (PyTorch's `x.where(cond, y)`). */
   where(condition: Tensor, other: Tensor | number): Tensor {
@@ -437,7 +451,7 @@ export class Tensor {
     return new Tensor(native.where(expectTensor('where(condition)', condition)._h, this._h, y));
   }
   maskedFill(mask: Tensor, value: number | boolean): Tensor {
-    return new Tensor(native.maskedFill(this._h, operand('mask', mask), operand('value', value)));
+    return new Tensor(native.maskedFill(this._h, tensorOperand('mask', mask), scalarOperand('value', value)));
   }
 
   // ---- activations ------------------------------------------------------------------------
@@ -488,11 +502,11 @@ export class Tensor {
     return this;
   }
   fill_(value: number | boolean): this {
-    native.fill_(this._h, operand('value', value));
+    native.fill_(this._h, scalarOperand('value', value));
     return this;
   }
   copy_(src: Tensor): this {
-    native.copy_(this._h, operand('src', src));
+    native.copy_(this._h, tensorOperand('src', src));
     return this;
   }
   /** Fills with samples of U(from, to), as PyTorch's uniform_. */

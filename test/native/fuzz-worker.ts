@@ -4,6 +4,7 @@
  * a non-zero exit instead of killing the test runner. Prints "calls N errors M" at the end.
  */
 import { native } from '../../lib/native';
+import type { NativeDtype } from '../../lib/native-api';
 
 function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
@@ -23,7 +24,7 @@ const pick = <T>(xs: T[]): T => xs[Math.floor(rand() * xs.length)];
 
 function makeTensors(): unknown[] {
   const out: unknown[] = [];
-  const specs: Array<[number[], string]> = [
+  const specs: Array<[number[], NativeDtype]> = [
     [[2, 3], 'float32'], [[3], 'float64'], [[], 'float32'], [[0], 'float32'], [[1, 1, 4, 4], 'float32'],
     [[2, 3], 'int64'], [[4], 'bool'], [[2, 2], 'float16'], [[5], 'int32'], [[3, 3], 'uint8'],
   ];
