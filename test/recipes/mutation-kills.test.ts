@@ -138,3 +138,23 @@ describe('recipes: invalid YAML messages', () => {
     assert.ok(frame.some((l) => /^\s*\^/.test(l)), message);
   });
 });
+
+describe('recipes: packages of defaults entries and # @package headers', () => {
+  it('group@_here_ places the option in the containing package, group@_global_.key under key at the root', () => {
+    const dir = recipeFolder({
+      'r.yaml': yaml('defaults:', '  - g@_here_: x', '  - h@_global_.deep: y', '  - _self_', 'top: 1'),
+      'g/x.yaml': yaml('a: 1'),
+      'h/y.yaml': yaml('b: 2'),
+    });
+    assert.deepEqual(loadRecipe(path.join(dir, 'r.yaml')), { a: 1, deep: { b: 2 }, top: 1 });
+  });
+
+  it('# @package _group_ places a nested group file under its whole group path; _global_.key under key', () => {
+    const dir = recipeFolder({
+      'r.yaml': yaml('defaults:', '  - g/sub: z', '  - k: w', '  - _self_'),
+      'g/sub/z.yaml': yaml('# @package _group_', 'c: 3'),
+      'k/w.yaml': yaml('# @package _global_.elsewhere', 'd: 4'),
+    });
+    assert.deepEqual(loadRecipe(path.join(dir, 'r.yaml')), { g: { sub: { c: 3 } }, elsewhere: { d: 4 } });
+  });
+});
