@@ -34,5 +34,18 @@ try {
   console.error('sg-optim: no prebuilt binary fits and cmake-js is not installed; see the README (Troubleshooting)');
   process.exit(1);
 }
-const result = spawnSync(process.execPath, [cmakeJs, 'compile', '--directory', root], { stdio: 'inherit' });
+// An installed package picks its LibTorch as `npx sg-optim build` does (LIBTORCH/Torch_DIR, else
+// the PyTorch python3 imports, else Debian's); a checkout keeps building against the default.
+let target = { args: [], env: process.env };
+if (!isCheckout) {
+  try {
+    const { chooseBuildTarget } = require('../dist/lib/cli/build-command.js');
+    const { findPythonTorch } = require('../dist/lib/torch-locate.js');
+    target = chooseBuildTarget(process.env, process.env.LIBTORCH || process.env.Torch_DIR ? null : findPythonTorch());
+    console.log(`sg-optim: building against ${target.description}`);
+  } catch {
+    /* no compiled TypeScript beside this script: the default LibTorch */
+  }
+}
+const result = spawnSync(process.execPath, [cmakeJs, 'compile', '--directory', root, ...target.args], { stdio: 'inherit', env: target.env });
 process.exit(result.status === null ? 1 : result.status);
