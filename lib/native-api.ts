@@ -1,5 +1,4 @@
 /**
- * @internal
  * The compiled addon's interface: every export of native/addon.cc (the SG_ENTRY tables in
  * native/tensor/{tensor_api,creation,math_ops,nn_ops}.cc, native/serialize/pickle.cc and
  * native/bench/stream.cc, and the NativeTensor / NativeOptimizer classes), with the argument order
@@ -10,33 +9,33 @@
  * undefined mean "not given".
  */
 
-/** @internal Opaque handle of one at::Tensor on the native side (an instance of NativeTensor). */
+/** Opaque handle of one at::Tensor on the native side (an instance of NativeTensor). */
 export interface NativeTensorHandle {
   readonly __nativeTensor: unique symbol;
 }
 
-/** @internal dtype names as native/common/args.cc's ParseDtype reads and DtypeName writes them. */
+/** dtype names as native/common/args.cc's ParseDtype reads and DtypeName writes them. */
 export type NativeDtype = 'float32' | 'float64' | 'float16' | 'bfloat16' | 'int64' | 'int32' | 'uint8' | 'bool';
 
-/** @internal Device strings as Args::device accepts them: 'cpu', 'cuda' or 'cuda:N'. */
+/** Device strings as Args::device accepts them: 'cpu', 'cuda' or 'cuda:N'. */
 export type NativeDevice = 'cpu' | 'cuda' | `cuda:${number}`;
 
-/** @internal What Args::scalar accepts: a number, or a boolean that stays a boolean. */
+/** What Args::scalar accepts: a number, or a boolean that stays a boolean. */
 export type NativeScalar = number | boolean;
 
-/** @internal A tensor or a scalar operand (binary ops, where). */
+/** A tensor or a scalar operand (binary ops, where). */
 export type NativeOperand = NativeTensorHandle | NativeScalar;
 
-/** @internal The losses' reduction names. */
+/** The losses' reduction names. */
 export type NativeReduction = 'mean' | 'sum' | 'none';
 
-/** @internal The typed arrays fromData copies (and toTypedArray returns). */
+/** The typed arrays fromData copies (and toTypedArray returns). */
 export type NativeTypedArray = Float32Array | Float64Array | Int32Array | BigInt64Array | Uint8Array;
 
-/** @internal Which implementation ran a step: our fused CPU loops or CUDA kernels, LibTorch's fused Adam, or the reference. */
+/** Which implementation ran a step: our fused CPU loops or CUDA kernels, LibTorch's fused Adam, or the reference. */
 export type StepPath = 'fused-cpu' | 'fused-cuda' | 'libtorch-fused' | 'reference';
 
-/** @internal What the binary was built against, and runs (buildInfo()). */
+/** What the binary was built against, and runs (buildInfo()). */
 export interface NativeBuildInfo {
   torchVersion: string;
   cuda: boolean;
@@ -44,7 +43,7 @@ export interface NativeBuildInfo {
   cpuKernels: string;
 }
 
-/** @internal stream()'s memory bandwidths in GB/s (best of the repetitions). */
+/** stream()'s memory bandwidths in GB/s (best of the repetitions). */
 export interface NativeStreamResult {
   copyGBs: number;
   loopTriadGBs: number;
@@ -53,19 +52,19 @@ export interface NativeStreamResult {
   check: number;
 }
 
-/** @internal One param group as the native optimizer reads it: handles plus an options object. */
+/** One param group as the native optimizer reads it: handles plus an options object. */
 export interface NativeParamGroup {
   params: NativeTensorHandle[];
   options: object;
 }
 
-/** @internal One parameter's optimizer state as getState returns it: buffers as handles, `step` a number. */
+/** One parameter's optimizer state as getState returns it: buffers as handles, `step` a number. */
 export type NativeOptimizerState = Record<string, NativeTensorHandle | number>;
 
-/** @internal One group's own state (Lamb's step counter; {} for the other kinds). */
+/** One group's own state (Lamb's step counter; {} for the other kinds). */
 export type NativeGroupState = { step?: number };
 
-/** @internal The NativeOptimizer class's instances (native/optim/optimizer_wrap.cc). */
+/** The NativeOptimizer class's instances (native/optim/optimizer_wrap.cc). */
 export interface NativeOptimizerHandle {
   /** Reads every group's options (and the defaults when given) and steps; returns the path that ran. */
   step(groupOptions: readonly object[], defaults?: object | null): StepPath;
@@ -81,13 +80,13 @@ export interface NativeOptimizerHandle {
   zeroGrad(setToNone?: boolean): void;
 }
 
-/** @internal The NativeOptimizer constructor: an optimizer kind ('SGD', 'Adam', ...), its groups and defaults. */
+/** The NativeOptimizer constructor: an optimizer kind ('SGD', 'Adam', ...), its groups and defaults. */
 export interface NativeOptimizerClass {
   new (kind: string, groups: NativeParamGroup[], defaults: object): NativeOptimizerHandle;
   readonly prototype: NativeOptimizerHandle;
 }
 
-/** @internal The NativeTensor class: handles are its instances; JavaScript cannot construct one. */
+/** The NativeTensor class: handles are its instances; JavaScript cannot construct one. */
 export interface NativeTensorClass {
   new (external: never): NativeTensorHandle;
   readonly prototype: NativeTensorHandle;
@@ -98,7 +97,7 @@ type Dt = NativeDtype | null;
 type Dev = NativeDevice | null;
 type IntList = readonly number[];
 
-/** @internal The addon's functions, by the name its SG_ENTRY tables give them. */
+/** The addon's functions, by the name its SG_ENTRY tables give them. */
 export interface NativeFunctions {
   // native/tensor/tensor_api.cc: properties, conversion, autograd, process-wide switches
   shape(t: H): number[];
@@ -266,16 +265,16 @@ export interface NativeFunctions {
   stream(elements: number, repetitions: number): NativeStreamResult;
 }
 
-/** @internal The addon's classes (exports.Set in native/addon.cc). */
+/** The addon's classes (exports.Set in native/addon.cc). */
 export interface NativeClasses {
   NativeTensor: NativeTensorClass;
   NativeOptimizer: NativeOptimizerClass;
 }
 
-/** @internal The loaded addon: its classes and functions, nothing else. */
+/** The loaded addon: its classes and functions, nothing else. */
 export type NativeBinding = NativeClasses & NativeFunctions;
 
-/** @internal The function names, in the tables' order: the run-time list of NativeFunctions' keys. */
+/** The function names, in the tables' order: the run-time list of NativeFunctions' keys. */
 export const NATIVE_FUNCTION_NAMES = [
   // tensor_api.cc
   'shape', 'dtype', 'device', 'numel', 'dim', 'requiresGrad', 'setRequiresGrad', 'isLeaf', 'grad', 'setGrad', 'backward',
@@ -300,10 +299,10 @@ export const NATIVE_FUNCTION_NAMES = [
   'pickle', 'stream',
 ] as const satisfies ReadonlyArray<keyof NativeFunctions>;
 
-/** @internal The class names: the run-time list of NativeClasses' keys. */
+/** The class names: the run-time list of NativeClasses' keys. */
 export const NATIVE_CLASS_NAMES = ['NativeTensor', 'NativeOptimizer'] as const satisfies ReadonlyArray<keyof NativeClasses>;
 
-/** @internal NativeOptimizer's instance methods: the run-time list of NativeOptimizerHandle's keys. */
+/** NativeOptimizer's instance methods: the run-time list of NativeOptimizerHandle's keys. */
 export const NATIVE_OPTIMIZER_METHODS = ['step', 'setGroups', 'getState', 'setStates', 'getGroupState', 'setGroupStates', 'zeroGrad'] as const satisfies ReadonlyArray<keyof NativeOptimizerHandle>;
 
 // The other direction: a key of the interfaces missing from the lists is a compile error naming it.
