@@ -3,19 +3,9 @@
  * random argument lists. Run as a child process by fuzz.test.ts: an abort or segfault shows up as
  * a non-zero exit instead of killing the test runner. Prints "calls N errors M" at the end.
  */
+import { mulberry32 } from '../../lib/data/random';
 import { native } from '../../lib/native';
 import type { NativeDtype } from '../../lib/native-api';
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const seed = Number(process.argv[2] ?? 1);
 const calls = Number(process.argv[3] ?? 10000);

@@ -4,19 +4,8 @@
  * bytes of the file (the zip parser sees them), the data.pkl re-zipped with valid CRCs (so the
  * pickle VM sees deep mutations rather than CRC failures), and storage records and entries.
  */
+import { mulberry32 } from '../../../lib/data/random';
 import { unzip, zip } from '../craft';
-
-/** mulberry32: small, seedable, good enough to spread mutations. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const INTERESTING_8 = [0x00, 0x01, 0x7f, 0x80, 0xff, 0x28, 0x2e, 0x52, 0x85, 0x5d, 0x7d, 0x68, 0x71, 0x58];
 const INTERESTING_32 = [0, 1, 0x7f, 0x80, 0xff, 0xffff, 0x7fffffff, 0x80000000, 0xfffffffe, 0xffffffff, 64, 4096];
@@ -47,7 +36,7 @@ function mutateBytes(b: Buffer, r: () => number, pick: Pick): Buffer {
 
 /** The mutant number `iteration` of `seed` (a torch.save zip archive). */
 export function mutant(seed: Buffer, iteration: number): Buffer {
-  const r = rng(iteration * 2654435761 + seed.length);
+  const r = mulberry32(iteration * 2654435761 + seed.length);
   const pick: Pick = (xs) => xs[Math.floor(r() * xs.length)];
   const edits = 1 + Math.floor(r() * 3);
   const layer = Math.floor(r() * 4);
