@@ -26,4 +26,6 @@ fi
 # float32) and Lamb differ by that ulp too. See the README's development section.
 known='Lamb: every case, bit-exact or within tolerance, on the reference path|(RMSprop|Lamb) \((generic|avx2) loops\)'
 echo "test-torch-wheel: the suite against $binary"
-SG_OPTIM_BINARY="$binary" SG_OPTIM_PYTHON="$PWD/.venv-torch/bin/python" npx mocha --grep "$known" --invert
+# The interop tests read and write checkpoints with this PyTorch too (torch.load's weights_only=True).
+SG_OPTIM_BINARY="$binary" SG_OPTIM_PYTHON="$PWD/.venv-torch/bin/python" SG_OPTIM_INTEROP_PYTHON="$PWD/.venv-torch/bin/python" \
+  npx mocha --grep "$known" --invert

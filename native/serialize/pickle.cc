@@ -1,5 +1,5 @@
-// JavaScript values -> IValues -> PyTorch's pickle/zip format (torch::pickle_save writes what
-// Python's torch.save writes), so checkpoints cross from sg-optim to PyTorch. Reading is not done
+// JavaScript values -> IValues -> PyTorch's pickle/zip format (what Python's torch.save writes,
+// through LibTorch's Pickler), so checkpoints cross from sg-optim to PyTorch. Reading is not done
 // here: LibTorch's unpickler checks neither bounds nor stack depth, so files are read only by the
 // strict TypeScript reader in lib/serialize/torch-reader.
 //
@@ -8,7 +8,10 @@
 // list; plain object → Dict[str, Any]; Map → Dict with int keys when every key is an integer
 // number, else str keys.
 #include <ATen/ATen.h>
+#include <caffe2/serialize/inline_container.h>
+#include <torch/csrc/jit/serialization/export.h>
 #include <torch/csrc/jit/serialization/pickle.h>
+#include <torch/csrc/jit/serialization/pickler.h>
 
 #include <cmath>
 #include <cstring>
@@ -96,10 +99,34 @@ at::IValue ToIValue(const Napi::Value& v, const std::string& path, int depth) {
   throw Napi::TypeError::New(env, "cannot save " + path + ": unsupported value type");
 }
 
+// torch::jit::pickle_save without its type tags: LibTorch's Pickler wraps every list and dict in
+// torch.jit._pickle.restore_type_tag(value, "Dict[str, Any]"), a global that torch.load refuses
+// under weights_only=True, its default since PyTorch 2.6. Untagged, the file is what Python's
+// torch.save writes for plain lists and dicts. Otherwise as pickle_save: tensors' storages as
+// data/<n> records beside data.pkl in the zip container.
+std::vector<char> PickleSave(const at::IValue& value) {
+  std::vector<char> pickled;
+  torch::jit::Pickler pickler([&](const char* bytes, size_t n) { pickled.insert(pickled.end(), bytes, bytes + n); },
+                              /*tensor_table=*/nullptr, /*type_renamer=*/nullptr, /*memoized_class_types=*/nullptr,
+                              /*get_tensor_id=*/nullptr, /*tag_aggregates=*/false);
+  pickler.protocol();
+  pickler.pushIValue(value);
+  pickler.stop();
+  std::vector<char> container;
+  caffe2::serialize::PyTorchStreamWriter writer([&](const void* bytes, size_t n) {
+    const char* begin = static_cast<const char*>(bytes);
+    container.insert(container.end(), begin, begin + n);
+    return n;
+  });
+  torch::jit::writeArchiveAndTensors("data", pickled.data(), pickled.size(), pickler.tensorData(), writer);
+  writer.writeEndOfFile();
+  return container;
+}
+
 // pickle(value) → Buffer with torch.save's bytes.
 Napi::Value Pickle(const Napi::CallbackInfo& info) {
   at::IValue value = ToIValue(info[0], "value", 0);
-  std::vector<char> bytes = torch::jit::pickle_save(value);
+  std::vector<char> bytes = PickleSave(value);
   return Napi::Buffer<char>::Copy(info.Env(), bytes.data(), bytes.size());
 }
 
