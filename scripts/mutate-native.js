@@ -188,7 +188,7 @@ const MUTANTS = [
     to: 'p.mul_(1.0);',
   },
   {
-    id: 'maximize-not-restored',
+    id: 'maximize-negates-callers-grad',
     focus: 'maximize',
     what: "maximize: negates the caller's gradient in place instead of stepping on a negated copy",
     file: 'native/optim/optimizer_wrap.cc',
