@@ -8,7 +8,7 @@
  */
 export * from './tensor';
 export * as nn from './nn';
-export * as optim from './optim';
+export * as optim from './optim-namespace';
 export * as data from './data';
 export * as models from './models';
 export * as training from './training';

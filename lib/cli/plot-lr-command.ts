@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 
-import { buildOptimizer, ParamGroupsModel } from '../optim/param-groups';
+import { buildOptimizer, ParamGroupsModel } from '../training/build-optimizer';
 import { mergeTrainingParams } from '../training/params';
 import { simulateLr } from '../training/simulate-lr';
 import { ParsedArgs, stringFlag } from './args';

@@ -1,6 +1,8 @@
+/** Adam: torch.optim.Adam's options (shared with AdamW), class and record. */
 import { betasCheck, nonNegative, OptionSchema } from './option-schema';
 import { NativeOptimizer } from './native-optimizer';
 import { ParamsOrGroups } from './optimizer';
+import { defineOptimizer } from './optimizer-info';
 
 /** Options shared by Adam and AdamW (AdamW changes the weight_decay default). */
 export function adamOptions(weightDecay: number): OptionSchema {
@@ -41,6 +43,17 @@ export interface AdamOptions {
  */
 export class Adam extends NativeOptimizer {
   constructor(params: ParamsOrGroups, options: AdamOptions = {}) {
-    super('Adam', ADAM_OPTIONS, params, options as Record<string, unknown>);
+    super(ADAM_INFO, params, options as Record<string, unknown>);
   }
 }
+
+/** Adam's record (see OptimizerInfo). */
+export const ADAM_INFO = defineOptimizer({
+  name: 'Adam',
+  cls: Adam,
+  schema: ADAM_OPTIONS,
+  description: 'Adam with coupled (L2) weight decay; AMSGrad optional.',
+  reference: 'torch.optim.Adam',
+  sgDefaults: { weight_decay: 1e-4 },
+  flags: { stepAsTensor: true, hasGroupState: false },
+});

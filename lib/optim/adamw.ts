@@ -1,7 +1,9 @@
+/** AdamW: torch.optim.AdamW's options, class and record. */
 import { adamOptions, AdamOptions } from './adam';
 import { NativeOptimizer } from './native-optimizer';
 import { OptionSchema } from './option-schema';
 import { ParamsOrGroups } from './optimizer';
+import { defineOptimizer } from './optimizer-info';
 
 /** torch.optim.AdamW's options: Adam's, with weight_decay 1e-2 by default. */
 export const ADAMW_OPTIONS: OptionSchema = adamOptions(1e-2);
@@ -14,6 +16,17 @@ export const ADAMW_OPTIONS: OptionSchema = adamOptions(1e-2);
  */
 export class AdamW extends NativeOptimizer {
   constructor(params: ParamsOrGroups, options: AdamOptions = {}) {
-    super('AdamW', ADAMW_OPTIONS, params, options as Record<string, unknown>);
+    super(ADAMW_INFO, params, options as Record<string, unknown>);
   }
 }
+
+/** AdamW's record (see OptimizerInfo). SuperGradients adds no defaults for it. */
+export const ADAMW_INFO = defineOptimizer({
+  name: 'AdamW',
+  cls: AdamW,
+  schema: ADAMW_OPTIONS,
+  description: 'Adam with decoupled weight decay (p ← p·(1 − lr·wd)).',
+  reference: 'torch.optim.AdamW',
+  sgDefaults: {},
+  flags: { stepAsTensor: true, hasGroupState: false },
+});

@@ -1,4 +1,5 @@
 export * from './optimizer';
+export * from './optimizer-info';
 export * from './option-schema';
 export * from './native-optimizer';
 export * from './sgd';

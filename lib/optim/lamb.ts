@@ -1,6 +1,8 @@
+/** Lamb: SuperGradients' (timm's) Lamb; options, class and record. */
 import { NativeOptimizer } from './native-optimizer';
 import { OptionSchema } from './option-schema';
 import { ParamsOrGroups } from './optimizer';
+import { defineOptimizer } from './optimizer-info';
 
 export const LAMB_OPTIONS: OptionSchema = {
   lr: { kind: 'number', default: 1e-3, doc: 'learning rate' },
@@ -39,6 +41,17 @@ export interface LambOptions {
  */
 export class Lamb extends NativeOptimizer {
   constructor(params: ParamsOrGroups, options: LambOptions = {}) {
-    super('Lamb', LAMB_OPTIONS, params, options as Record<string, unknown>);
+    super(LAMB_INFO, params, options as Record<string, unknown>);
   }
 }
+
+/** Lamb's record (see OptimizerInfo): its step counter is kept per group. */
+export const LAMB_INFO = defineOptimizer({
+  name: 'Lamb',
+  cls: Lamb,
+  schema: LAMB_OPTIONS,
+  description: 'Layer-wise adaptive large-batch Adam: global gradient clipping, bias-corrected moments, trust ratio where weight_decay != 0.',
+  reference: "super_gradients.training.utils.optimizers.Lamb (timm's Lamb)",
+  sgDefaults: {},
+  flags: { stepAsTensor: false, hasGroupState: true },
+});

@@ -1,6 +1,8 @@
+/** Lion: SuperGradients' Lion; options, class and record. */
 import { NativeOptimizer } from './native-optimizer';
 import { betasCheck, nonNegative, OptionSchema } from './option-schema';
 import { ParamsOrGroups } from './optimizer';
+import { defineOptimizer } from './optimizer-info';
 
 export const LION_OPTIONS: OptionSchema = {
   lr: { kind: 'number', default: 1e-4, check: nonNegative('learning rate'), doc: 'learning rate' },
@@ -26,6 +28,17 @@ export interface LionOptions {
  */
 export class Lion extends NativeOptimizer {
   constructor(params: ParamsOrGroups, options: LionOptions = {}) {
-    super('Lion', LION_OPTIONS, params, options as Record<string, unknown>);
+    super(LION_INFO, params, options as Record<string, unknown>);
   }
 }
+
+/** Lion's record (see OptimizerInfo). */
+export const LION_INFO = defineOptimizer({
+  name: 'Lion',
+  cls: Lion,
+  schema: LION_OPTIONS,
+  description: 'EvoLved Sign Momentum: sign of an interpolated momentum, decoupled weight decay.',
+  reference: 'super_gradients.training.utils.optimizers.Lion',
+  sgDefaults: {},
+  flags: { stepAsTensor: false, hasGroupState: false },
+});

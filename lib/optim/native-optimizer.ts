@@ -10,12 +10,13 @@ import { tensor } from '../tensor/creation';
 import { Tensor } from '../tensor/tensor';
 import { checkImplementationFlags, completeLoadedGroup, OptionSchema, rejectUnknownOptions, schemaDefaults, validateOptions } from './option-schema';
 import { Closure, Optimizer, OptimizerStateDict, ParamGroup, ParamsOrGroups } from './optimizer';
+import type { OptimizerInfo } from './optimizer-info';
 
 /** @internal Which implementation ran a step: our fused CPU loops or CUDA kernels, LibTorch's fused Adam, or the reference. */
 export type StepPath = NativeStepPath;
 
-/** State entries PyTorch 2.x stores as scalar tensors (`step` of the torch.optim four). */
-const TENSOR_STEP_KINDS = new Set(['SGD', 'Adam', 'AdamW', 'RMSprop']);
+/** The record of an optimizer stepped by native code: its name is the native kind, and it has a schema. */
+export type NativeOptimizerInfo = OptimizerInfo & { readonly schema: OptionSchema };
 
 export abstract class NativeOptimizer extends Optimizer {
   /** @internal */
@@ -25,17 +26,23 @@ export abstract class NativeOptimizer extends Optimizer {
   /** @internal The implementation the last step() ran (tests check that each path is exercised). */
   lastStepPath: StepPath | null = null;
 
-  protected constructor(
-    readonly kind: string,
-    readonly schema: OptionSchema,
-    paramsOrGroups: ParamsOrGroups,
-    optimizerParams: Record<string, unknown> = {},
-  ) {
+  /** The native kind: the record's name. */
+  readonly kind: string;
+  /** The option table every group is checked against. */
+  readonly schema: OptionSchema;
+  /** @internal The optimizer's record: its flags decide the state layout. */
+  private readonly info: NativeOptimizerInfo;
+
+  protected constructor(info: NativeOptimizerInfo, paramsOrGroups: ParamsOrGroups, optimizerParams: Record<string, unknown> = {}) {
+    const { name: kind, schema } = info;
     if (!isPlainObject(optimizerParams)) throw typeError(`${kind} optimizer_params`, 'an object', optimizerParams);
     rejectUnknownOptions(kind, schema, optimizerParams, 'optimizer_params');
     validateOptions(schema, optimizerParams, 'optimizer_params', false);
     checkImplementationFlags(optimizerParams, 'optimizer_params');
     super(paramsOrGroups, { ...schemaDefaults(schema), ...optimizerParams });
+    this.info = info;
+    this.kind = kind;
+    this.schema = schema;
     this.paramGroups.forEach((g, i) => this.checkAll(g, `param_groups[${i}]`, optimizerParams));
     this.native = new native.NativeOptimizer(kind, this.nativeGroups(), this.defaults);
     this.markSynced();
@@ -125,7 +132,7 @@ export abstract class NativeOptimizer extends Optimizer {
     const s = this.native.getState(param._h);
     if (s === null) return null;
     const out = wrapState(s);
-    if (TENSOR_STEP_KINDS.has(this.kind) && typeof out.step === 'number') {
+    if (this.info.flags.stepAsTensor && typeof out.step === 'number') {
       out.step = tensor(out.step, { dtype: 'float32' });
     }
     return out;
@@ -148,7 +155,7 @@ export abstract class NativeOptimizer extends Optimizer {
       this.checkAll(completed, path, {});
       return completed;
     });
-    const groupStates = groups.map((g, i) => (this.kind === 'Lamb' ? readGroupStep(g, `stateDict.param_groups[${i}]`) : {}));
+    const groupStates = groups.map((g, i) => (this.info.flags.hasGroupState ? readGroupStep(g, `stateDict.param_groups[${i}]`) : {}));
     const nativeStates = checked.states.map(([param, value]) => {
       const plain: Record<string, unknown> = {};
       for (const [key, v] of Object.entries(value)) {
@@ -162,7 +169,7 @@ export abstract class NativeOptimizer extends Optimizer {
       this.native.setStates(nativeStates);
       this.paramGroups = groups.map((g) => {
         const { step: _step, ...rest } = g;
-        return this.kind === 'Lamb' ? (rest as ParamGroup) : g;
+        return this.info.flags.hasGroupState ? (rest as ParamGroup) : g;
       });
       this.syncGroups();
       this.native.setGroupStates(groupStates);
@@ -191,7 +198,7 @@ export abstract class NativeOptimizer extends Optimizer {
   }
 }
 
-/** A loaded group's step counter (Lamb keeps one per group): absent, or a non-negative integer. */
+/** A loaded group's step counter (optimizers with group state, as Lamb, keep one per group): absent, or a non-negative integer. */
 function readGroupStep(group: Record<string, unknown>, path: string): Record<string, unknown> {
   if (!('step' in group)) return {};
   const step = group.step instanceof Tensor ? Number(group.step.item()) : group.step;

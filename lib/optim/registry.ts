@@ -1,37 +1,89 @@
 /**
  * The optimizer registry: the seven built-ins plus whatever users register; names work the same
- * in code and in recipes.
+ * in code and in recipes. Each built-in is registered from its record (`SGD_INFO` in sgd.ts, ...):
+ * adding one is its own file plus its line in BUILT_IN_OPTIMIZERS.
  *
  * @example
  * @sg.optim.registerOptimizer()
  * class CustomOptimizer extends sg.optim.Optimizer { ... }
  * sg.optim.createOptimizer('CustomOptimizer', model.parameters(), { alpha: 1e-3 });
  */
-import { typeError } from '../errors';
+import { isPlainObject, typeError } from '../errors';
 import { makeRegister, Registry } from '../registry/registry';
-import { Adam } from './adam';
-import { AdamW } from './adamw';
-import { Lamb } from './lamb';
-import { Lion } from './lion';
+import { ADAM_INFO } from './adam';
+import { ADAMW_INFO } from './adamw';
+import { LAMB_INFO } from './lamb';
+import { LION_INFO } from './lion';
 import { checkOptionNames, Optimizer, ParamsOrGroups } from './optimizer';
-import { RMSprop } from './rmsprop';
-import { RMSpropTF } from './rmsprop-tf';
-import { SGD } from './sgd';
+import { OptimizerClass, OptimizerInfo, recordForClass } from './optimizer-info';
+import { RMSPROP_INFO } from './rmsprop';
+import { RMSPROP_TF_INFO } from './rmsprop-tf';
+import { SGD_INFO } from './sgd';
 
-/** An optimizer class: constructed as `new Cls(paramsOrGroups, optimizerParams)`. */
-export type OptimizerClass = new (params: ParamsOrGroups, optimizerParams?: Record<string, unknown>) => Optimizer;
+export type { OptimizerClass } from './optimizer-info';
+
+/** The built-in optimizers' records, in listing order: the one registration line of each. */
+export const BUILT_IN_OPTIMIZERS: readonly OptimizerInfo[] = Object.freeze([
+  SGD_INFO,
+  ADAM_INFO,
+  ADAMW_INFO,
+  RMSPROP_INFO,
+  RMSPROP_TF_INFO,
+  LAMB_INFO,
+  LION_INFO,
+]);
 
 export const OPTIMIZERS = new Registry<OptimizerClass>('optimizer');
-for (const [name, cls] of [['SGD', SGD], ['Adam', Adam], ['AdamW', AdamW], ['RMSprop', RMSprop], ['RMSpropTF', RMSpropTF], ['Lamb', Lamb], ['Lion', Lion]] as const) {
-  OPTIMIZERS.register(name, cls as unknown as OptimizerClass);
+/** The records by class (a class registered under a second name keeps its record). */
+const RECORDS = new Map<OptimizerClass, OptimizerInfo>();
+for (const info of BUILT_IN_OPTIMIZERS) {
+  OPTIMIZERS.register(info.name, info.cls);
+  RECORDS.set(info.cls, info);
 }
 
 /** Registers an optimizer class under `name` (default: the class name); also a class decorator. */
 export const registerOptimizer = makeRegister(OPTIMIZERS);
 
-/** Registered optimizer names, built-ins first. */
-export function listOptimizers(): string[] {
-  return OPTIMIZERS.names();
+/** The record of `cls` registered as `name`: its own, or one made for a user's class. */
+function recordOf(name: string, cls: OptimizerClass): OptimizerInfo {
+  const own = RECORDS.get(cls);
+  if (own !== undefined) return own.name === name ? own : Object.freeze({ ...own, name });
+  let base: unknown = Object.getPrototypeOf(cls);
+  while (typeof base === 'function' && !RECORDS.has(base as OptimizerClass)) base = Object.getPrototypeOf(base);
+  return recordForClass(name, cls, typeof base === 'function' ? RECORDS.get(base as OptimizerClass) : undefined);
+}
+
+export interface ListOptimizersOptions {
+  /** Return the records (name, class, schema, description, reference, SG defaults, flags) instead of the names. */
+  verbose?: boolean;
+}
+
+/**
+ * Registered optimizer names, built-ins first; with `{verbose: true}` their records.
+ *
+ * @example
+ * sg.optim.listOptimizers(); // ['SGD', 'Adam', 'AdamW', 'RMSprop', 'RMSpropTF', 'Lamb', 'Lion', ...]
+ * sg.optim.listOptimizers({ verbose: true })[0].reference; // 'torch.optim.SGD'
+ */
+export function listOptimizers(options?: { verbose?: false }): string[];
+export function listOptimizers(options: { verbose: true }): OptimizerInfo[];
+export function listOptimizers(options?: ListOptimizersOptions): string[] | OptimizerInfo[];
+export function listOptimizers(options: ListOptimizersOptions = {}): string[] | OptimizerInfo[] {
+  if (!isPlainObject(options)) throw typeError('listOptimizers(options)', 'an object {verbose?: boolean}', options);
+  if (options.verbose !== undefined && typeof options.verbose !== 'boolean') throw typeError('listOptimizers(options).verbose', 'a boolean', options.verbose);
+  const names = OPTIMIZERS.names();
+  return options.verbose ? names.map((name) => recordOf(name, OPTIMIZERS.get(name))) : names;
+}
+
+/**
+ * The record of an optimizer, by name (exact, then SuperGradients' fuzzy rule) or class.
+ *
+ * @example
+ * sg.optim.optimizerInfo('adam_w').sgDefaults; // {}
+ */
+export function optimizerInfo(nameOrClass: string | OptimizerClass): OptimizerInfo {
+  const cls = resolveOptimizer(nameOrClass);
+  return recordOf(OPTIMIZERS.nameOf(cls) ?? cls.name, cls);
 }
 
 /** The class for a name (exact, then SuperGradients' fuzzy rule) or the class itself. */

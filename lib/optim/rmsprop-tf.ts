@@ -1,6 +1,8 @@
+/** RMSpropTF: SuperGradients' TensorFlow-style RMSprop; options, class and record. */
 import { NativeOptimizer } from './native-optimizer';
 import { nonNegative, OptionSchema } from './option-schema';
 import { ParamsOrGroups } from './optimizer';
+import { defineOptimizer } from './optimizer-info';
 
 export const RMSPROP_TF_OPTIONS: OptionSchema = {
   lr: { kind: 'number', default: 1e-2, check: nonNegative('learning rate'), doc: 'learning rate' },
@@ -37,6 +39,17 @@ export interface RMSpropTFOptions {
  */
 export class RMSpropTF extends NativeOptimizer {
   constructor(params: ParamsOrGroups, options: RMSpropTFOptions = {}) {
-    super('RMSpropTF', RMSPROP_TF_OPTIONS, params, options as Record<string, unknown>);
+    super(RMSPROP_TF_INFO, params, options as Record<string, unknown>);
   }
 }
+
+/** RMSpropTF's record (see OptimizerInfo). */
+export const RMSPROP_TF_INFO = defineOptimizer({
+  name: 'RMSpropTF',
+  cls: RMSpropTF,
+  schema: RMSPROP_TF_OPTIONS,
+  description: 'TensorFlow-style RMSprop: eps inside the square root, square_avg from ones, LR folded into the momentum buffer.',
+  reference: "super_gradients.training.utils.optimizers.RMSpropTF (timm's RMSpropTF)",
+  sgDefaults: { weight_decay: 1e-4, momentum: 0.9 },
+  flags: { stepAsTensor: false, hasGroupState: false },
+});

@@ -1,6 +1,8 @@
+/** RMSprop: torch.optim.RMSprop's options, class and record. */
 import { NativeOptimizer } from './native-optimizer';
 import { nonNegative, OptionSchema } from './option-schema';
 import { ParamsOrGroups } from './optimizer';
+import { defineOptimizer } from './optimizer-info';
 
 export const RMSPROP_OPTIONS: OptionSchema = {
   lr: { kind: 'number', default: 1e-2, check: nonNegative('learning rate'), doc: 'learning rate' },
@@ -38,6 +40,17 @@ export interface RMSpropOptions {
  */
 export class RMSprop extends NativeOptimizer {
   constructor(params: ParamsOrGroups, options: RMSpropOptions = {}) {
-    super('RMSprop', RMSPROP_OPTIONS, params, options as Record<string, unknown>);
+    super(RMSPROP_INFO, params, options as Record<string, unknown>);
   }
 }
+
+/** RMSprop's record (see OptimizerInfo). */
+export const RMSPROP_INFO = defineOptimizer({
+  name: 'RMSprop',
+  cls: RMSprop,
+  schema: RMSPROP_OPTIONS,
+  description: 'RMSprop: eps outside the square root, square_avg from zeros; centered and momentum optional.',
+  reference: 'torch.optim.RMSprop',
+  sgDefaults: { weight_decay: 1e-4, momentum: 0.9 },
+  flags: { stepAsTensor: true, hasGroupState: false },
+});

@@ -1,6 +1,8 @@
+/** SGD: torch.optim.SGD's options, class and record. */
 import { nonNegative, OptionSchema } from './option-schema';
 import { NativeOptimizer } from './native-optimizer';
 import { ParamGroup, ParamsOrGroups } from './optimizer';
+import { defineOptimizer } from './optimizer-info';
 
 /** torch.optim.SGD's options (PyTorch 2.x defaults: lr 1e-3). */
 export const SGD_OPTIONS: OptionSchema = {
@@ -35,7 +37,7 @@ export interface SGDOptions {
  */
 export class SGD extends NativeOptimizer {
   constructor(params: ParamsOrGroups, options: SGDOptions = {}) {
-    super('SGD', SGD_OPTIONS, params, options as Record<string, unknown>);
+    super(SGD_INFO, params, options as Record<string, unknown>);
   }
 
   protected override checkGroup(g: ParamGroup, path: string, optimizerParams: Record<string, unknown>): void {
@@ -45,3 +47,14 @@ export class SGD extends NativeOptimizer {
     }
   }
 }
+
+/** SGD's record (see OptimizerInfo). */
+export const SGD_INFO = defineOptimizer({
+  name: 'SGD',
+  cls: SGD,
+  schema: SGD_OPTIONS,
+  description: 'Stochastic gradient descent with momentum, dampening, Nesterov and L2 weight decay.',
+  reference: 'torch.optim.SGD',
+  sgDefaults: { weight_decay: 1e-4, momentum: 0.9 },
+  flags: { stepAsTensor: true, hasGroupState: false },
+});

@@ -4,6 +4,7 @@ export * from './callback-registry';
 export * from './lr';
 export * from './simulate-lr';
 export * from './trainer';
+export * from './build-optimizer';
 export * from './losses';
 export * from './metrics';
 export * from './ema';

@@ -13,7 +13,7 @@ import * as path from 'path';
 import { isPlainObject, typeError } from '../errors';
 import { Optimizer } from '../optim/optimizer';
 import { moduleClassifier } from '../nn/classify';
-import { buildOptimizer, ParamGroupsModel } from '../optim/param-groups';
+import { buildOptimizerAndRecord as buildOptimizer, ParamGroupsModel } from './build-optimizer';
 import { OptimizerClass } from '../optim/registry';
 import { manualSeed } from '../tensor/creation';
 import { noGrad } from '../tensor/grad-mode';

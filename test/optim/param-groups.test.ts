@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 
 import * as nn from '../../lib/nn';
-import { AdamW, buildOptimizer, createOptimizer, Optimizer, ParamsOrGroups, registerOptimizer, SGD } from '../../lib/optim';
+import { AdamW, createOptimizer, Optimizer, ParamsOrGroups, registerOptimizer, SGD } from '../../lib/optim';
+import { buildOptimizerAndRecord as buildOptimizer } from '../../lib/training/build-optimizer';
 import * as sg from '../../lib/tensor';
 import { Tensor } from '../../lib/tensor';
 

@@ -112,7 +112,7 @@ describe("SG default optimizer_params per class (§2)", () => {
   const build = (optimizer: string, user: Record<string, unknown> = {}) => {
     const tp: Record<string, unknown> = { optimizer, optimizer_params: user };
     const model = new nn.Linear(2, 2);
-    const { buildOptimizer } = require('../../lib/optim') as typeof import('../../lib/optim');
+    const { buildOptimizerAndRecord: buildOptimizer } = require('../../lib/training/build-optimizer') as typeof import('../../lib/training/build-optimizer');
     return { opt: buildOptimizer(model, 0.1, tp), tp };
   };
   it('SGD, RMSprop, RMSpropTF: momentum 0.9 and weight_decay 1e-4; Adam: weight_decay 1e-4; AdamW, Lamb, Lion: constructor defaults', () => {

@@ -1,0 +1,84 @@
+/**
+ * One record per optimizer, as timm's `OptimInfo` and PyTorch's `OptimizerInfo`: everything the
+ * library knows about it besides its step. Each built-in's record sits in its own file
+ * (`SGD_INFO` in sgd.ts, ...); the registry, NativeOptimizer, SuperGradients' buildOptimizer
+ * (lib/training), the CLI, the API docs and the table-driven tests read the records, so no code
+ * asks an optimizer's name what it is.
+ *
+ * @example
+ * sg.optim.optimizerInfo('Lamb').flags.hasGroupState; // true
+ * sg.optim.listOptimizers({ verbose: true }).map((r) => `${r.name}: ${r.reference}`);
+ */
+import type { OptionSchema } from './option-schema';
+import type { Optimizer, ParamsOrGroups } from './optimizer';
+
+/** An optimizer class: constructed as `new Cls(paramsOrGroups, optimizerParams)`. */
+export type OptimizerClass = new (params: ParamsOrGroups, optimizerParams?: Record<string, unknown>) => Optimizer;
+
+/** Facts about an optimizer's state that code would otherwise learn by comparing names. */
+export interface OptimizerFlags {
+  /**
+   * `stateDict()` gives each parameter's `step` as a scalar float32 tensor, as PyTorch 2.x's
+   * torch.optim does (SGD, Adam, AdamW, RMSprop); the others keep a plain number.
+   */
+  readonly stepAsTensor: boolean;
+  /**
+   * The optimizer keeps state per param group besides per parameter (Lamb's step counter, as in
+   * timm and SuperGradients), saved as `param_groups[i].step` in the state dict.
+   */
+  readonly hasGroupState: boolean;
+}
+
+/** The record of one optimizer. */
+export interface OptimizerInfo {
+  /** The registered name (recipes' `optimizer:`); for a built-in also its native kind. */
+  readonly name: string;
+  /** The class `createOptimizer` and `buildOptimizer` construct. */
+  readonly cls: OptimizerClass;
+  /** Its options: names, defaults, checks and a line each; null for a class without a schema. */
+  readonly schema: OptionSchema | null;
+  /** One sentence on what it is. */
+  readonly description: string;
+  /** What it matches exactly (the golden files are computed by it): `torch.optim.SGD`, SuperGradients' or timm's class. */
+  readonly reference: string;
+  /** SuperGradients' default optimizer_params for it, merged under the user's by buildOptimizer (§2). */
+  readonly sgDefaults: Readonly<Record<string, unknown>>;
+  readonly flags: OptimizerFlags;
+}
+
+/** What defineOptimizer takes: a record whose class may declare its own options interface. */
+export interface OptimizerInfoInput<S extends OptionSchema | null> extends Omit<OptimizerInfo, 'cls' | 'schema'> {
+  readonly cls: new (params: ParamsOrGroups, options?: never) => Optimizer;
+  readonly schema: S;
+}
+
+/**
+ * A frozen record (its defaults and flags too: records are shared by every reader). The result
+ * keeps the schema's type, so a built-in's record is what NativeOptimizer's constructor takes.
+ */
+export function defineOptimizer<S extends OptionSchema | null>(info: OptimizerInfoInput<S>): OptimizerInfo & { readonly schema: S } {
+  return Object.freeze({
+    ...info,
+    cls: info.cls as unknown as OptimizerClass,
+    sgDefaults: Object.freeze({ ...info.sgDefaults }),
+    flags: Object.freeze({ ...info.flags }),
+  });
+}
+
+/**
+ * The record of a class registered without one (a user's optimizer): its name and class, and,
+ * when it extends a built-in (`parent`), that one's schema and flags. SuperGradients' defaults
+ * belong to a class exactly, so a subclass gets none (as SuperGradients does).
+ */
+export function recordForClass(name: string, cls: OptimizerClass, parent?: OptimizerInfo): OptimizerInfo {
+  const className = cls.name || '(anonymous)';
+  return Object.freeze({
+    name,
+    cls,
+    schema: parent?.schema ?? null,
+    description: parent ? `user optimizer (class ${className}, extends ${parent.name})` : `user optimizer (class ${className})`,
+    reference: parent ? `user code, extending ${parent.name}` : 'user code',
+    sgDefaults: Object.freeze({}),
+    flags: parent?.flags ?? Object.freeze({ stepAsTensor: false, hasGroupState: false }),
+  });
+}
