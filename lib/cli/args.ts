@@ -14,7 +14,7 @@ export interface ParsedArgs {
   help: boolean;
 }
 
-const BOOLEAN_FLAGS = new Set(['help', 'h']);
+const BOOLEAN_FLAGS = new Set(['help', 'h', 'verbose']);
 
 export function parseArgs(argv: string[]): ParsedArgs {
   const out: ParsedArgs = { command: null, flags: {}, repeated: {}, overrides: [], help: false };

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
- * `sg-optim` command line: train from a recipe, list recipes, plot a recipe's LR schedule,
- * build the native addon from source.
+ * `sg-optim` command line: train from a recipe, list recipes or optimizers, plot a recipe's LR
+ * schedule, build the native addon from source.
  */
 import { checkFlags, listFlag, parseArgs, ParsedArgs } from './args';
 import { requireModules } from './require-modules';
@@ -12,6 +12,7 @@ const HELP: Record<string, string> = {
 Commands:
   train      Train from a recipe:        sg-optim train --config-name mnist_lenet [key=value ...]
   recipes    List the recipes found:     sg-optim recipes [--config-dir DIR]
+  optimizers List the optimizers:        sg-optim optimizers [--verbose]
   plot-lr    SVG of a recipe's LRs:      sg-optim plot-lr --config-name mnist_lenet [--out lr.svg]
   build      Build the native addon from source (cmake-js; against an installed PyTorch, or LIBTORCH=/path/to/libtorch)
 
@@ -36,6 +37,12 @@ Unknown flags are an error.`,
   recipes: `Usage: sg-optim recipes [--config-dir DIR]
 
 Lists the top-level recipes of DIR (if given) and of the package's recipes/ folder.`,
+  optimizers: `Usage: sg-optim optimizers [--verbose] [--require MODULE ...]
+
+Lists the registered optimizer names, built-ins first. --verbose prints each one's record
+(sg.optim.listOptimizers({verbose: true})): what it matches, a description, SuperGradients'
+default optimizer_params, its flags and its options with their defaults. --require loads a
+module first, as for train, so that the optimizers it registers are listed.`,
   'plot-lr': `Usage: sg-optim plot-lr --config-name NAME [--config-dir DIR] [--out FILE.svg] [--train-loader-len N] [--require MODULE ...] [key=value ...]
 
 Writes an SVG with every param group's learning rate over the whole run, computed by
@@ -53,6 +60,7 @@ imports; Debian's libtorch-dev.`,
 const FLAGS: Record<string, readonly string[]> = {
   train: ['config-name', 'config-dir', 'require'],
   recipes: ['config-dir'],
+  optimizers: ['verbose', 'require'],
   'plot-lr': ['config-name', 'config-dir', 'out', 'train-loader-len', 'require'],
   build: [],
 };
@@ -68,7 +76,7 @@ async function run(args: ParsedArgs): Promise<number> {
     return args.help ? 0 : 1;
   }
   if (!(command in HELP) || command === 'main') {
-    process.stderr.write(`sg-optim: unknown command '${command}'; known: train, recipes, plot-lr, build\n`);
+    process.stderr.write(`sg-optim: unknown command '${command}'; known: train, recipes, plot-lr, build, optimizers\n`);
     return 1;
   }
   if (args.help) {
@@ -83,6 +91,8 @@ async function run(args: ParsedArgs): Promise<number> {
       return (await import('./train-command')).trainCommand(args);
     case 'recipes':
       return (await import('./recipes-command')).recipesCommand(args);
+    case 'optimizers':
+      return (await import('./optimizers-command')).optimizersCommand(args);
     case 'plot-lr':
       return (await import('./plot-lr-command')).plotLrCommand(args);
     case 'build':
