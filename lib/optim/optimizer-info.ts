@@ -64,21 +64,3 @@ export function defineOptimizer<S extends OptionSchema | null>(info: OptimizerIn
     flags: Object.freeze({ ...info.flags }),
   });
 }
-
-/**
- * The record of a class registered without one (a user's optimizer): its name and class, and,
- * when it extends a built-in (`parent`), that one's schema and flags. SuperGradients' defaults
- * belong to a class exactly, so a subclass gets none (as SuperGradients does).
- */
-export function recordForClass(name: string, cls: OptimizerClass, parent?: OptimizerInfo): OptimizerInfo {
-  const className = cls.name || '(anonymous)';
-  return Object.freeze({
-    name,
-    cls,
-    schema: parent?.schema ?? null,
-    description: parent ? `user optimizer (class ${className}, extends ${parent.name})` : `user optimizer (class ${className})`,
-    reference: parent ? `user code, extending ${parent.name}` : 'user code',
-    sgDefaults: Object.freeze({}),
-    flags: parent?.flags ?? Object.freeze({ stepAsTensor: false, hasGroupState: false }),
-  });
-}

@@ -15,7 +15,7 @@ import { ADAMW_INFO } from './adamw';
 import { LAMB_INFO } from './lamb';
 import { LION_INFO } from './lion';
 import { checkOptionNames, Optimizer, ParamsOrGroups } from './optimizer';
-import { OptimizerClass, OptimizerInfo, recordForClass } from './optimizer-info';
+import { OptimizerClass, OptimizerInfo } from './optimizer-info';
 import { RMSPROP_INFO } from './rmsprop';
 import { RMSPROP_TF_INFO } from './rmsprop-tf';
 import { SGD_INFO } from './sgd';
@@ -43,6 +43,24 @@ for (const info of BUILT_IN_OPTIMIZERS) {
 
 /** Registers an optimizer class under `name` (default: the class name); also a class decorator. */
 export const registerOptimizer = makeRegister(OPTIMIZERS);
+
+/**
+ * The record of a class registered without one (a user's optimizer): its name and class, and,
+ * when it extends a built-in (`parent`), that one's schema and flags. SuperGradients' defaults
+ * belong to a class exactly, so a subclass gets none (as SuperGradients does).
+ */
+function recordForClass(name: string, cls: OptimizerClass, parent?: OptimizerInfo): OptimizerInfo {
+  const className = cls.name || '(anonymous)';
+  return Object.freeze({
+    name,
+    cls,
+    schema: parent?.schema ?? null,
+    description: parent ? `user optimizer (class ${className}, extends ${parent.name})` : `user optimizer (class ${className})`,
+    reference: parent ? `user code, extending ${parent.name}` : 'user code',
+    sgDefaults: Object.freeze({}),
+    flags: parent?.flags ?? Object.freeze({ stepAsTensor: false, hasGroupState: false }),
+  });
+}
 
 /** The record of `cls` registered as `name`: its own, or one made for a user's class. */
 function recordOf(name: string, cls: OptimizerClass): OptimizerInfo {
