@@ -51,8 +51,28 @@ export function findDeferred(value: unknown, seen = new Set<object>()): Deferred
   return null;
 }
 
-/** The getters made by `materialize`, with the key path and message they throw (for `unresolvedValues`). */
-const GETTERS = new WeakMap<() => unknown, { message: string }>();
+/** The getters made by `materialize`, with the message they throw and the value JSON shows. */
+const GETTERS = new WeakMap<() => unknown, { message: string; raw: unknown }>();
+
+function unresolvedGetter(node: object, key: string): { message: string; raw: unknown } | undefined {
+  const get = Object.getOwnPropertyDescriptor(node, key)?.get;
+  return get ? GETTERS.get(get) : undefined;
+}
+
+/** `toJSON` of a mapping or list holding unresolved values: those are written as raw. */
+function writeRaw(this: Record<string, unknown> | unknown[]): unknown {
+  const copy: Record<string, unknown> | unknown[] = Array.isArray(this) ? new Array(this.length) : {};
+  for (const key of Object.keys(this)) {
+    const unresolved = unresolvedGetter(this, key);
+    (copy as Record<string, unknown>)[key] = unresolved ? unresolved.raw : (this as Record<string, unknown>)[key];
+  }
+  return copy;
+}
+
+function addToJSON(node: object): void {
+  if (Object.getOwnPropertyDescriptor(node, 'toJSON')?.value === writeRaw) return;
+  Object.defineProperty(node, 'toJSON', { value: writeRaw, enumerable: false, configurable: true, writable: true });
+}
 
 /**
  * Plain data for the caller: every Deferred becomes an enumerable property that throws when
@@ -62,7 +82,6 @@ export function materialize(value: unknown): unknown {
   if (value instanceof Deferred) throw new value.ErrorClass(value.message);
   if (!Array.isArray(value) && !isPlainObject(value)) return value;
   const out: Record<string, unknown> | unknown[] = Array.isArray(value) ? new Array(value.length) : {};
-  const raws = new Map<string, unknown>();
   for (const [key, child] of Array.isArray(value) ? value.map((v, i) => [String(i), v] as const) : Object.entries(value)) {
     if (!(child instanceof Deferred)) {
       (out as Record<string, unknown>)[key] = materialize(child);
@@ -72,19 +91,27 @@ export function materialize(value: unknown): unknown {
     const get = () => {
       throw new ErrorClass(message);
     };
-    GETTERS.set(get, { message });
-    raws.set(key, materialize(child.raw));
+    GETTERS.set(get, { message, raw: materialize(child.raw) });
     Object.defineProperty(out, key, { get, enumerable: true, configurable: true });
-  }
-  if (raws.size > 0) {
-    const toJSON = () => {
-      const copy: Record<string, unknown> | unknown[] = Array.isArray(out) ? new Array(out.length) : {};
-      for (const key of Object.keys(out)) (copy as Record<string, unknown>)[key] = raws.has(key) ? raws.get(key) : (out as Record<string, unknown>)[key];
-      return copy;
-    };
-    Object.defineProperty(out, 'toJSON', { value: toJSON, enumerable: false, configurable: true, writable: true });
+    addToJSON(out);
   }
   return out;
+}
+
+/**
+ * For code that copies a recipe's values into its own object (the Trainer's merge over its
+ * defaults): when `from[key]` is an unresolved value, moves it to `to` unread (still throwing
+ * when read, still written as raw by JSON.stringify) and returns true; else returns false.
+ *
+ * @example
+ * for (const key of Object.keys(user)) if (!moveUnresolved(user, key, merged)) merged[key] = user[key];
+ */
+export function moveUnresolved(from: object, key: string, to: object): boolean {
+  const unresolved = unresolvedGetter(from, key);
+  if (!unresolved) return false;
+  Object.defineProperty(to, key, Object.getOwnPropertyDescriptor(from, key)!);
+  addToJSON(to);
+  return true;
 }
 
 /**
@@ -131,8 +158,8 @@ export function unresolvedValues(config: unknown): UnresolvedValue[] {
       const d = Object.getOwnPropertyDescriptor(node, key);
       if (!d) continue;
       if (d.get) {
-        const known = GETTERS.get(d.get);
-        if (known) found.push({ key: [...at, key].join('.'), message: known.message });
+        const unresolved = GETTERS.get(d.get);
+        if (unresolved) found.push({ key: [...at, key].join('.'), message: unresolved.message });
         continue;
       }
       walk(d.value, [...at, key]);
