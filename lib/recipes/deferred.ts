@@ -70,7 +70,8 @@ function writeRaw(this: Record<string, unknown> | unknown[]): unknown {
 }
 
 function addToJSON(node: object): void {
-  if (Object.getOwnPropertyDescriptor(node, 'toJSON')?.value === writeRaw) return;
+  // A recipe's own `toJSON` key is left as it is (JSON.stringify then reads the values).
+  if (Object.hasOwn(node, 'toJSON')) return;
   Object.defineProperty(node, 'toJSON', { value: writeRaw, enumerable: false, configurable: true, writable: true });
 }
 

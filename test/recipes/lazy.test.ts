@@ -135,6 +135,10 @@ describe('recipes: values that cannot be resolved fail when read (OmegaConf is l
     assert.deepEqual(json.sg_logger_params, { project_name: '${experiment_name}' });
     assert.equal(json.initial_lr, 0.002);
     assert.equal(Object.keys(at(tp, 'criterion_params')).includes('toJSON'), false, 'toJSON is not a key');
+    // A recipe's own toJSON key stays a key.
+    const own = loadRecipe(path.join(recipeFolder({ 'r.yaml': yaml('toJSON: 1', 'x: ${nowhere}') }), 'r.yaml'));
+    assert.deepEqual(Object.keys(own), ['toJSON', 'x']);
+    assert.equal(own.toJSON, 1);
   });
 
   it('composed into a full recipe (defaults give arch_params), the same file resolves everything', () => {
@@ -218,6 +222,19 @@ describe('recipes: values that cannot be resolved fail when read (OmegaConf is l
     assert.equal(messages.length, n + 1);
     assert.ok(Math.max(...messages.map((m) => m.length)) < 400, 'a message does not grow with the chain');
     assert.throws(reading(() => long.v0), /r\.yaml:1: \$\{v1\} \(in v0\) needs a value that cannot be resolved: .*r\.yaml:301: unresolved interpolation \$\{nowhere\}: no key 'nowhere' \(in v300\)$/);
+  });
+
+  it('unresolved values do not get around the interpolation limits', () => {
+    // Doubling strings from an unresolved root: every level is unresolved, each message short.
+    const doubling = ['l0: ${nowhere}', ...Array.from({ length: 40 }, (_, k) => `l${k + 1}: \${l${k}}\${l${k}}`)];
+    const d = loadRecipe(path.join(recipeFolder({ 'r.yaml': yaml(...doubling) }), 'r.yaml'));
+    const messages = unresolvedValues(d);
+    assert.equal(messages.length, 41);
+    assert.ok(messages.every((u) => u.message.length < 300 && u.message.endsWith("unresolved interpolation ${nowhere}: no key 'nowhere' (in l0)")));
+    // Lists of 4 references to an unresolved root still pass the node limit at l10.
+    const lists = ['l0: ${nowhere}', ...Array.from({ length: 20 }, (_, k) => `l${k + 1}: ['\${l${k}}', '\${l${k}}', '\${l${k}}', '\${l${k}}']`)];
+    const file = path.join(recipeFolder({ 'r.yaml': yaml(...lists) }), 'r.yaml');
+    assert.throws(() => loadRecipe(file), { message: `${file}:11: interpolation makes a value of more than 1000000 mappings, lists and values (references that multiply, e.g. b: [\${a}, \${a}], c: [\${b}, \${b}], ...) (in l10)` });
   });
 
   it('_target_ nodes: an unresolved argument, _args_ or _target_ defers the node; known ones with others still build', () => {
