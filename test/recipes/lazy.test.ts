@@ -147,6 +147,7 @@ describe('recipes: values that cannot be resolved fail when read (OmegaConf is l
     assert.equal(at(params, 'criterion_params').num_classes, 80);
     assert.equal(((params.valid_metrics_list as Obj[])[0].DetectionMetrics as Obj).num_cls, 80);
     assert.equal(at(params, 'sg_logger_params').project_name, 'det');
+    assert.deepEqual(params.phase_callbacks, [{ StageSwitch: { static_assigner_end_epoch: 2 } }], '${training_hyperparams.x} as a recipe reads it');
     // The unknown _target_ still fails when read, and only then.
     assert.deepEqual(unresolvedValues(full).map((u) => u.key), ['training_hyperparams.valid_metrics_list.0.DetectionMetrics.post_prediction_callback']);
   });
