@@ -14,6 +14,7 @@ import * as path from 'path';
 import { isPlainObject, typeError } from '../errors';
 import { checkTrainingParams } from './check-training-params';
 import { ComposeContext, composeRecipe } from './compose';
+import { materialize, withoutDeferred } from './deferred';
 import { Interpolator } from './interpolate';
 import { applyOverride, Override, parseOverride } from './overrides';
 import { locateRecipe, topLevelNames } from './locate';
@@ -22,6 +23,8 @@ import { applyShortcuts, SHORTCUT_NAMES } from './shortcuts';
 import { instantiateTargets } from './targets';
 
 export { deepMerge } from './merge';
+export { unresolvedValues } from './deferred';
+export type { UnresolvedValue } from './deferred';
 export { packageRecipesDir } from './search-path';
 export { numpyArange } from './targets';
 
@@ -58,6 +61,11 @@ function isGroupOverride(o: Override, roots: string[]): boolean {
  * looked up in `searchPath` then in the package's `recipes/`, or a path to a .yaml file
  * (its own folder is searched first). Errors name the file and line to fix.
  *
+ * As in OmegaConf, a value that cannot be resolved because its interpolation names a key the
+ * recipe does not have, or that is a `_target_` sg-optim does not implement, fails only when it
+ * is read: it is a property that throws that error (key, file:line, why) when read, by you or by
+ * the Trainer. JSON.stringify writes it as written in the file; `unresolvedValues(cfg)` lists them.
+ *
  * @example
  * const cfg = sg.recipes.loadRecipe('mnist_lenet', { overrides: ['training_hyperparams.initial_lr=1e-3', 'epochs=2'] });
  * const tp = sg.recipes.loadRecipe('training_hyperparams/mnist_train_params'); // the training params alone
@@ -84,12 +92,15 @@ export function loadRecipe(nameOrPath: string, options: LoadRecipeOptions = {}):
   // The `hydra:` node configures Hydra itself (run folder, callbacks: SG's variable_setup.yaml
   // has one); Hydra keeps it out of the job's config, and so do we.
   delete config.hydra;
-  const interpolator = new Interpolator(config, ctx.origins);
+  // A group file loaded on its own is, in Hydra, composed under its package: `${training_hyperparams.x}` in it means its own x.
+  const ownPackage = group === '' || isFullRecipe ? [] : group.split('/');
+  const interpolator = new Interpolator(config, ctx.origins, undefined, ownPackage);
   if (isFullRecipe) applyShortcuts(config, ctx.origins, (p) => interpolator.valueAt(p));
   const resolved = interpolator.resolveAll();
   const instantiated = instantiateTargets(resolved, ctx.origins) as Record<string, unknown>;
-  checkTrainingParams(instantiated, ctx.origins, file);
-  return instantiated;
+  // The load-time check sees the values that resolved; the others fail where they are read.
+  checkTrainingParams(withoutDeferred(instantiated) as Record<string, unknown>, ctx.origins, file);
+  return materialize(instantiated) as Record<string, unknown>;
 }
 
 /**

@@ -6,8 +6,14 @@
  *   mapping); inside a longer string the value is written as text;
  * - `${name:args}` calls a resolver (see resolvers.ts); `\${` is a literal `${`.
  * Errors name the key holding the interpolation and the file:line it came from.
+ *
+ * As in OmegaConf, a key that is not there is an error only for a value that is read: such a
+ * value (and any value that refers to it) resolves to a Deferred that carries the error
+ * (deferred.ts); a path through a forbidden key, a cycle, bad syntax, an unknown resolver or a
+ * passed limit fail at once.
  */
 import { isPlainObject, nearestName } from '../errors';
+import { Deferred, findDeferred } from './deferred';
 import { getPath, splitKey } from './merge';
 import { originOf, Origins } from './origins';
 import { BudgetError, InterpolationBudget, InterpolationLimits } from './interpolation-budget';
@@ -19,6 +25,17 @@ type Piece = { text: string } | { expr: string };
 /** An error that already names its file:line and key (not wrapped again by the resolver call around it). */
 class InterpolationError extends Error {
   override name = 'Error';
+}
+
+/** A value that cannot be resolved for now: caught where the value is, which becomes a Deferred. */
+class Unresolved extends InterpolationError {
+  constructor(
+    message: string,
+    /** The value whose key is missing, when this one only refers to it. */
+    readonly origin: Deferred | null = null,
+  ) {
+    super(message);
+  }
 }
 
 /** Splits a string into text and `${...}` pieces (nested braces allowed); null when it has none. */
@@ -73,6 +90,8 @@ export class Interpolator {
     private readonly root: Record<string, unknown>,
     private readonly origins: Origins,
     limits?: Readonly<InterpolationLimits>,
+    /** The package a group file loaded on its own has in Hydra (`['training_hyperparams']`); [] for a recipe. */
+    private readonly ownPackage: readonly string[] = [],
   ) {
     this.budget = new InterpolationBudget(limits);
   }
@@ -123,7 +142,7 @@ export class Interpolator {
     const id = JSON.stringify(at);
     if (this.memo.has(id)) return this.memo.get(id);
     let out: unknown;
-    if (typeof value === 'string') out = this.resolveString(value, at);
+    if (typeof value === 'string') out = this.resolveLazily(value, at);
     else if (Array.isArray(value)) {
       const list = value.map((v, i) => this.resolveNode(v, [...at, String(i)]));
       this.built(list, list, at);
@@ -146,6 +165,26 @@ export class Interpolator {
       if (err instanceof BudgetError) throw this.fail(at, err.message);
       throw err;
     }
+  }
+
+  /** A string value, or the Deferred that reading it will throw (its missing key named). */
+  private resolveLazily(value: string, at: readonly string[]): unknown {
+    try {
+      return this.resolveString(value, at);
+    } catch (err) {
+      if (err instanceof Unresolved) return new Deferred(err.message, value, Error, err.origin);
+      throw err;
+    }
+  }
+
+  /** A resolved value that is (or, as text, holds) a Deferred cannot be used by `at` either. */
+  private settle<T>(value: T, at: readonly string[], written: string, deep: boolean): T {
+    const inner = value instanceof Deferred ? value : deep ? findDeferred(value) : null;
+    // Named by the value whose key is missing, not by the chain: a message stays short however
+    // long the chain of references (a chain of n values must not make n messages of length n).
+    const origin = inner?.origin ?? inner;
+    if (origin) throw new Unresolved(`${originOf(this.origins, at)}: \${${written}} (in ${at.join('.') || 'the root'}) needs a value that cannot be resolved: ${origin.message}`, origin);
+    return value;
   }
 
   /** A string value of the recipe: guarded against cycles, then expanded. */
@@ -177,12 +216,12 @@ export class Interpolator {
       throw this.fail(at, (err as Error).message);
     }
     if (!pieces) return value;
-    if (pieces.length === 1 && 'expr' in pieces[0]) return this.evaluate(pieces[0].expr, at);
+    if (pieces.length === 1 && 'expr' in pieces[0]) return this.settle(this.evaluate(pieces[0].expr, at), at, pieces[0].expr, false);
     const texts: string[] = [];
     let length = 0;
     for (const p of pieces) {
       this.budget.tick();
-      const text = 'text' in p ? p.text : this.asText(this.evaluate(p.expr, at));
+      const text = 'text' in p ? p.text : this.asText(this.settle(this.evaluate(p.expr, at), at, p.expr, true));
       length += text.length;
       this.budget.checkLength(length);
       texts.push(text);
@@ -194,7 +233,7 @@ export class Interpolator {
   private evaluate(expr: string, at: readonly string[]): unknown {
     const call = /^\s*([A-Za-z_][\w.]*)\s*:(.*)$/s.exec(expr);
     if (call) {
-      const args = splitArgs(call[2]).map((arg) => (parseInterpolations(arg) ? this.expand(arg, at) : parseLiteral(arg)));
+      const args = splitArgs(call[2]).map((arg) => (parseInterpolations(arg) ? this.settle(this.expand(arg, at), at, arg, false) : parseLiteral(arg)));
       const bad = findForbiddenKey(args);
       if (bad) throw this.fail(at, `\${${expr}}: ${forbiddenKeyMessage(bad[bad.length - 1])}`);
       try {
@@ -205,7 +244,7 @@ export class Interpolator {
         throw this.fail(at, `\${${expr}}: ${(err as Error).message}`);
       }
     }
-    const key = this.asText(this.expand(expr.trim(), at));
+    const key = this.asText(this.settle(this.expand(expr.trim(), at), at, expr.trim(), true));
     return this.lookup(key, at, expr);
   }
 
@@ -221,15 +260,28 @@ export class Interpolator {
   }
 
   private lookupOrUndefined(key: string, at: readonly string[]): unknown {
-    const target = this.targetPath(key, at);
-    return getPath(this.root, target) === undefined ? undefined : this.resolveNode(getPath(this.root, target), target);
+    const target = this.found(this.targetPath(key, at));
+    return getPath(this.root, target) === undefined ? undefined : this.settle(this.resolveNode(getPath(this.root, target), target), at, key, false);
   }
 
   private lookup(key: string, at: readonly string[], written: string): unknown {
-    const target = this.targetPath(key, at);
+    const target = this.found(this.targetPath(key, at));
     const value = getPath(this.root, target);
-    if (value === undefined) throw this.fail(at, `unresolved interpolation \${${written}}: ${this.missingKeyHint(target, at)}`);
+    if (value === undefined) throw new Unresolved(this.fail(at, `unresolved interpolation \${${written}}: ${this.missingKeyHint(target, at)}`).message);
     return this.resolveNode(value, target);
+  }
+
+  /**
+   * `target`, or for a group file loaded on its own (its content at the root) whose path starts
+   * with the file's own package and is not a key of the root, the rest of the path: SG's
+   * `${training_hyperparams.x}` inside training_hyperparams/ files, where Hydra composes the
+   * file under its package.
+   */
+  private found(target: string[]): string[] {
+    const n = this.ownPackage.length;
+    if (n === 0 || target.length <= n || getPath(this.root, target) !== undefined) return target;
+    if (this.ownPackage.some((part, i) => target[i] !== part) || Object.hasOwn(this.root, this.ownPackage[0])) return target;
+    return target.slice(n);
   }
 
   /** "no key 'a.b' (did you mean 'a.c'?)", naming the deepest part of the path that exists. */

@@ -6,6 +6,7 @@
  * recipe shows the values used. `ckpt_root_dir` is read where it is, at the top level.
  */
 import { isPlainObject } from '../errors';
+import { Deferred } from './deferred';
 import { getPath, setPath } from './merge';
 import { recordValueOrigins, Origins } from './origins';
 
@@ -38,23 +39,27 @@ export function shortcutTargets(config: Record<string, unknown>): Record<string,
 
 /**
  * Applies the shortcuts present at the top level of `config`, in place. `valueAt` reads a
- * resolved value (the real key may hold an interpolation).
+ * resolved value (the real key may hold an interpolation). A value that cannot be resolved
+ * (a Deferred) is not read: the other side refers to it by an interpolation, so that it
+ * fails only where it is read, with the same error.
  */
 export function applyShortcuts(config: Record<string, unknown>, origins: Origins, valueAt: (path: string[]) => unknown): void {
   for (const [shortcut, targets] of Object.entries(shortcutTargets(config))) {
     if (!(shortcut in config)) continue;
     const given = valueAt([shortcut]);
     if (given !== null && given !== undefined) {
+      // Unresolved, the shortcut's value is not read here: the keys it sets refer to it.
+      const value = given instanceof Deferred ? `\${${shortcut}}` : given;
       for (const target of targets) {
         if (!isPlainObject(config[target[0]])) {
-          throw new Error(`the shortcut ${shortcut}=${JSON.stringify(given)} sets ${target.join('.')}, but this recipe has no ${target[0]} mapping`);
+          throw new Error(`the shortcut ${shortcut}=${JSON.stringify(value)} sets ${target.join('.')}, but this recipe has no ${target[0]} mapping`);
         }
-        setPath(config, target, given);
-        recordValueOrigins(target, given, `the shortcut '${shortcut}'`, origins);
+        setPath(config, target, value);
+        recordValueOrigins(target, value, `the shortcut '${shortcut}'`, origins);
       }
     } else {
       const real = valueAt(targets[0]);
-      config[shortcut] = real === undefined ? null : real;
+      config[shortcut] = real instanceof Deferred ? `\${${targets[0].join('.')}}` : real === undefined ? null : real;
     }
   }
 }

@@ -4,9 +4,13 @@
  * `{_target_: super_gradients.training.utils.utils.empty_list}` → `[]`, SG's `StrictLoad` enum
  * (checkpoint_params.strict_load) → its value (`no_key_matching`, ...). `_convert_` and
  * `_recursive_` are Hydra's instructions and are dropped; arguments are instantiated first.
+ * A `_target_` we do not implement (SG's detection callbacks), or one whose arguments cannot be
+ * resolved, is an error only for a run that reads it: the node becomes a Deferred (deferred.ts).
  */
 import { isPlainObject, unknownNameError } from '../errors';
+import { Deferred, findDeferred } from './deferred';
 import { originOf, Origins } from './origins';
+import { isForbiddenKey } from './safe-keys';
 
 /**
  * numpy.arange for float or integer arguments, value for value as numpy computes it: the
@@ -73,11 +77,18 @@ function instantiateOne(name: string, raw: Record<string, unknown>, at: readonly
   const where = `${originOf(origins, [...at, '_target_'])}: _target_ '${name}' at ${at.join('.') || 'the root'}`;
   // Own properties only: `_target_: constructor` is an unknown target, not Object.prototype's.
   const target = Object.hasOwn(TARGETS, name) ? TARGETS[name] : undefined;
-  if (!target) throw new Error(`${originOf(origins, [...at, '_target_'])}: ${unknownNameError('_target_', name, Object.keys(TARGETS)).message} (at ${at.join('.') || 'the root'})`);
+  if (!target) {
+    const message = `${originOf(origins, [...at, '_target_'])}: ${unknownNameError('_target_', name, Object.keys(TARGETS)).message} (at ${at.join('.') || 'the root'})`;
+    // A module path (SG's `super_gradients.training.utils.ssd_utils.SSDPostPredictCallback`)
+    // names something a run may never read; a bare name can only be one of ours misspelt (Hydra
+    // locates nothing by a bare name), and one through Object.prototype's names is refused.
+    if (!name.includes('.') || name.split('.').some((part) => part === '' || isForbiddenKey(part))) throw new Error(message);
+    return new Deferred(message, raw);
+  }
   if (raw._partial_) throw new Error(`${where}: _partial_ is not supported`);
   const args: Record<string, unknown> = Object.create(null);
   const positional = raw._args_;
-  if (positional !== undefined) {
+  if (positional !== undefined && !(positional instanceof Deferred)) {
     if (!Array.isArray(positional) || !target.positional || positional.length > target.params.length) {
       throw new Error(`${where}: _args_ must be a list of at most ${target.params.length} values (${target.params.join(', ') || 'none'})`);
     }
@@ -91,6 +102,12 @@ function instantiateOne(name: string, raw: Record<string, unknown>, at: readonly
     if (key in args) throw new Error(`${where}: '${key}' given twice (in _args_ and by name)`);
     args[key] = value;
   }
+  // Checked after the argument names, which are known without their values.
+  const unresolved = findDeferred(raw);
+  if (unresolved) {
+    const origin = unresolved.origin ?? unresolved;
+    return new Deferred(`${where}: an argument cannot be resolved: ${origin.message}`, raw, Error, origin);
+  }
   try {
     return target.make(args);
   } catch (err) {
@@ -99,7 +116,10 @@ function instantiateOne(name: string, raw: Record<string, unknown>, at: readonly
   }
 }
 
-/** A copy of `value` with every `_target_` node replaced by what it makes, innermost first. */
+/**
+ * A copy of `value` with every `_target_` node replaced by what it makes, innermost first (a
+ * Deferred where it cannot be made).
+ */
 export function instantiateTargets(value: unknown, origins: Origins, at: readonly string[] = []): unknown {
   if (Array.isArray(value)) return value.map((v, i) => instantiateTargets(v, origins, [...at, String(i)]));
   if (!isPlainObject(value)) return value;
@@ -109,6 +129,10 @@ export function instantiateTargets(value: unknown, origins: Origins, at: readonl
     out[key] = key === '_target_' ? v : instantiateTargets(v, origins, [...at, key]);
   }
   if (!('_target_' in out)) return out;
+  if (out._target_ instanceof Deferred) {
+    const origin = out._target_.origin ?? out._target_;
+    return new Deferred(`${originOf(origins, [...at, '_target_'])}: the _target_ at ${at.join('.') || 'the root'} cannot be resolved: ${origin.message}`, out, Error, origin);
+  }
   if (typeof out._target_ !== 'string') throw new Error(`${originOf(origins, [...at, '_target_'])}: _target_ must be a name, got ${JSON.stringify(out._target_)}`);
   return instantiateOne(out._target_, out, at, origins);
 }

@@ -3,6 +3,7 @@
  * schema checks (§13.2), with errors that name the field.
  */
 import { isPlainObject, typeError } from '../errors';
+import { moveUnresolved } from '../recipes/deferred';
 
 /** SG's defaults (the YAML values where it and the Python dict differ in what users see). */
 export const DEFAULT_TRAINING_PARAMS: Readonly<Record<string, unknown>> = Object.freeze({
@@ -80,7 +81,10 @@ function clone(value: unknown): unknown {
 
 /** SG's recursive_override: nested plain objects merge key by key, anything else replaces. */
 export function recursiveOverride(base: Record<string, unknown>, overrides: Record<string, unknown>): Record<string, unknown> {
-  for (const [key, value] of Object.entries(overrides)) {
+  for (const key of Object.keys(overrides)) {
+    // A recipe value that could not be resolved is moved unread: it fails where it is used.
+    if (moveUnresolved(overrides, key, base)) continue;
+    const value = overrides[key];
     if (isPlainObject(value) && isPlainObject(base[key])) recursiveOverride(base[key] as Record<string, unknown>, value);
     else base[key] = value;
   }

@@ -8,7 +8,7 @@ import { createCallbacks } from './callback-registry';
 import { Callback, CallbackHandler, LrParamGroup, PhaseContext } from './callbacks';
 import { createLrCallbacks } from './lr/factory';
 import { LRSchedulerCallback } from './lr/torch-callback';
-import { mergeTrainingParams } from './params';
+import { mergeTrainingParams, recursiveOverride } from './params';
 
 export interface SimulatedLr {
   /** Group names, in optimizer order (first group of each name). */
@@ -59,7 +59,8 @@ export interface SimulateOptions {
  * );
  */
 export function simulateLr(trainingParams: Record<string, unknown>, options: SimulateOptions): SimulatedLr {
-  const params = mergeTrainingParams({ loss: 'CrossEntropyLoss', ...trainingParams });
+  // Not a spread, which would read a recipe's unresolved values (sg.recipes) that the LR never uses.
+  const params = mergeTrainingParams(recursiveOverride({ loss: 'CrossEntropyLoss' }, isPlainObject(trainingParams) ? trainingParams : { ...(trainingParams as object) }));
   const L = options.trainLoaderLen;
   if (!Number.isInteger(L) || L < 1) throw new TypeError(`simulateLr: trainLoaderLen must be a positive integer, got ${L}`);
   const initial = params.initial_lr;

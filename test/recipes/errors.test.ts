@@ -14,6 +14,8 @@ interface Case {
   /** The message, with FILE standing for the fixture folder. */
   message: string;
   errorName?: string;
+  /** A key path whose value is unresolved: the recipe loads, and reading it throws the message. */
+  read?: string;
 }
 
 const CASES: Case[] = [
@@ -51,13 +53,15 @@ const CASES: Case[] = [
     name: 'an unresolved interpolation: the file:line of the value, its key, the missing key and the nearest one',
     files: { 'r.yaml': yaml('a:', '  present: 1', 'b:', '  c: ${a.presnt}') },
     message: "FILE/r.yaml:4: unresolved interpolation ${a.presnt}: no key 'a.presnt'; did you mean 'a.present'? (in b.c)",
+    read: 'b.c',
   },
   {
     name: 'an unresolved interpolation in a group file',
     files: { 'r.yaml': yaml('defaults:', '  - g: x'), 'g/x.yaml': yaml('k: 1', 'lr: ${nowhere.lr}') },
     message: "FILE/g/x.yaml:2: unresolved interpolation ${nowhere.lr}: no key 'nowhere' (in g.lr)",
+    read: 'g.lr',
   },
-  { name: 'an unresolved relative interpolation', files: { 'r.yaml': yaml('a:', '  b: ${.c}') }, message: "FILE/r.yaml:2: unresolved interpolation ${.c}: no key 'a.c' (in a.b)" },
+  { name: 'an unresolved relative interpolation', files: { 'r.yaml': yaml('a:', '  b: ${.c}') }, message: "FILE/r.yaml:2: unresolved interpolation ${.c}: no key 'a.c' (in a.b)", read: 'a.b' },
   { name: 'an interpolation cycle', files: { 'r.yaml': yaml('a: ${b}', 'b: ${a}') }, message: 'FILE/r.yaml:1: interpolation cycle: a → b → a (in a)' },
   { name: 'an unclosed ${', files: { 'r.yaml': yaml('a: x${b') }, message: "FILE/r.yaml:1: unclosed '${' in 'x${b' (in a)" },
   { name: 'an unknown resolver', files: { 'r.yaml': yaml('a: 1', 'b: ${hydra_output_dir:x,y}') }, message: "FILE/r.yaml:2: ${hydra_output_dir:x,y}: unknown resolver 'hydra_output_dir';" },
@@ -67,6 +71,7 @@ const CASES: Case[] = [
     files: { 'r.yaml': yaml('a: 1') },
     overrides: ['+b=${nope}'],
     message: "override '+b=${nope}': unresolved interpolation ${nope}: no key 'nope' (in b)",
+    read: 'b',
   },
   {
     name: 'an invalid training value names the line that set it',
@@ -88,8 +93,11 @@ describe('recipes: every error names the file and line', () => {
     it(c.name, () => {
       const dir = recipeFolder(c.files);
       const expected = new RegExp(`^${re(c.message.replace(/FILE/g, dir))}`);
+      const load = () => loadRecipe(path.join(dir, 'r.yaml'), { overrides: c.overrides });
+      // An unresolved value must not fail the load (it is loaded here, outside assert.throws).
+      const cfg = c.read === undefined ? null : load();
       assert.throws(
-        () => loadRecipe(path.join(dir, 'r.yaml'), { overrides: c.overrides }),
+        cfg === null ? load : () => c.read!.split('.').reduce((node: unknown, key) => (node as Record<string, unknown>)[key], cfg),
         (err: Error) => {
           assert.match(err.message, expected);
           assert.equal(err.name, c.errorName ?? 'Error');
