@@ -32,7 +32,6 @@ const style = {
   '@stylistic/semi-spacing': 'error',
   '@stylistic/space-before-blocks': 'error',
   '@stylistic/space-infix-ops': 'error',
-  '@stylistic/space-in-parens': 'error',
   '@stylistic/space-before-function-paren': ['error', { anonymous: 'always', named: 'never', asyncArrow: 'always' }],
   '@stylistic/arrow-spacing': 'error',
   '@stylistic/block-spacing': 'error',
@@ -57,6 +56,8 @@ export default tseslint.config(
       ...style,
       // `_name` marks a parameter or binding that is there for its position only.
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+      // `import fs = require('fs')` is TypeScript's own form (the mutable module object).
+      '@typescript-eslint/no-require-imports': ['error', { allowAsImport: true }],
     },
   },
   {
