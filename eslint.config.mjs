@@ -9,6 +9,7 @@
 //   quotes, semicolons, trailing commas in multi-line literals, `(x) =>`), without a line width:
 //   lines are wrapped by hand where it reads best. Prettier would rewrap most files.
 import js from '@eslint/js';
+import { defineConfig } from 'eslint/config';
 import stylistic from '@stylistic/eslint-plugin';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
@@ -39,7 +40,7 @@ const style = {
   '@stylistic/member-delimiter-style': 'error',
 };
 
-export default tseslint.config(
+export default defineConfig(
   {
     ignores: [
       'dist/**', 'build/**', 'build-*/**', 'node_modules/**', 'native/**', 'prebuilds/**', 'mutate/**',
@@ -68,7 +69,7 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/await-thenable': 'error',
-      '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { arguments: false } }],
+      '@typescript-eslint/no-misused-promises': 'error',
     },
   },
   {
