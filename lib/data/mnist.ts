@@ -27,7 +27,7 @@ function readDigits(): { train: RawSplit; test: RawSplit } {
   const dir = path.join(path.dirname(pkg), 'src', 'digits');
   const perDigit: number[][] = [];
   for (let d = 0; d < 10; d++) {
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the JSON files of the mnist package, found at run time
     perDigit.push((require(path.join(dir, `${d}.json`)) as { data: number[] }).data);
   }
   const counts = perDigit.map((data) => Math.floor(data.length / PIXELS));

@@ -7,7 +7,6 @@ import { positiveInt } from './linear';
 import { Module } from './module';
 import { Parameter } from './parameter';
 
-
 export interface Conv2dOptions {
   stride?: Pair;
   padding?: Pair;

@@ -3,7 +3,6 @@ import { adaptiveAvgPool2d, avgPool2d, dropout, maxPool2d, Pair, Pool2dOptions }
 import { Tensor } from '../tensor/tensor';
 import { Module } from './module';
 
-
 export class ReLU extends Module {
   forward(x: Tensor): Tensor {
     return x.relu();

@@ -41,7 +41,7 @@ export function writeFileAtomic(file: string, data: Uint8Array): void {
     } catch {
       /* it may not exist */
     }
-    throw new Error(`could not write ${file}: ${fsErrorText(err)}; the previous file (if any) is unchanged`);
+    throw new Error(`could not write ${file}: ${fsErrorText(err)}; the previous file (if any) is unchanged`, { cause: err });
   }
   try {
     const dfd = fs.openSync(dir, 'r');

@@ -11,8 +11,6 @@ import { fsErrorText, writeFileAtomic } from './atomic-write';
 import { withIntegerStateKeys } from './optimizer-keys';
 import { readTorchZip } from './torch-reader';
 
-export { writeFileAtomic };
-
 /**
  * The bytes torch.save would write for `value`. An optimizer state dict anywhere in it is written
  * with integer `state` keys, as torch.optim's own (./optimizer-keys).
@@ -55,11 +53,11 @@ export function load(file: string): unknown {
   try {
     data = fs.readFileSync(file);
   } catch (err) {
-    throw new Error(`could not read ${file}: ${fsErrorText(err)}`);
+    throw new Error(`could not read ${file}: ${fsErrorText(err)}`, { cause: err });
   }
   try {
     return deserialize(data);
   } catch (err) {
-    throw new Error(`${file} is not a readable PyTorch checkpoint (truncated or corrupted?): ${(err as Error).message}`);
+    throw new Error(`${file} is not a readable PyTorch checkpoint (truncated or corrupted?): ${(err as Error).message}`, { cause: err });
   }
 }

@@ -23,7 +23,7 @@ class Net extends nn.Module {
 }
 
 describe('nn: modules', () => {
-  it("names parameters as PyTorch does, own parameters first, then children in order", () => {
+  it('names parameters as PyTorch does, own parameters first, then children in order', () => {
     // backbone.2 cannot take 8 input channels from backbone.0 in a real net; only names matter here.
     const net = new Net();
     assert.deepEqual(

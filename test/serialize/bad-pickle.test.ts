@@ -10,7 +10,7 @@ import * as os from 'os';
 import * as path from 'path';
 
 import { native } from '../../lib/native';
-import { deserialize, load } from '../../lib/serialize';
+import { deserialize, load, serialize } from '../../lib/serialize';
 import * as sg from '../../lib/tensor';
 import { refuses } from './refuses';
 import { archive, f32, P, pickle, tensorOps } from './craft';
@@ -123,7 +123,7 @@ describe('sg.load: the pickle is read strictly by our own VM', () => {
   it('tuples and lists both come back as arrays, sizes as numbers, int64 beyond 2^53 as BigInt (exactly)', () => {
     const v = deserialize(archive(pickle(P.mark, P.int(1), P.emptyList, Buffer.from([0x8a, 8, 1, 0, 0, 0, 0, 0, 0, 0x10]), P.tuple))) as unknown[];
     assert.deepEqual(v, [1, [], (1n << 60n) + 1n]);
-    const saved = deserialize(require('../../lib/serialize').serialize({ big: 2n ** 60n + 1n, neg: -(2n ** 62n), small: 2 ** 53 - 1 })) as Record<string, unknown>;
+    const saved = deserialize(serialize({ big: 2n ** 60n + 1n, neg: -(2n ** 62n), small: 2 ** 53 - 1 })) as Record<string, unknown>;
     assert.deepEqual(saved, { big: 2n ** 60n + 1n, neg: -(2n ** 62n), small: 2 ** 53 - 1 });
   });
 

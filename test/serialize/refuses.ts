@@ -23,4 +23,3 @@ export function refuses(bytes: Buffer, why: RegExp): void {
     },
   );
 }
-

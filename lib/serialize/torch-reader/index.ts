@@ -10,9 +10,7 @@ import { limitsFor } from './limits';
 import { LoadedStorage, loadStorage, STORAGE_KINDS } from './storages';
 import { PickleLimits, PyGlobal, unpickle } from './unpickler';
 import { checkValue } from './value-check';
-import { isTorchZip, readZipEntries } from './zip';
-
-export { isTorchZip };
+import { readZipEntries } from './zip';
 
 /** `X/data.pkl`, the one pickle of the archive; every entry must live under the same `X/`. */
 function findPickle(entries: Map<string, Buffer>): { pkl: Buffer; prefix: string } {

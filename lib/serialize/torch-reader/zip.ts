@@ -19,7 +19,7 @@ const FLAG_DESCRIPTOR = 0x0008;
 const FLAGS_KNOWN = FLAG_DESCRIPTOR | 0x0800;
 
 /** Whether `data` starts with a zip local header, as every torch.save file since PyTorch 1.6 does. */
-export function isTorchZip(data: Buffer): boolean {
+function isTorchZip(data: Buffer): boolean {
   return data.length >= 4 && data.readUInt32LE(0) === LOCAL;
 }
 
