@@ -17,6 +17,7 @@
  *   merged before anything is resolved.
  */
 import { isPlainObject } from '../errors';
+import { defineUnresolved } from '../unresolved-values';
 
 /**
  * A value that could not be resolved or instantiated, while the recipe is being built (never
@@ -51,30 +52,6 @@ export function findDeferred(value: unknown, seen = new Set<object>()): Deferred
   return null;
 }
 
-/** The getters made by `materialize`, with the message they throw and the value JSON shows. */
-const GETTERS = new WeakMap<() => unknown, { message: string; raw: unknown }>();
-
-function unresolvedGetter(node: object, key: string): { message: string; raw: unknown } | undefined {
-  const get = Object.getOwnPropertyDescriptor(node, key)?.get;
-  return get ? GETTERS.get(get) : undefined;
-}
-
-/** `toJSON` of a mapping or list holding unresolved values: those are written as raw. */
-function writeRaw(this: Record<string, unknown> | unknown[]): unknown {
-  const copy: Record<string, unknown> | unknown[] = Array.isArray(this) ? new Array(this.length) : {};
-  for (const key of Object.keys(this)) {
-    const unresolved = unresolvedGetter(this, key);
-    (copy as Record<string, unknown>)[key] = unresolved ? unresolved.raw : (this as Record<string, unknown>)[key];
-  }
-  return copy;
-}
-
-function addToJSON(node: object): void {
-  // A recipe's own `toJSON` key is left as it is (JSON.stringify then reads the values).
-  if (Object.hasOwn(node, 'toJSON')) return;
-  Object.defineProperty(node, 'toJSON', { value: writeRaw, enumerable: false, configurable: true, writable: true });
-}
-
 /**
  * Plain data for the caller: every Deferred becomes an enumerable property that throws when
  * read, and a mapping or list holding one gets a non-enumerable `toJSON` that writes it as raw.
@@ -88,31 +65,9 @@ export function materialize(value: unknown): unknown {
       (out as Record<string, unknown>)[key] = materialize(child);
       continue;
     }
-    const { message, ErrorClass } = child;
-    const get = () => {
-      throw new ErrorClass(message);
-    };
-    GETTERS.set(get, { message, raw: materialize(child.raw) });
-    Object.defineProperty(out, key, { get, enumerable: true, configurable: true });
-    addToJSON(out);
+    defineUnresolved(out, key, child.message, child.ErrorClass, materialize(child.raw));
   }
   return out;
-}
-
-/**
- * For code that copies a recipe's values into its own object (the Trainer's merge over its
- * defaults): when `from[key]` is an unresolved value, moves it to `to` unread (still throwing
- * when read, still written as raw by JSON.stringify) and returns true; else returns false.
- *
- * @example
- * for (const key of Object.keys(user)) if (!moveUnresolved(user, key, merged)) merged[key] = user[key];
- */
-export function moveUnresolved(from: object, key: string, to: object): boolean {
-  const unresolved = unresolvedGetter(from, key);
-  if (!unresolved) return false;
-  Object.defineProperty(to, key, Object.getOwnPropertyDescriptor(from, key)!);
-  addToJSON(to);
-  return true;
 }
 
 /**
@@ -129,43 +84,4 @@ export function withoutDeferred(value: unknown): unknown {
     if (kept !== undefined || child === undefined) out[key] = kept;
   }
   return out;
-}
-
-export interface UnresolvedValue {
-  /** The key path, dotted (`valid_metrics_list.0.DetectionMetrics.post_prediction_callback`). */
-  key: string;
-  /** The error reading it throws. */
-  message: string;
-}
-
-/**
- * The values of a loaded recipe that could not be resolved (each throws when read), found
- * without reading them.
- *
- * @example
- * const tp = sg.recipes.loadRecipe('training_hyperparams/coco2017_yolox_train_params', { searchPath: [sgRecipes] });
- * sg.recipes.unresolvedValues(tp);
- * // [{ key: 'valid_metrics_list.0.DetectionMetrics.post_prediction_callback',
- * //    message: ".../coco2017_yolox_train_params.yaml:36: unknown _target_ '...YoloXPostPredictionCallback'; ..." }]
- */
-export function unresolvedValues(config: unknown): UnresolvedValue[] {
-  const found: UnresolvedValue[] = [];
-  const seen = new Set<object>();
-  const walk = (node: unknown, at: string[]) => {
-    if (node === null || typeof node !== 'object' || seen.has(node)) return;
-    seen.add(node);
-    if (!Array.isArray(node) && !isPlainObject(node)) return;
-    for (const key of Object.keys(node)) {
-      const d = Object.getOwnPropertyDescriptor(node, key);
-      if (!d) continue;
-      if (d.get) {
-        const unresolved = GETTERS.get(d.get);
-        if (unresolved) found.push({ key: [...at, key].join('.'), message: unresolved.message });
-        continue;
-      }
-      walk(d.value, [...at, key]);
-    }
-  };
-  walk(config, []);
-  return found;
 }

@@ -23,8 +23,8 @@ import { applyShortcuts, SHORTCUT_NAMES } from './shortcuts';
 import { instantiateTargets } from './targets';
 
 export { deepMerge } from './merge';
-export { unresolvedValues } from './deferred';
-export type { UnresolvedValue } from './deferred';
+export { unresolvedValues } from '../unresolved-values';
+export type { UnresolvedValue } from '../unresolved-values';
 export { packageRecipesDir } from './search-path';
 export { numpyArange } from './targets';
 

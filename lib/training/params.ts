@@ -3,7 +3,7 @@
  * schema checks (§13.2), with errors that name the field.
  */
 import { isPlainObject, typeError } from '../errors';
-import { moveUnresolved } from '../recipes/deferred';
+import { moveUnresolved } from '../unresolved-values';
 
 /** SG's defaults (the YAML values where it and the Python dict differ in what users see). */
 export const DEFAULT_TRAINING_PARAMS: Readonly<Record<string, unknown>> = Object.freeze({

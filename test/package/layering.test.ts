@@ -16,7 +16,7 @@ const lib = path.join(packageRoot(), 'lib');
 /** Top-level entries of lib/, lowest first. A new folder or file gets its line here. */
 const LAYERS: string[][] = [
   ['errors.ts', 'package-root.ts'],
-  ['registry', 'native-api.ts', 'torch-locate.ts'],
+  ['registry', 'native-api.ts', 'torch-locate.ts', 'unresolved-values.ts'],
   ['native.ts'],
   ['tensor', 'build-info.ts'],
   ['nn', 'data', 'serialize', 'optim'],
