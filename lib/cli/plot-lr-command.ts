@@ -15,7 +15,9 @@ export function plotLrCommand(args: ParsedArgs): number {
   if (!Number.isInteger(trainLoaderLen) || trainLoaderLen < 1) throw new Error(`--train-loader-len must be a positive integer, got ${lenFlag}`);
   // The real param groups (names, per-group lr) come from building the optimizer on the model.
   const model = buildModel(run) as ParamGroupsModel;
-  const params = mergeTrainingParams(structuredClone(run.trainingParams));
+  // Neither the merge nor buildOptimizer writes into the recipe's params, so no copy is needed
+  // (structuredClone would read, and so throw, every unresolved value the run never uses).
+  const params = mergeTrainingParams(run.trainingParams);
   const optimizer = buildOptimizer(model, params.initial_lr as number | Record<string, number>, params);
   const groups = optimizer.paramGroups.map(({ params: _p, ...rest }, i) => ({ ...rest, name: rest.name ?? `group_${i}` }));
   const net = typeof model.updateParamGroups === 'function' ? model : undefined;

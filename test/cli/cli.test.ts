@@ -37,6 +37,14 @@ describe('CLI: sg-optim', function () {
     fs.rmSync(out);
   });
 
+  it('plot-lr reads only what it uses: a value left unresolved elsewhere in the recipe does not fail it', () => {
+    const out = path.join(os.tmpdir(), `sg-lr-unresolved-${process.pid}.svg`);
+    const r = cli(['plot-lr', '--config-name', 'mnist_lenet', '--out', out, '--train-loader-len', '10', '+training_hyperparams.sg_logger_params.unused=${arch_params.missing_key}']);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(fs.readFileSync(out, 'utf8'), /^<svg/);
+    fs.rmSync(out);
+  });
+
   it('train runs a recipe on an MNIST subset with overrides and writes checkpoints', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sg-cli-'));
     const r = cli(['train', '--config-name', 'mnist_mlp', 'epochs=1', 'dataset_params.train_size=500', 'dataset_params.test_size=100', `ckpt_root_dir=${dir}`]);
