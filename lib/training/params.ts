@@ -34,7 +34,7 @@ const DEFAULTS = {
   loss: null,
   criterion_params: {},
   ema: false,
-  ema_params: { decay: 0.9999, decay_type: 'exp', beta: 15 },
+  ema_params: { decay: 0.9999, decay_type: 'exp' as const, beta: 15 },
   train_metrics_list: [],
   valid_metrics_list: [],
   metric_to_watch: 'Accuracy',
@@ -129,10 +129,11 @@ export type TrainingParams = Omit<TrainingParamDefaults, keyof RefinedTrainingPa
 
 /**
  * What `Trainer.train({trainingParams})` and `simulateLr` accept: any subset of
- * {@link TrainingParams}, defaults filling the rest. A recipe's `training_hyperparams`
- * (`Record<string, unknown>`) is assignable; an object literal is checked key by key.
+ * {@link TrainingParams} (editors complete its keys), defaults filling the rest. Any record is
+ * accepted as well: a recipe's `training_hyperparams` is a `Record<string, unknown>`, and every
+ * value is checked when the params are merged (mergeTrainingParams), with an error naming it.
  */
-export type TrainingParamsInput = Partial<TrainingParams>;
+export type TrainingParamsInput = Partial<TrainingParams> | Record<string, unknown>;
 
 function clone(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(clone);
