@@ -34,10 +34,13 @@
  * of a run without a validation loader still steps on the training results).
  *
  * Hook points for a multi-process (DDP) trainer: every piece of work is a method of the objects
- * passed in, so a multi-process trainer supplies its own (see Trainer's protected methods):
- * `train.batches` yields the rank's shard, `train.step` all-reduces gradients before stepping,
- * `train.end` / `epoch.results` average losses and metrics across ranks, and `epoch.end` writes
- * checkpoints and logs on rank 0 only. The event order itself stays here, the same on every rank.
+ * passed in, so a multi-process trainer supplies its own (the Trainer's protected methods):
+ * `train.batches` and `validation.batches` take the rank's shard (Trainer.trainBatches /
+ * validBatches), `train.step` all-reduces gradients before stepping (Trainer.optimizerStep),
+ * `train.end` and the validation reduce losses and metrics across ranks before callbacks see them
+ * (Trainer.phaseResults), and `epoch.end` writes checkpoints and logs on rank 0 only
+ * (Trainer.isMainProcess). The event order itself stays here, the same on every rank, so every
+ * rank's callbacks (and LR schedules) see the same events.
  */
 import { Callback, EventName, PhaseContext } from './callbacks';
 

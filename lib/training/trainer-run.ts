@@ -43,8 +43,11 @@ export interface BatchLoader {
 export interface EpochState {
   /** Date.now() when the epoch began. */
   started: number;
+  /** The running sums of the finite training losses (progress shows their mean). */
   lossSum: number;
   lossCount: number;
+  /** The epoch's training loss and metrics (set at the epoch's end). */
+  trainLoss: number;
   trainMetrics: Record<string, number>;
   /** null: no validation this epoch. */
   validLoss: number | null;
@@ -90,7 +93,13 @@ export interface TrainingRun {
   lastMetrics: Record<string, number>;
 }
 
-/** The points where a (multi-process) trainer changes how batches are fetched and stepped. */
+/** A phase's loss (mean over its batches) and metrics. */
+export interface PhaseResults {
+  loss: number;
+  metrics: Record<string, number>;
+}
+
+/** The points where a (multi-process) trainer changes how batches are fetched, stepped and summed up. */
 export interface TrainHooks {
   /** The batches of `epoch` (one process: the whole loader, cut at max_train_batches). */
   trainBatches(run: TrainingRun, epoch: number): Iterable<Batch>;
@@ -98,7 +107,19 @@ export interface TrainHooks {
   optimizerStep(run: TrainingRun, globalStep: number): void;
   /** The validation batches (one process: the whole loader, cut at max_valid_batches). */
   validBatches(run: TrainingRun, loader: BatchLoader): Iterable<Batch>;
+  /**
+   * A phase's results from its metrics and loss sums (one process: {@link localResults}; several:
+   * reduce the sums and the metrics' state across processes first).
+   */
+  results(run: TrainingRun, phase: 'train' | 'valid', metrics: Metric[], lossSum: number, count: number): PhaseResults;
 }
+
+/** The results of one process: the mean loss and each metric's compute(). */
+export function localResults(metrics: Metric[], lossSum: number, count: number): PhaseResults {
+  return { loss: mean(lossSum, count), metrics: Object.fromEntries(metrics.map((m) => [m.name, m.compute()])) };
+}
+
+const mean = (sum: number, count: number) => sum / Math.max(1, count);
 
 /** A loader's batches, stopping after `max` (null: all). */
 export function* firstBatches(loader: BatchLoader, max: number | null): Generator<Batch> {
@@ -118,8 +139,6 @@ export function optimizerStep(run: TrainingRun, globalStep: number): void {
   if (run.ema) run.ema.update(run.model, globalStep, run.plan.trainLoaderLen * run.plan.maxEpochs);
 }
 
-const mean = (sum: number, count: number) => sum / Math.max(1, count);
-
 /** One training epoch's work: seeds and modes, forward/loss, backward, the step, progress. */
 export class TrainEpoch implements TrainEpochWork<Batch> {
   /** The loss of the batch forward() counted, until backward(). */
@@ -132,7 +151,7 @@ export class TrainEpoch implements TrainEpochWork<Batch> {
 
   begin(epoch: number): void {
     const { run } = this;
-    run.epoch = { started: Date.now(), lossSum: 0, lossCount: 0, trainMetrics: {}, validLoss: null, validMetrics: {} };
+    run.epoch = { started: Date.now(), lossSum: 0, lossCount: 0, trainLoss: 0, trainMetrics: {}, validLoss: null, validMetrics: {} };
     // Data order and dropout depend only on (seed, epoch): a resumed run repeats them exactly.
     manualSeed(run.params.seed + epoch);
     run.trainLoader.setEpoch?.(epoch);
@@ -198,10 +217,12 @@ export class TrainEpoch implements TrainEpochWork<Batch> {
 
   end(): Record<string, number> {
     const state = this.run.epoch;
-    state.trainMetrics = Object.fromEntries(this.run.trainMetrics.map((m) => [m.name, m.compute()]));
+    const { loss, metrics } = this.hooks.results(this.run, 'train', this.run.trainMetrics, state.lossSum, state.lossCount);
+    state.trainLoss = loss;
+    state.trainMetrics = metrics;
     // SG hands TRAIN_EPOCH_END the epoch's training metrics (and loss), so a scheduler there
     // with a metric_name (SG's ReduceLROnPlateau test) reads this epoch's training results.
-    return { ...state.trainMetrics, loss: mean(state.lossSum, state.lossCount) };
+    return { ...metrics, loss };
   }
 }
 
@@ -225,8 +246,9 @@ export class Validation implements ValidationWork {
       this.count = 0;
       body();
       run.model.train(true);
-      run.epoch.validLoss = mean(this.lossSum, this.count);
-      run.epoch.validMetrics = Object.fromEntries(run.validMetrics.map((m) => [m.name, m.compute()]));
+      const { loss, metrics } = this.hooks.results(run, 'valid', run.validMetrics, this.lossSum, this.count);
+      run.epoch.validLoss = loss;
+      run.epoch.validMetrics = metrics;
     };
     if (run.ema) run.ema.withAveragedWeights(run.model, evaluate);
     else evaluate();

@@ -23,13 +23,13 @@ import { ModelEMA } from './ema';
 import { RunWork, trainingEvents } from './event-sequence';
 import { createLoss } from './losses';
 import { createLrCallbacks } from './lr';
-import { createMetrics } from './metrics';
+import { createMetrics, Metric } from './metrics';
 import { resolveMetricName, unknownMetricToWatch } from './metric-to-watch';
 import { mergeTrainingParams, TrainingParams, TrainingParamsInput } from './params';
 import { Progress } from './progress';
-import { Batch, BatchLoader, firstBatches, optimizerStep, RunModel, TrainEpoch, TrainHooks, TrainingRun, Validation } from './trainer-run';
+import { Batch, BatchLoader, firstBatches, localResults, optimizerStep, PhaseResults, RunModel, TrainEpoch, TrainHooks, TrainingRun, Validation } from './trainer-run';
 
-export type { Batch, BatchLoader, EpochState, TrainHooks, TrainingRun } from './trainer-run';
+export type { Batch, BatchLoader, EpochState, PhaseResults, TrainHooks, TrainingRun } from './trainer-run';
 
 /** What the Trainer needs of a model: an sg.nn.Module fits. */
 export interface TrainableModel extends ParamGroupsModel, RunModel {}
@@ -119,7 +119,7 @@ const nextTick = () => new Promise<void>((resolve) => setImmediate(resolve));
  *   callback order lives) drives each epoch, built from the hooks below.
  *   - {@link Trainer.trainBatches} / {@link Trainer.validBatches}: the batches (DDP: the rank's shard).
  *   - {@link Trainer.optimizerStep}: clip, step, zero_grad, EMA (DDP: all-reduce gradients first).
- *   - {@link Trainer.epochResults}: the epoch's loss and metrics (DDP: average across ranks).
+ *   - {@link Trainer.phaseResults}: a phase's loss and metrics (DDP: reduce across ranks first).
  *   - {@link Trainer.saveCheckpoint} and {@link Trainer.logEpoch}: files and output, written only
  *     where {@link Trainer.isMainProcess} (DDP: rank 0).
  */
@@ -265,7 +265,7 @@ export class Trainer {
       stopOnNonFinite: params.stop_on_non_finite_loss !== false,
       metricToWatch: String(params.metric_to_watch ?? 'Accuracy'),
       greaterIsBetter: params.greater_metric_to_watch_is_better !== false,
-      epoch: { started: Date.now(), lossSum: 0, lossCount: 0, trainMetrics: {}, validLoss: null, validMetrics: {} },
+      epoch: { started: Date.now(), lossSum: 0, lossCount: 0, trainLoss: 0, trainMetrics: {}, validLoss: null, validMetrics: {} },
       bestMetric: resumed?.bestMetric ?? null,
       watchedKey: undefined,
       lastMetrics: {},
@@ -327,6 +327,7 @@ export class Trainer {
       trainBatches: (r, epoch) => this.trainBatches(r, epoch),
       optimizerStep: (r, globalStep) => this.optimizerStep(r, globalStep),
       validBatches: (r, loader) => this.validBatches(r, loader),
+      results: (r, phase, metrics, lossSum, count) => this.phaseResults(r, phase, metrics, lossSum, count),
     };
     return {
       train: new TrainEpoch(run, hooks),
@@ -334,7 +335,7 @@ export class Trainer {
       epoch: {
         results: () => {
           const { validLoss } = run.epoch;
-          const epochMetrics = this.epochResults(run);
+          const epochMetrics = this.epochMetrics(run);
           return { ...epochMetrics, ...(validLoss !== null ? { loss: validLoss } : {}) };
         },
         end: (epoch) => onEpoch(this.endEpoch(run, epoch)),
@@ -357,8 +358,13 @@ export class Trainer {
     optimizerStep(run, globalStep);
   }
 
+  /** A phase's loss (mean over its batches) and metrics, at the end of the training epoch and of validation. */
+  protected phaseResults(_run: TrainingRun, _phase: 'train' | 'valid', metrics: Metric[], lossSum: number, count: number): PhaseResults {
+    return localResults(metrics, lossSum, count);
+  }
+
   /** The epoch's metrics: the validation metrics (empty when it did not validate), or the training metrics without a validation loader. */
-  protected epochResults(run: TrainingRun): Record<string, number> {
+  private epochMetrics(run: TrainingRun): Record<string, number> {
     return run.validLoader ? run.epoch.validMetrics : run.epoch.trainMetrics;
   }
 
@@ -370,7 +376,7 @@ export class Trainer {
   /** After VALIDATION_EPOCH_END: best-metric tracking, checkpoints, the log line and summary. */
   private endEpoch(run: TrainingRun, epoch: number): EpochRecord {
     const { params, epoch: state } = run;
-    const epochMetrics = this.epochResults(run);
+    const epochMetrics = this.epochMetrics(run);
     const validLoss = state.validLoss;
     run.lastMetrics = epochMetrics;
 
@@ -383,7 +389,7 @@ export class Trainer {
 
     const record: EpochRecord = {
       epoch,
-      train_loss: state.lossSum / Math.max(1, state.lossCount),
+      train_loss: state.trainLoss,
       train_metrics: state.trainMetrics,
       valid_loss: validLoss,
       valid_metrics: state.validMetrics,
