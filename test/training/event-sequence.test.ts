@@ -101,6 +101,15 @@ describe('one event sequence for the Trainer and simulateLr', function () {
     ]);
   });
 
+  it('a VALIDATION_EPOCH_START scheduler steps only in epochs that validate, in both (simulateLr fired it every epoch before)', async () => {
+    const params = { ...base, max_epochs: 6, run_validation_freq: 2, lr_mode: { StepLR: { step_size: 1, gamma: 0.5, phase: 'VALIDATION_EPOCH_START' } } };
+    const trainer = new Trainer({ experimentName: 'validation-start', ckptRootDir: null });
+    const result = await trainer.train({ model: new nn.Linear(3, 2), trainingParams: params, trainLoader: fixed(2), validLoader: fixed(1) });
+    const simulated = simulateLr(params, { trainLoaderLen: 2 });
+    assert.deepEqual(simulated.epochEnd.default, [0.1, 0.05, 0.05, 0.025, 0.025, 0.0125]);
+    assert.deepEqual(result.epochs.map((e) => e.lr.default), simulated.epochEnd.default);
+  });
+
   it('simulateLr: validLoaderLen is an integer ≥ 0 or null', () => {
     assert.throws(() => simulateLr({ max_epochs: 1, initial_lr: 0.1 }, { trainLoaderLen: 1, validLoaderLen: -1 }), {
       name: 'TypeError',
