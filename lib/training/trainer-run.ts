@@ -22,7 +22,7 @@ import { Progress } from './progress';
 /** One batch of a loader: inputs and targets. */
 export type Batch = [Tensor, Tensor];
 
-/** What the Trainer needs of a model: an sg.nn.Module fits. (Declared in trainer.ts's terms.) */
+/** What a run needs of a model (Trainer's TrainableModel adds the param-group protocol). */
 export interface RunModel {
   forward(input: Tensor): Tensor;
   parameters(): Tensor[];
@@ -56,7 +56,7 @@ export interface EpochState {
 
 /**
  * The state of one train() call, made by `Trainer.prepare` (criterion, metrics, optimizer,
- * callbacks, resume): everything the phases read. `epoch` and the fields after it change as the
+ * callbacks, resume): everything the phases read. `current` and the fields after it change as the
  * run goes.
  */
 export interface TrainingRun {
@@ -85,7 +85,8 @@ export interface TrainingRun {
   readonly stopOnNonFinite: boolean;
   readonly metricToWatch: string;
   readonly greaterIsBetter: boolean;
-  epoch: EpochState;
+  /** The epoch being run (reset when each epoch begins). */
+  current: EpochState;
   bestMetric: number | null;
   /** metric_to_watch's key in the epoch results: undefined until the first results resolve it. */
   watchedKey: string | null | undefined;
@@ -151,7 +152,7 @@ export class TrainEpoch implements TrainEpochWork<Batch> {
 
   begin(epoch: number): void {
     const { run } = this;
-    run.epoch = { started: Date.now(), lossSum: 0, lossCount: 0, trainLoss: 0, trainMetrics: {}, validLoss: null, validMetrics: {} };
+    run.current = { started: Date.now(), lossSum: 0, lossCount: 0, trainLoss: 0, trainMetrics: {}, validLoss: null, validMetrics: {} };
     // Data order and dropout depend only on (seed, epoch): a resumed run repeats them exactly.
     manualSeed(run.params.seed + epoch);
     run.trainLoader.setEpoch?.(epoch);
@@ -186,8 +187,8 @@ export class TrainEpoch implements TrainEpochWork<Batch> {
       );
       return false;
     }
-    run.epoch.lossSum += lossValue;
-    run.epoch.lossCount += 1;
+    run.current.lossSum += lossValue;
+    run.current.lossCount += 1;
     run.trainMetrics.forEach((m) => m.update(output, targets));
     run.ctx.loss = lossValue;
     this.loss = loss;
@@ -210,13 +211,13 @@ export class TrainEpoch implements TrainEpochWork<Batch> {
       epochs: run.plan.maxEpochs,
       batch: done,
       batches: run.plan.trainLoaderLen,
-      loss: mean(run.epoch.lossSum, run.epoch.lossCount),
+      loss: mean(run.current.lossSum, run.current.lossCount),
       lr: run.optimizer.paramGroups[0]?.lr as number,
     });
   }
 
   end(): Record<string, number> {
-    const state = this.run.epoch;
+    const state = this.run.current;
     const { loss, metrics } = this.hooks.results(this.run, 'train', this.run.trainMetrics, state.lossSum, state.lossCount);
     state.trainLoss = loss;
     state.trainMetrics = metrics;
@@ -247,8 +248,8 @@ export class Validation implements ValidationWork {
       body();
       run.model.train(true);
       const { loss, metrics } = this.hooks.results(run, 'valid', run.validMetrics, this.lossSum, this.count);
-      run.epoch.validLoss = loss;
-      run.epoch.validMetrics = metrics;
+      run.current.validLoss = loss;
+      run.current.validMetrics = metrics;
     };
     if (run.ema) run.ema.withAveragedWeights(run.model, evaluate);
     else evaluate();

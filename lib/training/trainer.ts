@@ -220,7 +220,7 @@ export class Trainer {
     if (ema && resumed?.ema) ema.state = resumed.ema;
     this.ema = ema;
     const startEpoch = resumed?.startEpoch ?? 0;
-    const progress = new Progress(process.stderr, Boolean(params.silent_mode));
+    const progress = new Progress(process.stderr, Boolean(params.silent_mode) || !this.isMainProcess());
     if (params.save_model !== false && this.isMainProcess()) fs.mkdirSync(this.experimentDir, { recursive: true });
 
     const ctx: PhaseContext = {
@@ -265,7 +265,7 @@ export class Trainer {
       stopOnNonFinite: params.stop_on_non_finite_loss !== false,
       metricToWatch: String(params.metric_to_watch ?? 'Accuracy'),
       greaterIsBetter: params.greater_metric_to_watch_is_better !== false,
-      epoch: { started: Date.now(), lossSum: 0, lossCount: 0, trainLoss: 0, trainMetrics: {}, validLoss: null, validMetrics: {} },
+      current: { started: Date.now(), lossSum: 0, lossCount: 0, trainLoss: 0, trainMetrics: {}, validLoss: null, validMetrics: {} },
       bestMetric: resumed?.bestMetric ?? null,
       watchedKey: undefined,
       lastMetrics: {},
@@ -334,7 +334,7 @@ export class Trainer {
       validation: run.validLoader ? new Validation(run, run.validLoader, hooks) : null,
       epoch: {
         results: () => {
-          const { validLoss } = run.epoch;
+          const { validLoss } = run.current;
           const epochMetrics = this.epochMetrics(run);
           return { ...epochMetrics, ...(validLoss !== null ? { loss: validLoss } : {}) };
         },
@@ -365,7 +365,7 @@ export class Trainer {
 
   /** The epoch's metrics: the validation metrics (empty when it did not validate), or the training metrics without a validation loader. */
   private epochMetrics(run: TrainingRun): Record<string, number> {
-    return run.validLoader ? run.epoch.validMetrics : run.epoch.trainMetrics;
+    return run.validLoader ? run.current.validMetrics : run.current.trainMetrics;
   }
 
   /** Whether this process writes checkpoints, the log and progress (a multi-process trainer: rank 0 only). */
@@ -375,7 +375,7 @@ export class Trainer {
 
   /** After VALIDATION_EPOCH_END: best-metric tracking, checkpoints, the log line and summary. */
   private endEpoch(run: TrainingRun, epoch: number): EpochRecord {
-    const { params, epoch: state } = run;
+    const { params, current: state } = run;
     const epochMetrics = this.epochMetrics(run);
     const validLoss = state.validLoss;
     run.lastMetrics = epochMetrics;
