@@ -3,7 +3,7 @@
  * merged and validated as the Trainer does, the same callback objects are built, and the
  * Trainer's own event sequence (./event-sequence.ts, §10.2) runs over a stand-in optimizer.
  */
-import { isPlainObject, typeError } from '../errors';
+import { isPlainObject, requiredError, typeError } from '../errors';
 import { createCallbacks } from './callback-registry';
 import { Callback, CallbackHandler, LrParamGroup, PhaseContext } from './callbacks';
 import { createLrCallbacks } from './lr/factory';
@@ -75,7 +75,7 @@ export function simulateLr(trainingParams: TrainingParamsInput, options: Simulat
     throw typeError('simulateLr options.validLoaderLen', 'an integer ≥ 0 or null (no validation loader)', validLen);
   }
   const initial = params.initial_lr;
-  if (initial === null || initial === undefined) throw new TypeError('training_params.initial_lr is required');
+  if (initial === null || initial === undefined) throw requiredError('training_params.initial_lr');
   const groups: LrParamGroup[] =
     options.groups?.map((g) => ({ ...g })) ??
     (isPlainObject(initial)

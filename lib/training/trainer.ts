@@ -10,7 +10,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 
-import { isPlainObject, typeError } from '../errors';
+import { isPlainObject, typeError, withErrorInfo } from '../errors';
 import { Optimizer, OptimizerStateDict } from '../optim/optimizer';
 import { moduleClassifier } from '../nn/classify';
 import { buildOptimizer, ParamGroupsModel } from '../optim/param-groups';
@@ -284,7 +284,7 @@ export class Trainer {
     }
     if (typeof opt === 'string' || typeof opt === 'function') {
       if (params.initial_lr === null || params.initial_lr === undefined) {
-        throw new Error('training_params.initial_lr is required (a number or a {default, <prefix>: lr} mapping)');
+        throw withErrorInfo(new Error('training_params.initial_lr is required (a number or a {default, <prefix>: lr} mapping)'), 'training_params.initial_lr', 'ERR_REQUIRED');
       }
       return buildOptimizer(model, params.initial_lr, params, moduleClassifier);
     }

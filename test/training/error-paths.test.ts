@@ -8,7 +8,8 @@ import { inspect } from 'util';
 
 import * as errors from '../../lib/errors';
 import * as sg from '../../lib/tensor';
-import { createLoss, mergeTrainingParams } from '../../lib/training';
+import * as nn from '../../lib/nn';
+import { createLoss, mergeTrainingParams, simulateLr, Trainer } from '../../lib/training';
 import { unknownMetricToWatch } from '../../lib/training/metric-to-watch';
 
 interface Case {
@@ -114,6 +115,18 @@ describe('errors carry a path and a code', () => {
       assert.throws(() => x.transpose({ dim0: 0.5, dim1: 1 }), { name: 'TypeError', path: 'dim0', code: 'ERR_TYPE' });
       const target = sg.tensor([0, 1]);
       assert.throws(() => sg.crossEntropy(x, target, { reduction: 'avg' as never }), { name: 'RangeError', code: 'ERR_RANGE', path: 'crossEntropy({reduction})' });
+    });
+
+    it('a missing initial_lr: the Trainer and simulateLr say so with ERR_REQUIRED (messages as before)', async () => {
+      const trainer = new Trainer({ experimentName: 'no-lr', ckptRootDir: null });
+      const loader = { length: 1, *[Symbol.iterator]() { yield [sg.randn([2, 3]), sg.randn([2, 2])] as [sg.Tensor, sg.Tensor]; } };
+      await assert.rejects(trainer.train({ model: new nn.Linear(3, 2), trainingParams: { max_epochs: 1, loss: 'MSELoss', save_model: false }, trainLoader: loader }), {
+        name: 'Error',
+        message: 'training_params.initial_lr is required (a number or a {default, <prefix>: lr} mapping)',
+        path: 'training_params.initial_lr',
+        code: 'ERR_REQUIRED',
+      });
+      assert.throws(() => simulateLr({ max_epochs: 1 }, { trainLoaderLen: 1 }), { name: 'TypeError', message: 'training_params.initial_lr is required', path: 'training_params.initial_lr', code: 'ERR_REQUIRED' });
     });
 
     it('metric_to_watch: ERR_UNKNOWN_NAME at training_params.metric_to_watch', () => {
