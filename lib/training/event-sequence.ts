@@ -100,7 +100,7 @@ export interface RunPlan {
 }
 
 /** Whether an epoch validates (given a validation loader). */
-export function validatesAt(epoch: number, runValidationFreq: number): boolean {
+function validatesAt(epoch: number, runValidationFreq: number): boolean {
   return (epoch + 1) % (runValidationFreq || 1) === 0;
 }
 
