@@ -6,11 +6,13 @@
  */
 import * as path from 'path';
 
-import { isPlainObject } from '../errors';
+import { errorCode, errorPath, isPlainObject, withErrorInfo } from '../errors';
 import { mergeTrainingParams } from '../training/params';
 import { originOf, Origins } from './origins';
 
 const GROUP = 'training_hyperparams';
+/** The root of the paths the Trainer's checks give their errors. */
+const TRAINING_PARAMS = 'training_params';
 
 /**
  * Whether `file` is a training_hyperparams group file loaded as the primary config: it sits in a
@@ -33,10 +35,15 @@ export function checkTrainingParams(config: Record<string, unknown>, origins: Or
     // the values it does set are checked then (a full recipe must name its loss).
     mergeTrainingParams(atRoot && (params.loss === undefined || params.loss === null) ? { ...params, loss: 'CrossEntropyLoss' } : params);
   } catch (err) {
-    const message = (err as Error).message;
-    const field = /training_params\.([A-Za-z0-9_.]+)/.exec(message)?.[1];
+    if (!(err instanceof Error)) throw err;
+    // The field comes from the error's machine-readable path ('training_params.initial_lr.default'),
+    // never from its message.
+    const fieldPath = errorPath(err);
+    const field = fieldPath !== undefined && fieldPath.startsWith(`${TRAINING_PARAMS}.`) ? fieldPath.slice(TRAINING_PARAMS.length + 1) : undefined;
     const at = field ? originOf(origins, [...prefix, ...field.split('.')], recipe) : recipe;
-    const Ctor = (err as Error).constructor as new (message: string) => Error;
-    throw new Ctor(`${at}: ${message}`);
+    const Ctor = err.constructor as new (message: string) => Error;
+    const located = new Ctor(`${at}: ${err.message}`);
+    const code = errorCode(err);
+    throw code === undefined ? located : withErrorInfo(located, fieldPath, code);
   }
 }

@@ -2,7 +2,7 @@
  * Top-level forms of every op, with PyTorch's argument names in an options object:
  * `sg.crossEntropy(input, target, {label_smoothing: 0.1})`, `sg.conv2d(x, w, b, {stride, padding})`.
  */
-import { typeError } from '../errors';
+import { expectBoolean, expectInteger, expectNumber, rangeError, typeError } from '../errors';
 import { native } from '../native';
 import { options } from './options';
 import { DimOptions, expectTensor, Tensor, ValuesIndices } from './tensor';
@@ -108,22 +108,17 @@ function optTensor(path: string, value: unknown) {
   return expectTensor(path, value)._h;
 }
 
+// Optional arguments: `fallback` when undefined, else checked by the shared helpers.
 function num(path: string, value: unknown, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || Number.isNaN(value)) throw typeError(path, 'a number', value);
-  return value;
+  return value === undefined ? fallback : expectNumber(path, value);
 }
 
 function int(path: string, value: unknown, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isInteger(value)) throw typeError(path, 'an integer', value);
-  return value;
+  return value === undefined ? fallback : expectInteger(path, value);
 }
 
 function bool(path: string, value: unknown, fallback: boolean): boolean {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'boolean') throw typeError(path, 'a boolean', value);
-  return value;
+  return value === undefined ? fallback : expectBoolean(path, value);
 }
 
 export type Reduction = 'mean' | 'sum' | 'none';
@@ -131,7 +126,7 @@ export type Reduction = 'mean' | 'sum' | 'none';
 function reduction(path: string, value: unknown): Reduction {
   if (value === undefined) return 'mean';
   if (value !== 'mean' && value !== 'sum' && value !== 'none') {
-    throw new RangeError(`Invalid ${path} ${JSON.stringify(value)}; allowed: 'mean', 'sum', 'none'`);
+    throw rangeError(path, `Invalid ${path} ${JSON.stringify(value)}; allowed: 'mean', 'sum', 'none'`);
   }
   return value;
 }

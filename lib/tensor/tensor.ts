@@ -1,6 +1,6 @@
 import { inspect } from 'util';
 
-import { typeError } from '../errors';
+import { expectInteger, typeError } from '../errors';
 import { native, NativeTensorHandle } from '../native';
 import type { NativeScalar } from '../native-api';
 import { checkDevice, checkDtype, Device, Dtype, DTYPES } from './dtype';
@@ -71,10 +71,8 @@ function dims(path: string, value: unknown): number[] | null {
   return value as number[];
 }
 
-function integer(path: string, value: unknown): number {
-  if (typeof value !== 'number' || !Number.isInteger(value)) throw typeError(path, 'an integer', value);
-  return value;
-}
+/** The shared integer check (TypeError "Expected an integer for <path> ..."). */
+const integer = expectInteger;
 
 /** Accepts f(1, 2, 3) and f([1, 2, 3]). */
 function sizeArgs(path: string, args: unknown[]): number[] {

@@ -2,7 +2,7 @@
  * Losses the Trainer builds from `training_params.loss` (+ `criterion_params`), named as
  * SuperGradients and PyTorch name them, or any function `(output, target) => Tensor`.
  */
-import { isPlainObject, typeError } from '../errors';
+import { expectNumber, isPlainObject, typeError } from '../errors';
 import { Registry } from '../registry/registry';
 import { bceWithLogits, crossEntropy, l1Loss, mseLoss, Reduction } from '../tensor/functional';
 import { Tensor } from '../tensor/tensor';
@@ -11,10 +11,9 @@ export type LossFunction = (output: Tensor, target: Tensor) => Tensor;
 
 export type LossFactory = (params: Record<string, unknown>) => LossFunction;
 
+/** A number of criterion_params (null/absent: `fallback`); NaN is left to the loss itself. */
 function num(params: Record<string, unknown>, key: string, fallback: number): number {
-  const v = params[key] ?? fallback;
-  if (typeof v !== 'number') throw typeError(`criterion_params.${key}`, 'a number', v);
-  return v;
+  return expectNumber(`criterion_params.${key}`, params[key] ?? fallback, { allowNaN: true });
 }
 
 function reduction(params: Record<string, unknown>): Reduction {

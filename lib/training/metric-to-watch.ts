@@ -19,7 +19,7 @@ export function resolveMetricName(name: string, available: readonly string[]): s
 
 /** "training_params.metric_to_watch: unknown metric 'Acuracy'; did you mean 'Accuracy'? known: ..." */
 export function unknownMetricToWatch(name: string, available: readonly string[]): Error {
-  const err = unknownNameError('metric', name, available);
+  const err = unknownNameError('metric', name, available, 'training_params.metric_to_watch');
   err.message =
     `training_params.metric_to_watch: ${err.message} ` +
     '(the names of valid_metrics_list, or of train_metrics_list without a validation loader, and loss when a validation loss is computed)';

@@ -2,11 +2,16 @@
  * SuperGradients' training hyperparameters: defaults (§13.1), the recursive override and the
  * schema checks (§13.2), with errors that name the field.
  */
-import { isPlainObject, typeError } from '../errors';
+import { expectNumberIn, isPlainObject, rangeError, requiredError, typeError } from '../errors';
+import type { Optimizer } from '../optim/optimizer';
+import type { OptimizerClass } from '../optim/registry';
+import type { Tensor } from '../tensor/tensor';
+import type { EmaParams } from './ema';
+import type { LossFunction } from './losses';
 import { moveUnresolved } from '../unresolved-values';
 
 /** SG's defaults (the YAML values where it and the Python dict differ in what users see). */
-export const DEFAULT_TRAINING_PARAMS: Readonly<Record<string, unknown>> = Object.freeze({
+const DEFAULTS = {
   resume: false,
   run_id: null,
   resume_path: null,
@@ -30,7 +35,7 @@ export const DEFAULT_TRAINING_PARAMS: Readonly<Record<string, unknown>> = Object
   loss: null,
   criterion_params: {},
   ema: false,
-  ema_params: { decay: 0.9999, decay_type: 'exp', beta: 15 },
+  ema_params: { decay: 0.9999, decay_type: 'exp' as const, beta: 15 },
   train_metrics_list: [],
   valid_metrics_list: [],
   metric_to_watch: 'Accuracy',
@@ -71,7 +76,65 @@ export const DEFAULT_TRAINING_PARAMS: Readonly<Record<string, unknown>> = Object
    * with a warning, so the weights stay finite and train_loss averages the finite batches.
    */
   stop_on_non_finite_loss: true,
-});
+};
+
+/** SG's defaults (the YAML values where it and the Python dict differ in what users see). */
+export const DEFAULT_TRAINING_PARAMS = Object.freeze(DEFAULTS);
+
+/** The type of the defaults, as written above (a `null` or `[]` default says little). */
+export type TrainingParamDefaults = typeof DEFAULTS;
+
+/**
+ * The keys whose default does not show what they hold (`null`, `[]`, `{}`, a literal), and the
+ * two required keys without a default. Every other key has its default's type.
+ */
+type RefinedTrainingParams = {
+  max_epochs: number;
+  loss: string | LossFunction | { forward: LossFunction } | Record<string, unknown>;
+  initial_lr: number | Record<string, number> | null;
+  run_id: string | number | null;
+  resume_path: string | null;
+  lr_mode: string | Record<string, unknown> | null;
+  lr_schedule_function: ((args: { initial_lr: number; epoch: number; iter: number; max_epoch: number; iters_per_epoch: number }) => number) | null;
+  warmup_initial_lr: number | Record<string, number> | null;
+  step_lr_update_freq: number | null;
+  lr_updates: number[];
+  /** StepLRScheduler's factor (no default: required with lr_mode StepLRScheduler). */
+  lr_decay_factor?: number;
+  pre_prediction_callback: ((inputs: Tensor, targets: Tensor, batchIdx: number) => [Tensor, Tensor]) | null;
+  optimizer: string | OptimizerClass | Optimizer;
+  optimizer_params: Record<string, unknown>;
+  criterion_params: Record<string, unknown>;
+  ema_params: EmaParams;
+  train_metrics_list: unknown[];
+  valid_metrics_list: unknown[];
+  tensorboard_port: number | null;
+  precise_bn_batch_size: number | null;
+  save_ckpt_epoch_list: number[];
+  phase_callbacks: unknown[];
+  clip_grad_norm: number | null;
+  max_train_batches: number | null;
+  max_valid_batches: number | null;
+  sg_logger: string | Record<string, unknown>;
+  sg_logger_params: Record<string, unknown>;
+  torch_compile_options: Record<string, unknown>;
+};
+
+/**
+ * The merged training params the Trainer runs with (what {@link mergeTrainingParams} returns):
+ * every key of {@link DEFAULT_TRAINING_PARAMS} with its default's type (refined where the default
+ * is `null` or empty), `max_epochs` and `loss`, and any further key a recipe or a model reads
+ * (`multiply_backbone_lr`, ...) as `unknown`.
+ */
+export type TrainingParams = Omit<TrainingParamDefaults, keyof RefinedTrainingParams> & RefinedTrainingParams & { [key: string]: unknown };
+
+/**
+ * What `Trainer.train({trainingParams})` and `simulateLr` accept: any subset of
+ * {@link TrainingParams} (editors complete its keys), defaults filling the rest. Any record is
+ * accepted as well: a recipe's `training_hyperparams` is a `Record<string, unknown>`, and every
+ * value is checked when the params are merged (mergeTrainingParams), with an error naming it.
+ */
+export type TrainingParamsInput = Partial<TrainingParams> | Record<string, unknown>;
 
 function clone(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(clone);
@@ -91,21 +154,23 @@ export function recursiveOverride(base: Record<string, unknown>, overrides: Reco
   return base;
 }
 
+/** An optional number key of the training params in [lo, hi] (null and undefined pass). */
 function numberIn(params: Record<string, unknown>, key: string, lo: number, hi: number): void {
   const v = params[key];
-  if (v === undefined || v === null) return;
-  if (typeof v !== 'number' || Number.isNaN(v)) throw typeError(`training_params.${key}`, 'a number', v);
-  if (v < lo || v > hi) throw new RangeError(`training_params.${key} must be in [${lo}, ${hi}], got ${v}`);
+  if (v !== undefined && v !== null) expectNumberIn(`training_params.${key}`, v, lo, hi);
 }
 
-/** The checks of SG's TRAINING_PARAM_SCHEMA plus type checks of the keys the Trainer uses. */
-export function validateTrainingParams(params: Record<string, unknown>): void {
+/**
+ * The checks of SG's TRAINING_PARAM_SCHEMA plus type checks of the keys the Trainer uses. Every
+ * error carries the `path` of the field ('training_params.lr_warmup_epochs') and a `code`.
+ */
+export function validateTrainingParams(params: Record<string, unknown>): asserts params is TrainingParams {
   const maxEpochs = params.max_epochs;
-  if (maxEpochs === undefined || maxEpochs === null) throw new TypeError('training_params.max_epochs is required (a number ≥ 1)');
+  if (maxEpochs === undefined || maxEpochs === null) throw requiredError('training_params.max_epochs', ' (a number ≥ 1)');
   if (typeof maxEpochs !== 'number' || !Number.isInteger(maxEpochs) || maxEpochs < 1) {
     throw typeError('training_params.max_epochs', 'an integer ≥ 1', maxEpochs);
   }
-  if (params.loss === undefined || params.loss === null) throw new TypeError('training_params.loss is required (e.g. CrossEntropyLoss)');
+  if (params.loss === undefined || params.loss === null) throw requiredError('training_params.loss', ' (e.g. CrossEntropyLoss)');
   numberIn(params, 'lr_decay_factor', 0, 1);
   numberIn(params, 'lr_warmup_epochs', 0, 10);
   for (const key of ['lr_warmup_steps', 'lr_cooldown_epochs']) {
@@ -116,22 +181,22 @@ export function validateTrainingParams(params: Record<string, unknown>): void {
   const lr = params.initial_lr;
   if (isPlainObject(lr)) {
     for (const [key, value] of Object.entries(lr)) {
-      if (!/^[a-zA-Z0-9_.]+$/.test(key)) throw new RangeError(`training_params.initial_lr has an invalid group name '${key}' (letters, digits, '_' and '.')`);
+      if (!/^[a-zA-Z0-9_.]+$/.test(key)) throw rangeError('training_params.initial_lr', `training_params.initial_lr has an invalid group name '${key}' (letters, digits, '_' and '.')`);
       if (typeof value !== 'number' || Number.isNaN(value)) throw typeError(`training_params.initial_lr.${key}`, 'a number', value);
     }
   } else if (lr !== null && lr !== undefined && typeof lr !== 'number' && typeof lr !== 'string' && typeof lr !== 'boolean') {
     throw typeError('training_params.initial_lr', 'a number or a {default, <prefix>: lr} mapping', lr);
   }
-  if (typeof lr === 'number' && (Number.isNaN(lr) || lr < 0)) throw new RangeError(`Invalid learning rate: ${lr} (training_params.initial_lr)`);
+  if (typeof lr === 'number' && (Number.isNaN(lr) || lr < 0)) throw rangeError('training_params.initial_lr', `Invalid learning rate: ${lr} (training_params.initial_lr)`);
   if (params.lr_mode === 'StepLRScheduler') {
-    if (params.lr_updates === undefined) throw new TypeError("training_params.lr_updates is required when lr_mode is 'StepLRScheduler'");
-    if (params.lr_decay_factor === undefined) throw new TypeError("training_params.lr_decay_factor is required when lr_mode is 'StepLRScheduler'");
+    if (params.lr_updates === undefined) throw requiredError('training_params.lr_updates', " when lr_mode is 'StepLRScheduler'");
+    if (params.lr_decay_factor === undefined) throw requiredError('training_params.lr_decay_factor', " when lr_mode is 'StepLRScheduler'");
   }
   const A = params.batch_accumulate;
   if (!Number.isInteger(A) || (A as number) < 1) throw typeError('training_params.batch_accumulate', 'an integer ≥ 1', A);
   const clip = params.clip_grad_norm;
   if (clip !== null && clip !== undefined && (typeof clip !== 'number' || !(clip > 0))) {
-    throw new RangeError(`Invalid clip_grad_norm ${JSON.stringify(clip)}: it must be a positive number or null`);
+    throw rangeError('training_params.clip_grad_norm', `Invalid clip_grad_norm ${JSON.stringify(clip)}: it must be a positive number or null`);
   }
   if (!Number.isInteger(params.seed)) throw typeError('training_params.seed', 'an integer', params.seed);
   if (typeof params.cosine_final_lr_ratio !== 'number') throw typeError('training_params.cosine_final_lr_ratio', 'a number', params.cosine_final_lr_ratio);
@@ -147,7 +212,7 @@ export function validateTrainingParams(params: Record<string, unknown>): void {
  * @example
  * const tp = sg.training.mergeTrainingParams({ max_epochs: 5, initial_lr: 0.1, loss: 'CrossEntropyLoss' });
  */
-export function mergeTrainingParams(user: unknown): Record<string, unknown> {
+export function mergeTrainingParams(user: unknown): TrainingParams {
   if (!isPlainObject(user)) throw typeError('training_params', 'an object', user);
   const merged = recursiveOverride(clone(DEFAULT_TRAINING_PARAMS) as Record<string, unknown>, user);
   validateTrainingParams(merged);

@@ -1,14 +1,15 @@
 /**
  * The learning rate every optimizer step of a run will use, per group: the training params are
- * merged and validated as the Trainer does, the same callback objects are built, and §10.2's
- * event order is replayed over a stand-in optimizer.
+ * merged and validated as the Trainer does, the same callback objects are built, and the
+ * Trainer's own event sequence (./event-sequence.ts, §10.2) runs over a stand-in optimizer.
  */
-import { isPlainObject, typeError } from '../errors';
+import { isPlainObject, requiredError, typeError } from '../errors';
 import { createCallbacks } from './callback-registry';
 import { Callback, CallbackHandler, LrParamGroup, PhaseContext } from './callbacks';
 import { createLrCallbacks } from './lr/factory';
 import { LRSchedulerCallback } from './lr/torch-callback';
-import { mergeTrainingParams, recursiveOverride } from './params';
+import { drain, RunWork, trainingEvents } from './event-sequence';
+import { mergeTrainingParams, recursiveOverride, TrainingParamsInput } from './params';
 
 export interface SimulatedLr {
   /** Group names, in optimizer order (first group of each name). */
@@ -46,6 +47,13 @@ export interface SimulateOptions {
    * metric would just show a flat line). Pass e.g. `(e) => ({ Accuracy: e })` to simulate progress.
    */
   metrics?: (epoch: number) => Record<string, number>;
+  /**
+   * The validation loader's number of batches, whose VALIDATION_BATCH_END events are replayed;
+   * null for a run without a validation loader. Default 0: a run with a validation loader (as
+   * every recipe has) whose batch events are not replayed. Validation runs every
+   * `run_validation_freq` epochs, where VALIDATION_EPOCH_START fires, as in the Trainer.
+   */
+  validLoaderLen?: number | null;
 }
 
 /**
@@ -58,18 +66,22 @@ export interface SimulateOptions {
  *   { trainLoaderLen: 100, metrics: (epoch) => ({ Accuracy: Math.min(0.9, 0.5 + epoch / 10) }) },
  * );
  */
-export function simulateLr(trainingParams: Record<string, unknown>, options: SimulateOptions): SimulatedLr {
+export function simulateLr(trainingParams: TrainingParamsInput, options: SimulateOptions): SimulatedLr {
   // Not a spread, which would read a recipe's unresolved values (sg.recipes) that the LR never uses.
   const params = mergeTrainingParams(recursiveOverride({ loss: 'CrossEntropyLoss' }, isPlainObject(trainingParams) ? trainingParams : { ...(trainingParams as object) }));
   const L = options.trainLoaderLen;
   if (!Number.isInteger(L) || L < 1) throw new TypeError(`simulateLr: trainLoaderLen must be a positive integer, got ${L}`);
+  const validLen = options.validLoaderLen === undefined ? 0 : options.validLoaderLen;
+  if (validLen !== null && (!Number.isInteger(validLen) || validLen < 0)) {
+    throw typeError('simulateLr options.validLoaderLen', 'an integer ≥ 0 or null (no validation loader)', validLen);
+  }
   const initial = params.initial_lr;
-  if (initial === null || initial === undefined) throw new TypeError('training_params.initial_lr is required');
+  if (initial === null || initial === undefined) throw requiredError('training_params.initial_lr');
   const groups: LrParamGroup[] =
     options.groups?.map((g) => ({ ...g })) ??
     (isPlainObject(initial)
-      ? [...Object.keys(initial).filter((k) => k !== 'default'), 'default'].filter((k) => k in initial).map((name) => ({ name, lr: (initial as Record<string, number>)[name] }))
-      : [{ name: 'default', lr: initial as number }]);
+      ? [...Object.keys(initial).filter((k) => k !== 'default'), 'default'].filter((k) => k in initial).map((name) => ({ name, lr: initial[name] }))
+      : [{ name: 'default', lr: initial }]);
   const optimizer = { paramGroups: groups };
   const { warmup, scheduler } = createLrCallbacks({ trainingParams: params, trainLoaderLen: L, optimizer, net: options.net });
   // The same phase callbacks the Trainer would build (a recipe's names become instances).
@@ -78,8 +90,7 @@ export function simulateLr(trainingParams: Record<string, unknown>, options: Sim
   const handler = new CallbackHandler(callbacks);
   const watched = [...new Set(callbacks.flatMap((c) => (c instanceof LRSchedulerCallback && c.metricName !== null ? [c.metricName] : [])))];
   const metricsAt = epochMetrics(options.metrics, watched);
-  const E = params.max_epochs as number;
-  const A = params.batch_accumulate as number;
+  const E = params.max_epochs;
   const names = [...new Set(optimizer.paramGroups.map((g, i) => g.name ?? `group_${i}`))];
   const lr: SimulatedLr['lr'] = Object.fromEntries(names.map((n) => [n, [] as Array<Array<number | null>>]));
   const steps: SimulatedLr['steps'] = [];
@@ -92,38 +103,53 @@ export function simulateLr(trainingParams: Record<string, unknown>, options: Sim
     });
     return now;
   };
-  const ctx: PhaseContext = { epoch: 0, batchIdx: null, optimizer, net: options.net, metrics: {}, lrWarmupEpochs: params.lr_warmup_epochs as number, trainingParams: params, trainLoaderLen: L };
-  handler.onTrainingStart(ctx);
-  for (let e = 0; e < E; e++) {
-    ctx.epoch = e;
-    ctx.batchIdx = null;
-    handler.onTrainLoaderStart(ctx);
-    for (const n of names) lr[n].push([]);
-    for (let b = 0; b < L; b++) {
-      ctx.batchIdx = b;
-      handler.onTrainBatchStart(ctx);
-      handler.onTrainBatchLossEnd(ctx);
-      handler.onTrainBatchBackwardEnd(ctx);
-      const steps_here = (b + 1 + L * e) % A === 0;
-      if (steps_here) {
-        handler.onTrainBatchGradientStepStart(ctx);
+  const ctx: PhaseContext = { epoch: 0, batchIdx: null, optimizer, net: options.net, metrics: {}, lrWarmupEpochs: params.lr_warmup_epochs, trainingParams: params, trainLoaderLen: L };
+  // The Trainer's event sequence, with recording in place of training: every batch counts (a
+  // finite loss), and the optimizer step records the LR it would use.
+  let stepped = false;
+  let metrics: Record<string, number> = {};
+  const work: RunWork<number> = {
+    train: {
+      begin: () => {
+        for (const n of names) lr[n].push([]);
+      },
+      batches: () => Array.from({ length: L }, (_, b) => b),
+      forward: () => true,
+      backward: () => {},
+      step: (globalStep) => {
+        // globalStep = batch + 1 + L·epoch (every epoch runs all L batches here).
+        const epoch = Math.floor((globalStep - 1) / L);
         const now = groupLr();
-        for (const n of names) lr[n][e].push(now[n] ?? null);
-        steps.push({ epoch: e, batch: b, lr: now });
-        handler.onTrainBatchGradientStepEnd(ctx);
-      } else {
-        for (const n of names) lr[n][e].push(null);
-      }
-      handler.onTrainBatchEnd(ctx);
-    }
-    ctx.metrics = metricsAt(e);
-    handler.onTrainLoaderEnd(ctx);
-    handler.onValidationLoaderStart(ctx);
-    handler.onValidationLoaderEnd(ctx);
-    const end = groupLr();
-    for (const n of names) epochEnd[n].push(end[n]);
-  }
-  handler.onTrainingEnd(ctx);
+        for (const n of names) lr[n][epoch].push(now[n] ?? null);
+        steps.push({ epoch, batch: (globalStep - 1) % L, lr: now });
+        stepped = true;
+      },
+      batchEnd: (epoch) => {
+        if (!stepped) for (const n of names) lr[n][epoch].push(null);
+        stepped = false;
+      },
+      // One set of metrics per epoch, seen at TRAIN_EPOCH_END and VALIDATION_EPOCH_END.
+      end: (epoch) => (metrics = metricsAt(epoch)),
+    },
+    validation:
+      validLen === null
+        ? null
+        : {
+            around: (_epoch, body) => body(),
+            batches: (each) => {
+              for (let b = 0; b < validLen; b++) each(b);
+            },
+          },
+    epoch: {
+      results: () => metrics,
+      end: () => {
+        const now = groupLr();
+        for (const n of names) epochEnd[n].push(now[n]);
+      },
+    },
+  };
+  const plan = { startEpoch: 0, maxEpochs: E, trainLoaderLen: L, batchAccumulate: params.batch_accumulate, runValidationFreq: params.run_validation_freq };
+  drain(trainingEvents(plan, work, handler, ctx));
   return { groups: names, epochs: E, batchesPerEpoch: L, lr, epochEnd, steps, constantMetrics: options.metrics ? [] : watched };
 }
 

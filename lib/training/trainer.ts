@@ -10,42 +10,29 @@
 import * as fs from 'fs';
 import * as path from 'path';
 
-import { isPlainObject, typeError } from '../errors';
-import { Optimizer } from '../optim/optimizer';
+import { isPlainObject, typeError, withErrorInfo } from '../errors';
+import { Optimizer, OptimizerStateDict } from '../optim/optimizer';
 import { moduleClassifier } from '../nn/classify';
 import { buildOptimizerAndRecord as buildOptimizer, ParamGroupsModel } from './build-optimizer';
-import { OptimizerClass } from '../optim/registry';
 import { manualSeed } from '../tensor/creation';
-import { noGrad } from '../tensor/grad-mode';
 import { Tensor } from '../tensor/tensor';
 import { createCallbacks } from './callback-registry';
-import { CallbackHandler, PhaseContext } from './callbacks';
-import { bestMetricOnResume, CheckpointDir, checkCheckpointNames, checkPlainName, optimizerStateForSaving } from './checkpoints';
-import { clipGradNorm } from './clip-grad';
+import { Callback, CallbackHandler, PhaseContext } from './callbacks';
+import { bestMetricOnResume, Checkpoint, CheckpointDir, checkCheckpointNames, checkPlainName, optimizerStateForSaving } from './checkpoints';
 import { ModelEMA } from './ema';
-import { createLoss, LossFunction } from './losses';
+import { RunWork, trainingEvents } from './event-sequence';
+import { createLoss } from './losses';
 import { createLrCallbacks } from './lr';
 import { createMetrics, Metric } from './metrics';
 import { resolveMetricName, unknownMetricToWatch } from './metric-to-watch';
-import { mergeTrainingParams } from './params';
+import { mergeTrainingParams, TrainingParams, TrainingParamsInput } from './params';
 import { Progress } from './progress';
+import { Batch, BatchLoader, firstBatches, localResults, optimizerStep, PhaseResults, RunModel, TrainEpoch, TrainHooks, TrainingRun, Validation } from './trainer-run';
+
+export type { Batch, BatchLoader, EpochState, PhaseResults, TrainHooks, TrainingRun } from './trainer-run';
 
 /** What the Trainer needs of a model: an sg.nn.Module fits. */
-export interface TrainableModel extends ParamGroupsModel {
-  forward(input: Tensor): Tensor;
-  parameters(): Tensor[];
-  train(mode?: boolean): unknown;
-  eval(): unknown;
-  stateDict(): Record<string, Tensor>;
-  loadStateDict(sd: Record<string, Tensor>, options?: { strict?: boolean }): void;
-}
-
-/** A loader: an sg.data.DataLoader or any iterable of [inputs, targets] with a length. */
-export interface BatchLoader {
-  length: number;
-  [Symbol.iterator](): Iterator<[Tensor, Tensor]>;
-  setEpoch?(epoch: number): void;
-}
+export interface TrainableModel extends ParamGroupsModel, RunModel {}
 
 export interface TrainerOptions {
   experimentName: string;
@@ -55,7 +42,8 @@ export interface TrainerOptions {
 
 export interface TrainArgs {
   model: TrainableModel;
-  trainingParams: Record<string, unknown>;
+  /** SG's training params: any subset of TrainingParams (a recipe's training_hyperparams fits). */
+  trainingParams: TrainingParamsInput;
   trainLoader: BatchLoader;
   validLoader?: BatchLoader | null;
 }
@@ -78,7 +66,7 @@ export interface TrainResult {
 }
 
 function loaderLength(loader: BatchLoader, what: string): number {
-  if (!loader || typeof (loader as { [Symbol.iterator]?: unknown })[Symbol.iterator] !== 'function') {
+  if (!loader || typeof loader[Symbol.iterator] !== 'function') {
     throw typeError(what, 'a DataLoader or an iterable of [inputs, targets] with a length', loader);
   }
   const n = loader.length;
@@ -108,13 +96,40 @@ function initialLrFromOptimizer(optimizer: Optimizer): number | Record<string, n
   return out;
 }
 
+// A scheduler callback with state (LRSchedulerCallback: torch schedulers) saves it in checkpoints
+// (torch_scheduler_state_dict) and loads it on resume; SG's own LR callbacks are stateless.
+function savesState(scheduler: Callback | null): scheduler is Callback & { stateDict(): unknown } {
+  return scheduler !== null && 'stateDict' in scheduler && typeof scheduler.stateDict === 'function';
+}
+
+function loadsState(scheduler: Callback | null): scheduler is Callback & { loadStateDict(state: unknown): void } {
+  return scheduler !== null && 'loadStateDict' in scheduler && typeof scheduler.loadStateDict === 'function';
+}
+
+/** Gives the event loop a turn: Node-API frees collected tensors' native memory only then. */
+const nextTick = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * The Trainer runs in phases, each a method a multi-process (DDP) trainer can override:
+ *
+ * - {@link Trainer.prepare}: arguments, training params, criterion, metrics, optimizer, callbacks,
+ *   resume, EMA → a {@link TrainingRun}. (DDP: wrap the model and broadcast rank 0's weights
+ *   after `super.prepare`; every rank resumes from the same checkpoint.)
+ * - {@link Trainer.runWork}: the work the event sequence (./event-sequence.ts, the one place the
+ *   callback order lives) drives each epoch, built from the hooks below.
+ *   - {@link Trainer.trainBatches} / {@link Trainer.validBatches}: the batches (DDP: the rank's shard).
+ *   - {@link Trainer.optimizerStep}: clip, step, zero_grad, EMA (DDP: all-reduce gradients first).
+ *   - {@link Trainer.phaseResults}: a phase's loss and metrics (DDP: reduce across ranks first).
+ *   - {@link Trainer.saveCheckpoint} and {@link Trainer.logEpoch}: files and output, written only
+ *     where {@link Trainer.isMainProcess} (DDP: rank 0).
+ */
 export class Trainer {
   readonly experimentName: string;
   readonly ckptRootDir: string;
   /** The optimizer used by the last train() call. */
   optimizer: Optimizer | null = null;
   /** The merged training params of the last train() call. */
-  trainingParams: Record<string, unknown> | null = null;
+  trainingParams: TrainingParams | null = null;
   /** The model's EMA, when `ema` is on. */
   ema: ModelEMA | null = null;
 
@@ -149,6 +164,19 @@ export class Trainer {
   }
 
   private async trainOnce(args: TrainArgs): Promise<TrainResult> {
+    const run = this.prepare(args);
+    const epochs: EpochRecord[] = [];
+    const work = this.runWork(run, (record) => epochs.push(record));
+    // The sequence yields after every training batch: timers, signals and I/O get their turn.
+    for (const _ of trainingEvents(run.plan, work, run.handler, run.ctx)) await nextTick();
+    return { epochs, bestMetric: run.bestMetric, metrics: run.lastMetrics };
+  }
+
+  /**
+   * Phase 1 (§12 steps 1-11): checks the arguments, merges the training params and builds the
+   * criterion, metrics, optimizer, callbacks and EMA, and resumes. Nothing is trained yet.
+   */
+  protected prepare(args: TrainArgs): TrainingRun {
     if (!isPlainObject(args)) throw typeError('train(args)', 'an object {model, trainingParams, trainLoader, validLoader}', args);
     const { model, trainLoader } = args;
     const validLoader = args.validLoader ?? null;
@@ -158,44 +186,21 @@ export class Trainer {
     const L = loaderLength(trainLoader, 'train({trainLoader})');
     if (validLoader) loaderLength(validLoader, 'train({validLoader})');
 
-    const params = mergeTrainingParams(args.trainingParams) as Record<string, unknown>;
+    const params = mergeTrainingParams(args.trainingParams);
     this.trainingParams = params;
-    const seed = params.seed as number;
-    manualSeed(seed);
+    manualSeed(params.seed);
 
     const ckpt = new CheckpointDir(this.experimentDir);
     checkCheckpointNames(params);
-    const criterion: LossFunction = createLoss(params.loss, params.criterion_params);
-    const trainMetrics: Metric[] = createMetrics(params.train_metrics_list, 'training_params.train_metrics_list');
-    const validMetrics: Metric[] = createMetrics(params.valid_metrics_list, 'training_params.valid_metrics_list');
-
-    // Optimizer: a name, a class, or an instance (§1.3, §5).
-    const opt = params.optimizer;
-    let optimizer: Optimizer;
-    if (opt instanceof Optimizer) {
-      if (params.initial_lr !== null && params.initial_lr !== undefined) {
-        throw new Error('An instantiated optimizer cannot be passed along initial_lr != None');
-      }
-      optimizer = opt;
-      params.initial_lr = initialLrFromOptimizer(optimizer);
-    } else if (typeof opt === 'string' || typeof opt === 'function') {
-      if (params.initial_lr === null || params.initial_lr === undefined) {
-        throw new Error('training_params.initial_lr is required (a number or a {default, <prefix>: lr} mapping)');
-      }
-      optimizer = buildOptimizer(model, params.initial_lr as number | Record<string, number>, params, moduleClassifier);
-    } else {
-      throw typeError('training_params.optimizer', 'an optimizer name, class or instance', opt as OptimizerClass);
-    }
+    const criterion = createLoss(params.loss, params.criterion_params);
+    const trainMetrics = createMetrics(params.train_metrics_list, 'training_params.train_metrics_list');
+    const validMetrics = createMetrics(params.valid_metrics_list, 'training_params.valid_metrics_list');
+    const optimizer = this.createOptimizer(model, params);
     this.optimizer = optimizer;
-
-    const clip = params.clip_grad_norm;
-    if (clip !== null && clip !== undefined && (typeof clip !== 'number' || clip <= 0)) {
-      throw new RangeError(`Invalid clip_grad_norm ${String(clip)}: it must be a positive number or null`);
-    }
 
     // The seed's protocol: a model with initializeParamGroups but without updateParamGroups gets
     // SgModule's default update (every group to the scheduled lr).
-    const net =
+    const net: unknown =
       typeof model.initializeParamGroups === 'function' && typeof model.updateParamGroups !== 'function'
         ? Object.assign(Object.create(model), {
             updateParamGroups: (groups: Array<{ lr?: number }>, lr: number) => {
@@ -210,194 +215,226 @@ export class Trainer {
     const { warmup, scheduler } = createLrCallbacks({ trainingParams: params, trainLoaderLen: L, optimizer, net });
     const handler = new CallbackHandler([...phaseCallbacks, warmup, ...(scheduler ? [scheduler] : [])]);
 
-    // Resume (§12 step 8, 11).
-    let startEpoch = 0;
-    let bestMetric: number | null = null;
-    let resumedEma: Record<string, Tensor> | null = null;
-    if (params.resume) {
-      const resumed = ckpt.read((params.resume_path as string | null) ?? (params.ckpt_name as string));
-      // The weights go back as they were when the optimizer or scheduler state does not fit.
-      const weightsBefore = Object.fromEntries(Object.entries(model.stateDict()).map(([k, t]) => [k, t.clone()]));
-      model.loadStateDict(resumed.net);
-      try {
-        if (params.load_opt_params !== false && resumed.optimizer_state_dict) {
-          optimizer.loadStateDict(resumed.optimizer_state_dict as never);
-        }
-        if (scheduler && typeof (scheduler as { loadStateDict?: unknown }).loadStateDict === 'function' && resumed.torch_scheduler_state_dict) {
-          (scheduler as unknown as { loadStateDict(s: unknown): void }).loadStateDict(resumed.torch_scheduler_state_dict);
-        }
-      } catch (err) {
-        model.loadStateDict(weightsBefore);
-        throw err;
-      }
-      startEpoch = resumed.epoch;
-      bestMetric = bestMetricOnResume(ckpt, params.ckpt_best_name as string, resumed);
-      resumedEma = resumed.ema_net ?? null;
-    }
-
-    const maxEpochs = params.max_epochs as number;
-    const A = params.batch_accumulate as number;
-    const ema = params.ema ? new ModelEMA(model, (params.ema_params ?? {}) as never) : null;
-    if (ema && resumedEma) ema.state = resumedEma;
+    const resumed = params.resume ? this.resume(model, optimizer, scheduler, ckpt, params) : null;
+    const ema = params.ema ? new ModelEMA(model, params.ema_params ?? {}) : null;
+    if (ema && resumed?.ema) ema.state = resumed.ema;
     this.ema = ema;
-    const metricToWatch = String(params.metric_to_watch ?? 'Accuracy');
-    const greaterIsBetter = params.greater_metric_to_watch_is_better !== false;
-    const progress = new Progress(process.stderr, Boolean(params.silent_mode));
-    const logFile = path.join(this.experimentDir, 'log.jsonl');
-    if (params.save_model !== false) fs.mkdirSync(this.experimentDir, { recursive: true });
-    const stopOnNonFinite = params.stop_on_non_finite_loss !== false;
-    const allParams = model.parameters();
+    const startEpoch = resumed?.startEpoch ?? 0;
+    const progress = new Progress(process.stderr, Boolean(params.silent_mode) || !this.isMainProcess());
+    if (params.save_model !== false && this.isMainProcess()) fs.mkdirSync(this.experimentDir, { recursive: true });
 
-    const ctx = {
+    const ctx: PhaseContext = {
       epoch: startEpoch,
-      batchIdx: null as number | null,
+      batchIdx: null,
       optimizer,
       net,
-      metrics: {} as Record<string, number>,
-      lrWarmupEpochs: params.lr_warmup_epochs as number,
+      metrics: {},
+      lrWarmupEpochs: params.lr_warmup_epochs,
       trainingParams: params,
       trainLoaderLen: L,
-    } as unknown as PhaseContext;
-    const c = ctx as unknown as Record<string, unknown>;
+    };
+    const clip = params.clip_grad_norm;
+    return {
+      model,
+      net,
+      trainLoader,
+      validLoader,
+      params,
+      plan: {
+        startEpoch,
+        maxEpochs: params.max_epochs,
+        trainLoaderLen: L,
+        batchAccumulate: params.batch_accumulate,
+        // Read at each epoch, as the Trainer always has.
+        get runValidationFreq() {
+          return params.run_validation_freq;
+        },
+      },
+      criterion,
+      trainMetrics,
+      validMetrics,
+      optimizer,
+      scheduler,
+      handler,
+      ema,
+      ckpt,
+      ctx,
+      progress,
+      allParams: model.parameters(),
+      clipGradNorm: typeof clip === 'number' ? clip : null,
+      stopOnNonFinite: params.stop_on_non_finite_loss !== false,
+      metricToWatch: String(params.metric_to_watch ?? 'Accuracy'),
+      greaterIsBetter: params.greater_metric_to_watch_is_better !== false,
+      current: { started: Date.now(), lossSum: 0, lossCount: 0, trainLoss: 0, trainMetrics: {}, validLoss: null, validMetrics: {} },
+      bestMetric: resumed?.bestMetric ?? null,
+      watchedKey: undefined,
+      lastMetrics: {},
+    };
+  }
 
-    handler.onTrainingStart?.(ctx);
-    const epochs: EpochRecord[] = [];
-    let lastMetrics: Record<string, number> = {};
-    // Whether gradients were accumulated since the last step (accumulation windows straddle epochs).
-    let pendingGrads = false;
-    // metric_to_watch's key in the epoch results: undefined until the first validation resolves it.
-    let watchedKey: string | null | undefined;
-    for (let epoch = startEpoch; epoch < maxEpochs; epoch++) {
-      const started = Date.now();
-      c.epoch = epoch;
-      c.batchIdx = null;
-      // Data order and dropout depend only on (seed, epoch): a resumed run repeats them exactly.
-      manualSeed(seed + epoch);
-      trainLoader.setEpoch?.(epoch);
-      model.train(true);
-      trainMetrics.forEach((m) => m.reset());
-      handler.onTrainLoaderStart(ctx);
-      let lossSum = 0;
-      let lossCount = 0;
-      let b = 0;
-      for (const batch of trainLoader) {
-        if (params.max_train_batches != null && b >= (params.max_train_batches as number)) break;
-        c.batchIdx = b;
-        handler.onTrainBatchStart(ctx);
-        let [inputs, targets] = batch;
-        if (typeof params.pre_prediction_callback === 'function') {
-          [inputs, targets] = (params.pre_prediction_callback as (i: Tensor, t: Tensor, b: number) => [Tensor, Tensor])(inputs, targets, b);
-        }
-        const output = model.forward(inputs);
-        const loss = criterion(output, targets);
-        const lossValue = Number(loss.item());
-        const finite = Number.isFinite(lossValue);
-        if (!finite && stopOnNonFinite) {
-          throw new Error(
-            `non-finite loss (${lossValue}) at epoch ${epoch}, batch ${b}; training stopped (set training_params.stop_on_non_finite_loss: false to continue)`,
-          );
-        }
-        if (finite) {
-          lossSum += lossValue;
-          lossCount += 1;
-          trainMetrics.forEach((m) => m.update(output, targets));
-          c.loss = lossValue;
-          handler.onTrainBatchLossEnd(ctx);
-          loss.backward();
-          pendingGrads = true;
-          handler.onTrainBatchBackwardEnd(ctx);
-        } else {
-          // Continue mode: a NaN/Inf gradient would poison every weight at the next step, so the
-          // batch contributes nothing (no metrics, no backward); the loss/backward events skip it.
-          process.emitWarning(
-            `non-finite loss (${lossValue}) at epoch ${epoch}, batch ${b}: batch skipped (no backward pass, no optimizer step) because training_params.stop_on_non_finite_loss is false`,
-            { code: 'SG_NON_FINITE_LOSS' },
-          );
-        }
-        const globalStep = b + 1 + L * epoch;
-        // A window whose only batches were skipped has no gradient: no step and no step events.
-        if (globalStep % A === 0 && pendingGrads) {
-          handler.onTrainBatchGradientStepStart(ctx);
-          if (typeof clip === 'number') clipGradNorm(allParams, clip);
-          optimizer.step();
-          optimizer.zeroGrad();
-          pendingGrads = false;
-          if (ema) ema.update(model, globalStep, L * maxEpochs);
-          handler.onTrainBatchGradientStepEnd(ctx);
-        }
-        handler.onTrainBatchEnd(ctx);
-        b += 1;
-        progress.update({ epoch, epochs: maxEpochs, batch: b, batches: L, loss: lossSum / Math.max(1, lossCount), lr: optimizer.paramGroups[0]?.lr as number });
-        // Yield to the event loop every batch: Node-API frees collected tensors' native memory
-        // only then (and timers, signals and I/O get their turn).
-        await new Promise((resolve) => setImmediate(resolve));
+  /** The optimizer: a name, a class, or an instance (§1.3, §5). */
+  private createOptimizer(model: TrainableModel, params: TrainingParams): Optimizer {
+    const opt = params.optimizer;
+    if (opt instanceof Optimizer) {
+      if (params.initial_lr !== null && params.initial_lr !== undefined) {
+        throw new Error('An instantiated optimizer cannot be passed along initial_lr != None');
       }
-      const trainMetricValues = Object.fromEntries(trainMetrics.map((m) => [m.name, m.compute()]));
-      // SG hands TRAIN_EPOCH_END the epoch's training metrics (and loss), so a scheduler there
-      // with a metric_name (SG's ReduceLROnPlateau test) reads this epoch's training results.
-      c.metrics = { ...trainMetricValues, loss: lossSum / Math.max(1, lossCount) };
-      handler.onTrainLoaderEnd(ctx);
-
-      // Validation.
-      let validLoss: number | null = null;
-      let validMetricValues: Record<string, number> = {};
-      if (validLoader && (epoch + 1) % ((params.run_validation_freq as number) || 1) === 0) {
-        const evaluate = () => this.evaluate(model, validLoader, criterion, validMetrics, params, ctx, handler);
-        const result = ema ? ema.withAveragedWeights(model, evaluate) : evaluate();
-        validLoss = result.loss;
-        validMetricValues = result.metrics;
-      }
-      const epochMetrics = validLoader ? validMetricValues : trainMetricValues;
-      c.metrics = { ...epochMetrics, ...(validLoss !== null ? { loss: validLoss } : {}) };
-      handler.onValidationLoaderEnd?.(ctx);
-      lastMetrics = epochMetrics;
-
-      // Checkpoints. Metrics win over the validation loss when a metric is itself named `loss`.
-      const results: Record<string, number> = { ...(validLoss !== null ? { loss: validLoss } : {}), ...epochMetrics };
-      const haveResults = validLoader ? validLoss !== null : true;
-      if (watchedKey === undefined && haveResults) watchedKey = this.watchedKey(metricToWatch, results, params.save_model !== false);
-      const watched = watchedKey ? results[watchedKey] : undefined;
-      if (params.save_model !== false) {
-        const record = {
-          net: model.stateDict(),
-          acc: watched ?? null,
-          epoch: epoch + 1,
-          optimizer_state_dict: optimizerStateForSaving(optimizer.stateDict() as never),
-          metrics: epochMetrics,
-          ...(ema ? { ema_net: ema.state } : {}),
-          ...(scheduler && typeof (scheduler as { stateDict?: unknown }).stateDict === 'function'
-            ? { torch_scheduler_state_dict: (scheduler as unknown as { stateDict(): unknown }).stateDict() }
-            : {}),
-        };
-        ckpt.write(params.ckpt_name as string, record as never);
-        const improved = watched !== undefined && (bestMetric === null || (greaterIsBetter ? watched > bestMetric : watched < bestMetric));
-        if (improved) {
-          bestMetric = watched as number;
-          ckpt.write(params.ckpt_best_name as string, record as never);
-        }
-        if (((params.save_ckpt_epoch_list ?? []) as number[]).includes(epoch + 1)) ckpt.write(`ckpt_epoch_${epoch + 1}.pth`, record as never);
-      }
-
-      const record: EpochRecord = {
-        epoch,
-        train_loss: lossSum / Math.max(1, lossCount),
-        train_metrics: trainMetricValues,
-        valid_loss: validLoss,
-        valid_metrics: validMetricValues,
-        lr: groupLrs(optimizer),
-        seconds: (Date.now() - started) / 1000,
-      };
-      epochs.push(record);
-      if (params.save_model !== false) fs.appendFileSync(logFile, `${JSON.stringify({ experiment: this.experimentName, ...record })}\n`);
-      const fmt = (m: Record<string, number>) => Object.entries(m).map(([k, v]) => `${k} ${v.toFixed(4)}`).join('  ');
-      progress.summary(
-        `Epoch ${epoch + 1}/${maxEpochs}  train loss ${record.train_loss.toFixed(4)}${trainMetrics.length ? '  ' + fmt(trainMetricValues) : ''}` +
-          (validLoss !== null ? `  |  valid loss ${validLoss.toFixed(4)}  ${fmt(validMetricValues)}` : '') +
-          `  |  lr ${Object.entries(record.lr).map(([k, v]) => `${k}=${v.toPrecision(3)}`).join(' ')}  (${record.seconds.toFixed(1)} s)`,
-      );
+      params.initial_lr = initialLrFromOptimizer(opt);
+      return opt;
     }
-    handler.onTrainingEnd?.(ctx);
-    return { epochs, bestMetric, metrics: lastMetrics };
+    if (typeof opt === 'string' || typeof opt === 'function') {
+      if (params.initial_lr === null || params.initial_lr === undefined) {
+        throw withErrorInfo(new Error('training_params.initial_lr is required (a number or a {default, <prefix>: lr} mapping)'), 'training_params.initial_lr', 'ERR_REQUIRED');
+      }
+      return buildOptimizer(model, params.initial_lr, params, moduleClassifier);
+    }
+    throw typeError('training_params.optimizer', 'an optimizer name, class or instance', opt);
+  }
+
+  /**
+   * Resume (§12 steps 8, 11): the weights, the optimizer and torch-scheduler state of the
+   * checkpoint. The weights go back as they were when the optimizer or scheduler state does not fit.
+   */
+  private resume(
+    model: TrainableModel,
+    optimizer: Optimizer,
+    scheduler: Callback | null,
+    ckpt: CheckpointDir,
+    params: TrainingParams,
+  ): { startEpoch: number; bestMetric: number | null; ema: Record<string, Tensor> | null } {
+    const resumed = ckpt.read(params.resume_path ?? params.ckpt_name);
+    const weightsBefore = Object.fromEntries(Object.entries(model.stateDict()).map(([k, t]) => [k, t.clone()]));
+    model.loadStateDict(resumed.net);
+    try {
+      if (params.load_opt_params !== false && resumed.optimizer_state_dict) {
+        // The file's content: loadStateDict checks its layout (group count and sizes).
+        optimizer.loadStateDict(resumed.optimizer_state_dict as OptimizerStateDict);
+      }
+      if (loadsState(scheduler) && resumed.torch_scheduler_state_dict) scheduler.loadStateDict(resumed.torch_scheduler_state_dict);
+    } catch (err) {
+      model.loadStateDict(weightsBefore);
+      throw err;
+    }
+    return { startEpoch: resumed.epoch, bestMetric: bestMetricOnResume(ckpt, params.ckpt_best_name, resumed), ema: resumed.ema_net ?? null };
+  }
+
+  /**
+   * The work the event sequence drives for `run`: the training epoch, the validation (when there
+   * is a validation loader) and the end of each epoch. `onEpoch` receives each epoch's record.
+   */
+  protected runWork(run: TrainingRun, onEpoch: (record: EpochRecord) => void): RunWork<Batch> {
+    const hooks: TrainHooks = {
+      trainBatches: (r, epoch) => this.trainBatches(r, epoch),
+      optimizerStep: (r, globalStep) => this.optimizerStep(r, globalStep),
+      validBatches: (r, loader) => this.validBatches(r, loader),
+      results: (r, phase, metrics, lossSum, count) => this.phaseResults(r, phase, metrics, lossSum, count),
+    };
+    return {
+      train: new TrainEpoch(run, hooks),
+      validation: run.validLoader ? new Validation(run, run.validLoader, hooks) : null,
+      epoch: {
+        results: () => {
+          const { validLoss } = run.current;
+          const epochMetrics = this.epochMetrics(run);
+          return { ...epochMetrics, ...(validLoss !== null ? { loss: validLoss } : {}) };
+        },
+        end: (epoch) => onEpoch(this.endEpoch(run, epoch)),
+      },
+    };
+  }
+
+  /** The training batches of `epoch`: the loader, cut at max_train_batches. */
+  protected trainBatches(run: TrainingRun, _epoch: number): Iterable<Batch> {
+    return firstBatches(run.trainLoader, run.params.max_train_batches);
+  }
+
+  /** The validation batches: the loader, cut at max_valid_batches. */
+  protected validBatches(run: TrainingRun, loader: BatchLoader): Iterable<Batch> {
+    return firstBatches(loader, run.params.max_valid_batches);
+  }
+
+  /** The optimizer step closing an accumulation window: clip, step, zero_grad, EMA update. */
+  protected optimizerStep(run: TrainingRun, globalStep: number): void {
+    optimizerStep(run, globalStep);
+  }
+
+  /** A phase's loss (mean over its batches) and metrics, at the end of the training epoch and of validation. */
+  protected phaseResults(_run: TrainingRun, _phase: 'train' | 'valid', metrics: Metric[], lossSum: number, count: number): PhaseResults {
+    return localResults(metrics, lossSum, count);
+  }
+
+  /** The epoch's metrics: the validation metrics (empty when it did not validate), or the training metrics without a validation loader. */
+  private epochMetrics(run: TrainingRun): Record<string, number> {
+    return run.validLoader ? run.current.validMetrics : run.current.trainMetrics;
+  }
+
+  /** Whether this process writes checkpoints, the log and progress (a multi-process trainer: rank 0 only). */
+  protected isMainProcess(): boolean {
+    return true;
+  }
+
+  /** After VALIDATION_EPOCH_END: best-metric tracking, checkpoints, the log line and summary. */
+  private endEpoch(run: TrainingRun, epoch: number): EpochRecord {
+    const { params, current: state } = run;
+    const epochMetrics = this.epochMetrics(run);
+    const validLoss = state.validLoss;
+    run.lastMetrics = epochMetrics;
+
+    // Checkpoints. Metrics win over the validation loss when a metric is itself named `loss`.
+    const results: Record<string, number> = { ...(validLoss !== null ? { loss: validLoss } : {}), ...epochMetrics };
+    const haveResults = run.validLoader ? validLoss !== null : true;
+    if (run.watchedKey === undefined && haveResults) run.watchedKey = this.watchedKey(run.metricToWatch, results, params.save_model !== false);
+    const watched = run.watchedKey ? results[run.watchedKey] : undefined;
+    if (params.save_model !== false && this.isMainProcess()) this.saveCheckpoint(run, epoch, epochMetrics, watched);
+
+    const record: EpochRecord = {
+      epoch,
+      train_loss: state.trainLoss,
+      train_metrics: state.trainMetrics,
+      valid_loss: validLoss,
+      valid_metrics: state.validMetrics,
+      lr: groupLrs(run.optimizer),
+      seconds: (Date.now() - state.started) / 1000,
+    };
+    if (this.isMainProcess()) this.logEpoch(run, record);
+    return record;
+  }
+
+  /**
+   * Writes ckpt_name, ckpt_best_name when `watched` improved on the best so far, and
+   * ckpt_epoch_<n>.pth for the epochs of save_ckpt_epoch_list.
+   */
+  protected saveCheckpoint(run: TrainingRun, epoch: number, epochMetrics: Record<string, number>, watched: number | undefined): void {
+    const { params, ckpt, ema, scheduler } = run;
+    const record: Checkpoint = {
+      net: run.model.stateDict(),
+      acc: watched ?? null,
+      epoch: epoch + 1,
+      optimizer_state_dict: optimizerStateForSaving(run.optimizer.stateDict()),
+      metrics: epochMetrics,
+      ...(ema ? { ema_net: ema.state } : {}),
+      ...(savesState(scheduler) ? { torch_scheduler_state_dict: scheduler.stateDict() } : {}),
+    };
+    ckpt.write(params.ckpt_name, record);
+    const best = run.bestMetric;
+    const improved = watched !== undefined && (best === null || (run.greaterIsBetter ? watched > best : watched < best));
+    if (improved) {
+      run.bestMetric = watched;
+      ckpt.write(params.ckpt_best_name, record);
+    }
+    if ((params.save_ckpt_epoch_list ?? []).includes(epoch + 1)) ckpt.write(`ckpt_epoch_${epoch + 1}.pth`, record);
+  }
+
+  /** The epoch's line in log.jsonl (when saving) and its summary on stderr. */
+  protected logEpoch(run: TrainingRun, record: EpochRecord): void {
+    const validLoss = record.valid_loss;
+    if (run.params.save_model !== false) fs.appendFileSync(path.join(this.experimentDir, 'log.jsonl'), `${JSON.stringify({ experiment: this.experimentName, ...record })}\n`);
+    const fmt = (m: Record<string, number>) => Object.entries(m).map(([k, v]) => `${k} ${v.toFixed(4)}`).join('  ');
+    run.progress.summary(
+      `Epoch ${record.epoch + 1}/${run.plan.maxEpochs}  train loss ${record.train_loss.toFixed(4)}${run.trainMetrics.length ? '  ' + fmt(record.train_metrics) : ''}` +
+        (validLoss !== null ? `  |  valid loss ${validLoss.toFixed(4)}  ${fmt(record.valid_metrics)}` : '') +
+        `  |  lr ${Object.entries(record.lr).map(([k, v]) => `${k}=${v.toPrecision(3)}`).join(' ')}  (${record.seconds.toFixed(1)} s)`,
+    );
   }
 
   /**
@@ -416,37 +453,5 @@ export class Trainer {
       return null;
     }
     throw unknownMetricToWatch(name, available);
-  }
-
-  /** Loss and metrics of `model` over `loader`, without gradients, in eval mode. */
-  private evaluate(
-    model: TrainableModel,
-    loader: BatchLoader,
-    criterion: LossFunction,
-    metrics: Metric[],
-    params: Record<string, unknown>,
-    ctx: PhaseContext,
-    handler: CallbackHandler,
-  ): { loss: number; metrics: Record<string, number> } {
-    model.eval();
-    metrics.forEach((m) => m.reset());
-    let lossSum = 0;
-    let count = 0;
-    handler.onValidationLoaderStart?.(ctx);
-    noGrad(() => {
-      let b = 0;
-      for (const [inputs, targets] of loader) {
-        if (params.max_valid_batches != null && b >= (params.max_valid_batches as number)) break;
-        const output = model.forward(inputs);
-        lossSum += Number(criterion(output, targets).item());
-        count += 1;
-        metrics.forEach((m) => m.update(output, targets));
-        (ctx as unknown as Record<string, unknown>).batchIdx = b;
-        handler.onValidationBatchEnd?.(ctx);
-        b += 1;
-      }
-    });
-    model.train(true);
-    return { loss: lossSum / Math.max(1, count), metrics: Object.fromEntries(metrics.map((m) => [m.name, m.compute()])) };
   }
 }

@@ -86,6 +86,13 @@ const CASES: Case[] = [
     message: "override 'training_hyperparams.max_epochs=two': Expected an integer ≥ 1 for training_params.max_epochs but received 'two' (string)",
     errorName: 'TypeError',
   },
+  {
+    // The field comes from error.path: this message does not name training_params.clip_grad_norm.
+    name: 'an invalid training value whose message has no field path still names its line',
+    files: { 'r.yaml': yaml('training_hyperparams:', '  max_epochs: 2', '  loss: CrossEntropyLoss', '  clip_grad_norm: -1') },
+    message: 'FILE/r.yaml:4: Invalid clip_grad_norm -1: it must be a positive number or null',
+    errorName: 'RangeError',
+  },
 ];
 
 describe('recipes: every error names the file and line', () => {
@@ -139,6 +146,16 @@ describe('recipes: every error names the file and line', () => {
       const tp = loadRecipe('training_hyperparams/no_loss', { searchPath: [dir] });
       assert.equal(tp.lr_warmup_epochs, 2);
       assert.equal('loss' in tp, false, 'the check does not add the stand-in loss to the result');
+    });
+  });
+
+  it('a training value error keeps its path and code (read from the error, not its text)', () => {
+    const dir = recipeFolder({ 'r.yaml': yaml('training_hyperparams:', '  max_epochs: 2', '  loss: CrossEntropyLoss', '  initial_lr:', '    default: 0.1', '    head: fast') });
+    assert.throws(() => loadRecipe(path.join(dir, 'r.yaml')), {
+      name: 'TypeError',
+      message: `${path.join(dir, 'r.yaml')}:6: Expected a number for training_params.initial_lr.head but received 'fast' (string)`,
+      path: 'training_params.initial_lr.head',
+      code: 'ERR_TYPE',
     });
   });
 

@@ -23,3 +23,21 @@ export function errorHelpers(value: unknown): void {
   const s: string = errors.expectNumber('lr', value);
   void s;
 }
+
+export function errorInfo(value: unknown): void {
+  const err = errors.typeError('training_params.max_epochs', 'an integer', value);
+  expectType<TypeError>(err);
+  expectType<string | undefined>(err.path);
+  expectType<errors.ErrorCode>(err.code);
+  expectType<RangeError & errors.ErrorInfo>(errors.rangeError('p', 'p must be in [0, 1], got 2'));
+  expectType<TypeError & errors.ErrorInfo>(errors.requiredError('training_params.loss'));
+  expectType<number>(errors.expectNumberIn('p', value, 0, 1));
+  expectType<number>(errors.expectNumber('p', value, { allowNaN: true }));
+  expectType<string | undefined>(errors.errorPath(value));
+  expectType<errors.ErrorCode | undefined>(errors.errorCode(value));
+  expectType<Error & errors.ErrorInfo>(errors.withErrorInfo(new Error('x'), 'a.b', 'ERR_RANGE'));
+  // @ts-expect-error codes are a closed set
+  errors.withErrorInfo(new Error('x'), 'a.b', 'ERR_OTHER');
+  // @ts-expect-error the path is a string
+  errors.rangeError(['a', 'b'], 'x');
+}

@@ -160,3 +160,48 @@ export function simulate(): void {
   const lr: number = sim.lr.default[0][0];
   void [step, lr];
 }
+
+/** TrainingParams: derived from the defaults, returned by mergeTrainingParams, fed by recipes. */
+export function trainingParamsType(): void {
+  const tp: training.TrainingParams = training.mergeTrainingParams({ max_epochs: 5, initial_lr: 0.1, loss: 'CrossEntropyLoss' });
+  // Keys with a default have the default's type ...
+  expectType<boolean>(tp.resume);
+  expectType<string>(tp.ckpt_name);
+  expectType<number>(tp.seed + tp.batch_accumulate + tp.lr_warmup_epochs + tp.cosine_final_lr_ratio);
+  assertType<Equal<typeof tp.stop_on_non_finite_loss, boolean>>();
+  // ... refined where the default (null, [], {}) says little; max_epochs and loss are required.
+  assertType<Equal<typeof tp.max_epochs, number>>();
+  assertType<Equal<typeof tp.initial_lr, number | Record<string, number> | null>>();
+  assertType<Equal<typeof tp.clip_grad_norm, number | null>>();
+  assertType<Equal<typeof tp.lr_updates, number[]>>();
+  expectType<string | sg.optim.OptimizerClass | sg.optim.Optimizer>(tp.optimizer);
+  expectType<training.EmaParams>(tp.ema_params);
+  // Keys the library does not know (a model's multiply_backbone_lr) are there, as unknown.
+  assertType<Equal<typeof tp.multiply_backbone_lr, unknown>>();
+  // Still a record: what callbacks, LR callbacks and models take.
+  expectType<Record<string, unknown>>(tp);
+  const ctx: training.PhaseContext = { epoch: 0, batchIdx: null, optimizer: { paramGroups: [] }, metrics: {}, lrWarmupEpochs: 0, trainingParams: tp, trainLoaderLen: 1 };
+  // The defaults are TrainingParams once max_epochs and loss are given.
+  const full: training.TrainingParams = { ...training.DEFAULT_TRAINING_PARAMS, max_epochs: 1, loss: 'CrossEntropyLoss' };
+  expectType<training.TrainingParamDefaults['ckpt_best_name']>('ckpt_best.pth');
+
+  // A recipe's training_hyperparams (a record) is accepted by train() and simulateLr ...
+  const fromRecipe: Record<string, unknown> = sg.recipes.loadRecipe('training_hyperparams/mnist_train_params');
+  const input: training.TrainingParamsInput = fromRecipe;
+  expectType<training.SimulatedLr>(training.simulateLr(input, { trainLoaderLen: 10 }));
+  const args: training.TrainArgs = { model: new sg.models.LeNet(), trainingParams: fromRecipe, trainLoader: { length: 1, *[Symbol.iterator]() {} } };
+  // ... and so is a Partial<TrainingParams>, so editors complete the keys.
+  const partial: Partial<training.TrainingParams> = { max_epochs: 2, lr_mode: 'cosine', clip_grad_norm: 1 };
+  expectType<training.TrainingParamsInput>(partial);
+  expectType<training.TrainingParams>(training.mergeTrainingParams(partial));
+
+  // @ts-expect-error a merged max_epochs is a number
+  const s: string = tp.max_epochs;
+  // @ts-expect-error max_epochs is required in TrainingParams
+  const noEpochs: training.TrainingParams = { ...training.DEFAULT_TRAINING_PARAMS, loss: 'CrossEntropyLoss' };
+  // @ts-expect-error a Partial<TrainingParams> checks its values' types
+  const badPartial: Partial<training.TrainingParams> = { clip_grad_norm: 'x' };
+  // @ts-expect-error simulateLr's validLoaderLen is a number or null
+  training.simulateLr({}, { trainLoaderLen: 1, validLoaderLen: '2' });
+  void [ctx, full, args, s, noEpochs, badPartial];
+}
