@@ -1,0 +1,266 @@
+/**
+ * torch.optim.lr_scheduler parity: every scheduler against PyTorch's own numbers
+ * (torch-lr-golden.json, made by python/make_torch_lr_golden.py with PyTorch 2.15): the LR and
+ * momentum (beta1) of every group after construction and after each step, the state dict after
+ * k steps (PyTorch's keys and values), a resume from our state dict and from PyTorch's, and
+ * PyTorch's error messages for bad arguments.
+ */
+import assert from 'node:assert/strict';
+import * as fs from 'fs';
+import * as path from 'path';
+
+import { Adam, SGD } from '../../../lib/optim';
+import { deserialize, serialize } from '../../../lib/serialize';
+import * as sg from '../../../lib/tensor';
+import { createTorchScheduler, LrParamGroup, ReduceLROnPlateau, TORCH_SCHEDULERS } from '../../../lib/training';
+
+const GOLDEN = path.join(__dirname, '..', '..', '..', '..', 'test', 'training', 'lr', 'torch-lr-golden.json');
+
+interface Case {
+  name: string;
+  scheduler: string;
+  optimizer?: string;
+  groups: Array<Record<string, unknown>>;
+  kwargs: Record<string, unknown>;
+  steps: number;
+  metrics?: number[];
+  state_at: number;
+  lrs: number[][];
+  momentums?: Array<Array<number | null>>;
+  state: Record<string, unknown>;
+  resumed_lrs: number[][];
+  optimizer_groups_at_state: Array<Record<string, unknown>>;
+}
+interface ErrorCase {
+  scheduler: string;
+  optimizer?: string;
+  groups: Array<Record<string, unknown>>;
+  kwargs: Record<string, unknown>;
+  steps?: number;
+  error: string;
+  message: string;
+}
+const golden = JSON.parse(fs.readFileSync(GOLDEN, 'utf8')) as { torch_version: string; cases: Case[]; errors: ErrorCase[] };
+
+/** The generator's functions, by the same names. */
+const FNS: Record<string, (e: number) => number> = {
+  pow95: (e) => 0.95 ** e,
+  inv10: (e) => 1 / (e + 10),
+  floor3: (e) => Math.floor(e / 3),
+  const09: () => 0.9,
+  half_after2: (e) => (e >= 2 ? 0.5 : 1.0),
+  sqrt1: (e) => 1 / Math.sqrt(e + 1),
+};
+
+/** JSON → JS: {$fn} → function, {$float: inf} → Infinity; arrays and objects copied. */
+function decode(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(decode);
+  if (v !== null && typeof v === 'object') {
+    const o = v as Record<string, unknown>;
+    if (typeof o.$fn === 'string') return FNS[o.$fn];
+    if (typeof o.$float === 'string') return { inf: Infinity, '-inf': -Infinity, nan: NaN }[o.$float];
+    return Object.fromEntries(Object.entries(o).map(([k, x]) => [k, decode(x)]));
+  }
+  return v;
+}
+
+/** JS → the generator's JSON form: Maps → objects with string keys, infinities → {$float}. */
+function encode(v: unknown): unknown {
+  if (typeof v === 'number' && !Number.isFinite(v)) return { $float: Number.isNaN(v) ? 'nan' : v > 0 ? 'inf' : '-inf' };
+  if (typeof v === 'function') return { $fn: v.name };
+  if (Array.isArray(v)) return v.map(encode);
+  if (v instanceof Map) return Object.fromEntries([...v].map(([k, x]) => [String(k), encode(x)]));
+  if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, encode(x)]));
+  return v;
+}
+
+const close = (a: number, b: number) => a === b || Math.abs(a - b) <= 1e-12 * Math.max(Math.abs(a), Math.abs(b));
+
+/** Deep equality with numbers within 1e-12 relative, same keys, same array lengths. */
+function assertClose(got: unknown, want: unknown, where: string): void {
+  if (typeof want === 'number') {
+    assert.equal(typeof got, 'number', `${where}: ${String(got)} is not a number (want ${want})`);
+    assert.ok(close(got as number, want), `${where}: ${String(got)} vs PyTorch's ${want}`);
+  } else if (Array.isArray(want)) {
+    assert.ok(Array.isArray(got), `${where}: not an array: ${JSON.stringify(got)}`);
+    assert.equal((got as unknown[]).length, want.length, `${where}: length`);
+    want.forEach((w, i) => assertClose((got as unknown[])[i], w, `${where}[${i}]`));
+  } else if (want !== null && typeof want === 'object') {
+    assert.ok(got !== null && typeof got === 'object', `${where}: not an object: ${JSON.stringify(got)}`);
+    assert.deepEqual(Object.keys(got as object).sort(), Object.keys(want).sort(), `${where}: keys`);
+    for (const [k, w] of Object.entries(want)) assertClose((got as Record<string, unknown>)[k], w, `${where}.${k}`);
+  } else {
+    assert.equal(got, want, where);
+  }
+}
+
+/** A real optimizer as the generator's (SGD lr 0.1 momentum 0.9, Adam lr 0.1); Adagrad: one without momentum or betas. */
+function makeOptimizer(kind: string | undefined, groups: Array<Record<string, unknown>>): { paramGroups: LrParamGroup[]; defaults?: Record<string, unknown> } {
+  const withParams = groups.map((g) => ({ params: [sg.zeros([1], { requiresGrad: true })], ...(decode(g) as object) }));
+  if (kind === undefined || kind === 'SGD') return new SGD(withParams, { lr: 0.1, momentum: 0.9 });
+  if (kind === 'Adam') return new Adam(withParams, { lr: 0.1 });
+  return { paramGroups: groups.map((g) => ({ ...(decode(g) as object) })), defaults: { lr: 0.1 } };
+}
+
+type Stepper = { step(metric?: number): void; stateDict(): Record<string, unknown>; loadStateDict(s: Record<string, unknown>): void };
+
+function build(c: { scheduler: string; kwargs: Record<string, unknown> }, opt: { paramGroups: LrParamGroup[] }): Stepper {
+  const Ctor = TORCH_SCHEDULERS[c.scheduler];
+  return new Ctor(opt, decode(c.kwargs) as Record<string, unknown>) as Stepper;
+}
+
+const lrsOf = (opt: { paramGroups: LrParamGroup[] }) => opt.paramGroups.map((g) => g.lr as number);
+const momentumsOf = (opt: { paramGroups: LrParamGroup[] }) =>
+  opt.paramGroups.map((g) => (Array.isArray(g.betas) ? (g.betas as number[])[0] : ((g.momentum as number | undefined) ?? null)));
+
+function stepOnce(s: Stepper, c: Case, k: number): void {
+  if (c.metrics) s.step(c.metrics[k]);
+  else s.step();
+}
+
+describe(`torch.optim.lr_scheduler against PyTorch ${golden.torch_version}'s numbers`, () => {
+  it('the golden file covers every scheduler of torch.optim.lr_scheduler', () => {
+    const names = new Set(golden.cases.map((c) => c.scheduler));
+    const all = ['LambdaLR', 'MultiplicativeLR', 'StepLR', 'MultiStepLR', 'ConstantLR', 'LinearLR', 'ExponentialLR', 'PolynomialLR', 'CosineAnnealingLR',
+      'CosineAnnealingWarmRestarts', 'CyclicLR', 'OneCycleLR', 'SequentialLR', 'ChainedScheduler', 'ReduceLROnPlateau'];
+    assert.deepEqual([...names].sort(), [...all].sort());
+    assert.deepEqual(Object.keys(TORCH_SCHEDULERS).sort(), [...all].sort());
+  });
+
+  for (const c of golden.cases) {
+    describe(c.name, () => {
+      it(`the LR${c.momentums ? ' and momentum' : ''} of every group at every one of ${c.steps} steps`, () => {
+        const opt = makeOptimizer(c.optimizer, c.groups);
+        const s = build(c, opt);
+        const lrs = [lrsOf(opt)];
+        const moms = [momentumsOf(opt)];
+        for (let k = 0; k < c.steps; k++) {
+          stepOnce(s, c, k);
+          lrs.push(lrsOf(opt));
+          moms.push(momentumsOf(opt));
+        }
+        assertClose(lrs, c.lrs, 'lrs');
+        if (c.momentums) assertClose(moms, c.momentums, 'momentums');
+      });
+
+      it(`stateDict() after ${c.state_at} steps is PyTorch's state_dict()`, () => {
+        const opt = makeOptimizer(c.optimizer, c.groups);
+        const s = build(c, opt);
+        for (let k = 0; k < c.state_at; k++) stepOnce(s, c, k);
+        assertClose(encode(s.stateDict()), c.state, 'state');
+      });
+
+      const resume = (state: Record<string, unknown>) => {
+        const opt = makeOptimizer(c.optimizer, c.groups);
+        const s = build(c, opt);
+        opt.paramGroups.forEach((g, i) => Object.assign(g, decode(c.optimizer_groups_at_state[i])));
+        s.loadStateDict(state);
+        const lrs: number[][] = [];
+        for (let k = c.state_at; k < c.steps; k++) {
+          stepOnce(s, c, k);
+          lrs.push(lrsOf(opt));
+        }
+        assertClose(lrs, c.resumed_lrs, 'resumed lrs');
+        assertClose(lrs, c.lrs.slice(c.state_at + 1), 'resumed lrs vs the uninterrupted run');
+      };
+
+      it('resumes from its own state dict, saved in a checkpoint file and read back', () => {
+        const opt = makeOptimizer(c.optimizer, c.groups);
+        const s = build(c, opt);
+        for (let k = 0; k < c.state_at; k++) stepOnce(s, c, k);
+        const back = deserialize(serialize({ sched: s.stateDict() })) as { sched: Record<string, unknown> };
+        resume(back.sched);
+      });
+
+      it("resumes from PyTorch's state dict", () => {
+        resume(decode(c.state) as Record<string, unknown>);
+      });
+    });
+  }
+});
+
+const ERROR_CLASS: Record<string, ErrorConstructor> = { ValueError: RangeError, ZeroDivisionError: RangeError, TypeError: TypeError, KeyError: Error, RuntimeError: Error };
+
+describe("torch.optim.lr_scheduler: PyTorch's errors for bad arguments, in PyTorch's words", () => {
+  for (const e of golden.errors) {
+    it(`${e.scheduler}(${JSON.stringify(e.kwargs)})${e.steps ? ` stepped ${e.steps}×` : ''}: ${e.error} ${e.message.split('\n')[0]}`, () => {
+      const opt = makeOptimizer(e.optimizer, e.groups);
+      const before = JSON.stringify(opt.paramGroups.map(({ params: _p, ...g }) => g));
+      const Cls = ERROR_CLASS[e.error];
+      assert.ok(Cls, e.error);
+      assert.throws(
+        () => {
+          const s = build(e, opt);
+          for (let k = 0; k < (e.steps ?? 0); k++) s.step();
+        },
+        (err: Error) => {
+          assert.ok(err instanceof Cls, `${err.name} is not a ${Cls.name}: ${err.message}`);
+          assert.equal(err.message, e.message);
+          return true;
+        },
+      );
+      // A constructor that refuses its arguments leaves the optimizer as it was.
+      if (!e.steps) assert.equal(JSON.stringify(opt.paramGroups.map(({ params: _p, ...g }) => g)), before);
+    });
+  }
+});
+
+describe('torch.optim.lr_scheduler: state dicts', () => {
+  const sgd = () => new SGD([{ params: [sg.zeros([1], { requiresGrad: true })], lr: 0.1 }, { params: [sg.zeros([1], { requiresGrad: true })], lr: 0.02 }], { lr: 0.1, momentum: 0.9 });
+
+  it("LambdaLR saves a plain function as null and a function's own properties as PyTorch saves a callable object's __dict__", () => {
+    const plain = (e: number) => 0.9 ** e;
+    const withState = Object.assign((e: number) => withState.factor ** e, { factor: 0.5 });
+    const opt = sgd();
+    const s = new TORCH_SCHEDULERS.LambdaLR(opt, { lr_lambda: [plain, withState] });
+    s.step();
+    const state = s.stateDict() as Record<string, unknown>;
+    assert.deepEqual(state.lr_lambdas, [null, { factor: 0.5 }]);
+    // Loading restores the properties into the function given to the new scheduler.
+    const other = Object.assign((e: number) => other.factor ** e, { factor: 0.25 });
+    const s2 = new TORCH_SCHEDULERS.LambdaLR(sgd(), { lr_lambda: [plain, other] });
+    s2.loadStateDict(deserialize(serialize(state)) as Record<string, unknown>);
+    assert.equal(other.factor, 0.5);
+    s.step();
+    s2.step();
+    assert.deepEqual(lrsOf((s2 as unknown as { optimizer: { paramGroups: LrParamGroup[] } }).optimizer), lrsOf(opt));
+    assert.deepEqual(lrsOf(opt), [0.1 * 0.81, 0.02 * 0.25]);
+  });
+
+  it('ReduceLROnPlateau: loading restores mode, factor, patience, threshold, threshold_mode, cooldown, min_lrs, eps and the counters', () => {
+    const a = new ReduceLROnPlateau(sgd(), { mode: 'max', factor: 0.5, patience: 3, threshold: 0.2, threshold_mode: 'abs', cooldown: 4, min_lr: [0.01, 0.001], eps: 1e-3 });
+    a.step(1);
+    a.step(0.5);
+    const b = new ReduceLROnPlateau(sgd(), {});
+    b.loadStateDict(deserialize(serialize(a.stateDict())) as Record<string, unknown>);
+    assert.deepEqual(
+      [b.mode, b.factor, b.patience, b.threshold, b.thresholdMode, b.cooldown, b.minLrs, b.eps, b.best, b.numBadEpochs, b.cooldownCounter, b.lastEpoch, b.modeWorse],
+      ['max', 0.5, 3, 0.2, 'abs', 4, [0.01, 0.001], 1e-3, 1, 1, 0, 2, -Infinity],
+    );
+    assert.deepEqual(b.stateDict(), a.stateDict());
+    assert.throws(() => b.loadStateDict({ ...a.stateDict(), mode: 'maximum' }), /^RangeError: mode maximum is unknown!$/);
+    assert.equal(b.mode, 'max', 'a refused state changes nothing');
+  });
+
+  it('a state dict of another kind is refused, naming what it lacks', () => {
+    const s = new TORCH_SCHEDULERS.StepLR(sgd(), { step_size: 2 });
+    assert.throws(() => s.loadStateDict({ best: 1 }), /StepLR\.loadStateDict: not a StepLR state dict \(it has none of step_size, gamma, base_lrs/);
+    assert.throws(() => s.loadStateDict(null as never), /TypeError: Expected an object for StepLR\.loadStateDict\(state\)/);
+  });
+
+  it('lr_mode mappings build the composites from nested {Name: kwargs} mappings', () => {
+    const opt = sgd();
+    const { scheduler } = createTorchScheduler(
+      { SequentialLR: { schedulers: [{ LinearLR: { start_factor: 0.5, total_iters: 2 } }, { ExponentialLR: { gamma: 0.5 } }], milestones: [2], phase: 'TRAIN_EPOCH_END' } },
+      opt,
+    );
+    const lrs = [lrsOf(opt)[0]];
+    for (let k = 0; k < 4; k++) {
+      scheduler.step();
+      lrs.push(lrsOf(opt)[0]);
+    }
+    assert.deepEqual(lrs, [0.05, 0.07500000000000001, 0.1, 0.05, 0.025]);
+    assert.throws(() => createTorchScheduler({ SequentialLR: { schedulers: [{ LinearLR: { phase: 'x' } }], milestones: [] } }, sgd()), /^TypeError: LinearLR\.__init__\(\) got an unexpected keyword argument 'phase'$/);
+    assert.throws(() => createTorchScheduler({ ChainedScheduler: { schedulers: [{ CosineAnealingLR: { T_max: 2 } }] } }, sgd()), /did you mean 'CosineAnnealingLR'\?/);
+  });
+});
