@@ -328,7 +328,7 @@ export abstract class TorchScheduler {
 /** LambdaLR: lr = initial_lr · lr_lambda(epoch); a function or one per group. */
 export class LambdaLR extends TorchScheduler {
   readonly fns: LrLambda[];
-  constructor(optimizer: Optim, kwargs: Kwargs) {
+  constructor(optimizer: Optim, kwargs: Record<string, unknown>) {
     checkOptimizer(optimizer);
     const kw = bindKwargs('LambdaLR', kwargs, { lr_lambda: REQUIRED, last_epoch: -1 });
     const fns = lambdas(optimizer, kw.lr_lambda);
@@ -354,7 +354,7 @@ export class LambdaLR extends TorchScheduler {
 
 /** MultiplicativeLR: lr ← lr · lr_lambda(epoch) at each step. */
 export class MultiplicativeLR extends LambdaLR {
-  constructor(optimizer: Optim, kwargs: Kwargs) {
+  constructor(optimizer: Optim, kwargs: Record<string, unknown>) {
     checkOptimizer(optimizer);
     const kw = bindKwargs('MultiplicativeLR', kwargs, { lr_lambda: REQUIRED, last_epoch: -1 });
     for (const f of lambdas(optimizer, kw.lr_lambda)) {
@@ -372,7 +372,7 @@ export class MultiplicativeLR extends LambdaLR {
 export class StepLR extends TorchScheduler {
   stepSize: number;
   gamma: number;
-  constructor(optimizer: Optim, kwargs: Kwargs) {
+  constructor(optimizer: Optim, kwargs: Record<string, unknown>) {
     checkOptimizer(optimizer);
     const kw = bindKwargs('StepLR', kwargs, { step_size: REQUIRED, gamma: 0.1, last_epoch: -1 });
     const stepSize = num('StepLR', kw, 'step_size');
@@ -400,7 +400,7 @@ export class StepLR extends TorchScheduler {
 export class MultiStepLR extends TorchScheduler {
   milestones: Map<number, number>;
   gamma: number;
-  constructor(optimizer: Optim, kwargs: Kwargs) {
+  constructor(optimizer: Optim, kwargs: Record<string, unknown>) {
     checkOptimizer(optimizer);
     const kw = bindKwargs('MultiStepLR', kwargs, { milestones: REQUIRED, gamma: 0.1, last_epoch: -1 });
     const list = kw.milestones;
@@ -437,7 +437,7 @@ export class MultiStepLR extends TorchScheduler {
 export class ConstantLR extends TorchScheduler {
   factor: number;
   totalIters: number;
-  constructor(optimizer: Optim, kwargs: Kwargs) {
+  constructor(optimizer: Optim, kwargs: Record<string, unknown>) {
     checkOptimizer(optimizer);
     const kw = bindKwargs('ConstantLR', kwargs, { factor: 1 / 3, total_iters: 5, last_epoch: -1 });
     const factor = num('ConstantLR', kw, 'factor');
@@ -467,7 +467,7 @@ export class LinearLR extends TorchScheduler {
   startFactor: number;
   endFactor: number;
   totalIters: number;
-  constructor(optimizer: Optim, kwargs: Kwargs) {
+  constructor(optimizer: Optim, kwargs: Record<string, unknown>) {
     checkOptimizer(optimizer);
     const kw = bindKwargs('LinearLR', kwargs, { start_factor: 1 / 3, end_factor: 1, total_iters: 5, last_epoch: -1 });
     const startFactor = num('LinearLR', kw, 'start_factor');
@@ -499,7 +499,7 @@ export class LinearLR extends TorchScheduler {
 /** ExponentialLR: lr ← lr · gamma at each step. */
 export class ExponentialLR extends TorchScheduler {
   gamma: number;
-  constructor(optimizer: Optim, kwargs: Kwargs) {
+  constructor(optimizer: Optim, kwargs: Record<string, unknown>) {
     checkOptimizer(optimizer);
     const kw = bindKwargs('ExponentialLR', kwargs, { gamma: REQUIRED, last_epoch: -1 });
     const gamma = num('ExponentialLR', kw, 'gamma');
@@ -523,7 +523,7 @@ export class ExponentialLR extends TorchScheduler {
 export class PolynomialLR extends TorchScheduler {
   totalIters: number;
   power: number;
-  constructor(optimizer: Optim, kwargs: Kwargs) {
+  constructor(optimizer: Optim, kwargs: Record<string, unknown>) {
     checkOptimizer(optimizer);
     const kw = bindKwargs('PolynomialLR', kwargs, { total_iters: 5, power: 1, last_epoch: -1 });
     const totalIters = num('PolynomialLR', kw, 'total_iters');
@@ -550,7 +550,7 @@ export class PolynomialLR extends TorchScheduler {
 export class CosineAnnealingLR extends TorchScheduler {
   tMax: number;
   etaMin: number;
-  constructor(optimizer: Optim, kwargs: Kwargs) {
+  constructor(optimizer: Optim, kwargs: Record<string, unknown>) {
     checkOptimizer(optimizer);
     const kw = bindKwargs('CosineAnnealingLR', kwargs, { T_max: REQUIRED, eta_min: 0, last_epoch: -1 });
     const tMax = num('CosineAnnealingLR', kw, 'T_max');
@@ -587,7 +587,7 @@ export class CosineAnnealingWarmRestarts extends TorchScheduler {
   etaMin: number;
   tI: number;
   tCur: number;
-  constructor(optimizer: Optim, kwargs: Kwargs) {
+  constructor(optimizer: Optim, kwargs: Record<string, unknown>) {
     checkOptimizer(optimizer);
     const kw = bindKwargs('CosineAnnealingWarmRestarts', kwargs, { T_0: REQUIRED, T_mult: 1, eta_min: 0, last_epoch: -1 });
     const { T_0: t0, T_mult: tMult, eta_min: etaMin } = kw;
@@ -647,7 +647,7 @@ export class CyclicLR extends TorchScheduler {
   baseMomentums: number[] = [];
   maxMomentums: number[] = [];
   readonly scaleFnCustom: ((x: number) => number) | null;
-  constructor(optimizer: Optim, kwargs: Kwargs) {
+  constructor(optimizer: Optim, kwargs: Record<string, unknown>) {
     checkOptimizer(optimizer);
     const C = 'CyclicLR';
     const kw = bindKwargs(C, kwargs, {
@@ -768,7 +768,7 @@ export class OneCycleLR extends TorchScheduler {
   annealStrategy: 'cos' | 'linear';
   cycleMomentum: boolean;
   useBeta1 = false;
-  constructor(optimizer: Optim, kwargs: Kwargs) {
+  constructor(optimizer: Optim, kwargs: Record<string, unknown>) {
     checkOptimizer(optimizer);
     const C = 'OneCycleLR';
     const kw = bindKwargs(C, kwargs, {
@@ -932,7 +932,7 @@ function loadSubStates(cls: string, schedulers: TorchScheduler[], saved: unknown
 export class SequentialLR extends TorchScheduler {
   readonly schedulers: TorchScheduler[];
   milestones: number[];
-  constructor(optimizer: Optim, kwargs: Kwargs) {
+  constructor(optimizer: Optim, kwargs: Record<string, unknown>) {
     checkOptimizer(optimizer);
     const C = 'SequentialLR';
     const kw = bindKwargs(C, kwargs, { schedulers: REQUIRED, milestones: REQUIRED, last_epoch: -1 });
@@ -990,7 +990,7 @@ export class SequentialLR extends TorchScheduler {
 /** ChainedScheduler: every scheduler steps at each step, one after the other (`{schedulers: [...]}`). */
 export class ChainedScheduler extends TorchScheduler {
   readonly schedulers: TorchScheduler[];
-  constructor(optimizer: Optim, kwargs: Kwargs) {
+  constructor(optimizer: Optim, kwargs: Record<string, unknown>) {
     checkOptimizer(optimizer);
     const C = 'ChainedScheduler';
     const kw = bindKwargs(C, kwargs, { schedulers: REQUIRED });
@@ -1046,7 +1046,7 @@ export class ReduceLROnPlateau {
   lastLr: number[];
   readonly optimizer: Optim;
 
-  constructor(optimizer: Optim, kwargs: Kwargs) {
+  constructor(optimizer: Optim, kwargs: Record<string, unknown>) {
     const C = 'ReduceLROnPlateau';
     const kw = bindKwargs(C, kwargs, { mode: 'min', factor: 0.1, patience: 10, threshold: 1e-4, threshold_mode: 'rel', cooldown: 0, min_lr: 0, eps: 1e-8 });
     const factor = num(C, kw, 'factor');
