@@ -194,6 +194,16 @@ function loadFunctionState(fn: unknown, state: unknown): void {
   Object.assign(fn, copyValue(state));
 }
 
+/**
+ * The fields to read from `state`: PyTorch's keys, or for a state dict saved by sg-optim before
+ * it used PyTorch's layout (our property names: `lastEpoch`, `stepSize`, `numBadEpochs`, ...),
+ * those names, so checkpoints written then still resume.
+ */
+function legacyKeys(fields: Array<[string, string]>, state: Record<string, unknown>): Array<[string, string]> {
+  if (Object.hasOwn(state, 'last_epoch') || Object.hasOwn(state, '_last_lr') || !Object.hasOwn(state, 'lastEpoch')) return fields;
+  return fields.map(([, prop]) => [prop, prop]);
+}
+
 // ---------------------------------------------------------------------------------------------
 
 /** torch.optim.lr_scheduler.LRScheduler: the base of the chainable schedulers. */
@@ -311,7 +321,7 @@ export abstract class TorchScheduler {
   /** Loads a state dict made by stateDict() or by PyTorch: the keys it has replace ours. */
   loadStateDict(state: Record<string, unknown>): void {
     if (!isPlainObject(state)) throw typeError(`${this.constructor.name}.loadStateDict(state)`, 'an object', state);
-    const fields = this.stateFields();
+    const fields = legacyKeys(this.stateFields(), state);
     if (!fields.some(([py]) => Object.hasOwn(state, py))) {
       throw new Error(`${this.constructor.name}.loadStateDict: not a ${this.constructor.name} state dict (it has none of ${fields.map(([py]) => py).join(', ')}; keys: ${Object.keys(state).join(', ') || '(none)'})`);
     }
@@ -1166,7 +1176,7 @@ export class ReduceLROnPlateau {
   /** Restores everything stateDict() holds (a PyTorch state dict too); modes are checked first. */
   loadStateDict(state: Record<string, unknown>): void {
     if (!isPlainObject(state)) throw typeError('ReduceLROnPlateau.loadStateDict(state)', 'an object', state);
-    const fields = ReduceLROnPlateau.FIELDS;
+    const fields = legacyKeys(ReduceLROnPlateau.FIELDS, state);
     if (!fields.some(([py]) => Object.hasOwn(state, py))) {
       throw new Error(`ReduceLROnPlateau.loadStateDict: not a ReduceLROnPlateau state dict (keys: ${Object.keys(state).join(', ') || '(none)'})`);
     }

@@ -242,6 +242,30 @@ describe('torch.optim.lr_scheduler: state dicts', () => {
     assert.equal(b.mode, 'max', 'a refused state changes nothing');
   });
 
+  it("checkpoints written before the PyTorch layout (main's own property names) still resume", () => {
+    // What sg-optim's schedulers saved before (made with main's build, through save/load).
+    const old = {
+      StepLR: { lastEpoch: 3, baseLrs: [0.1], lastLr: [0.05], stepCount: 4, stepSize: 2, gamma: 0.5 },
+      MultiStepLR: { lastEpoch: 2, baseLrs: [0.1], lastLr: [0.05], stepCount: 3, milestones: { '1': 1, '3': 2 }, gamma: 0.5 },
+      CosineAnnealingWarmRestarts: { lastEpoch: 3, baseLrs: [0.1], lastLr: [0.08535533905932738], stepCount: 4, t0: 2, tMult: 2, etaMin: 0, tI: 4, tCur: 1 },
+    };
+    const next = (name: keyof typeof old, kw: Record<string, unknown>, lr: number) => {
+      const o = { paramGroups: [{ lr, initial_lr: 0.1, momentum: 0.9 }] };
+      const s = new TORCH_SCHEDULERS[name](o, kw);
+      s.loadStateDict(old[name]);
+      s.step();
+      return o.paramGroups[0].lr;
+    };
+    assert.equal(next('StepLR', { step_size: 2, gamma: 0.5 }, 0.05), 0.025); // epoch 4: ×0.5
+    assert.equal(next('MultiStepLR', { milestones: [1, 3, 3], gamma: 0.5 }, 0.05), 0.0125); // epoch 3 counted twice
+    assert.equal(next('CosineAnnealingWarmRestarts', { T_0: 2, T_mult: 2 }, 0.085), 0.05 * (1 + Math.cos(Math.PI / 2))); // T_cur 2 of 4
+    const plateau = new ReduceLROnPlateau(sgd(), { patience: 1 });
+    plateau.loadStateDict({ best: 1, numBadEpochs: 1, cooldownCounter: 0, lastEpoch: 2 });
+    assert.deepEqual([plateau.best, plateau.numBadEpochs, plateau.lastEpoch], [1, 1, 2]);
+    plateau.step(1);
+    assert.deepEqual(lrsOf(plateau.optimizer), [0.010000000000000002, 0.002]);
+  });
+
   it('a state dict of another kind is refused, naming what it lacks', () => {
     const s = new TORCH_SCHEDULERS.StepLR(sgd(), { step_size: 2 });
     assert.throws(() => s.loadStateDict({ best: 1 }), /StepLR\.loadStateDict: not a StepLR state dict \(it has none of step_size, gamma, base_lrs/);
