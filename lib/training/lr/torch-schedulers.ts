@@ -62,17 +62,15 @@ function pyStr(v: unknown): string {
     return String(v);
   }
   if (v === null || v === undefined) return 'None';
+  if (Array.isArray(v)) return `[${v.map((x) => (typeof x === 'string' ? `'${x}'` : pyStr(x))).join(', ')}]`;
   if (v === true) return 'True';
   if (v === false) return 'False';
   return String(v);
 }
 
-/** Python's "and"-joined list of quoted names ('a', 'b', and 'c'). */
+/** Python's list of missing names: 'a', or 'a' and 'b' (no scheduler requires more than two). */
 function pyNames(names: string[]): string {
-  const q = names.map((n) => `'${n}'`);
-  if (q.length === 1) return q[0];
-  if (q.length === 2) return `${q[0]} and ${q[1]}`;
-  return `${q.slice(0, -1).join(', ')}, and ${q[q.length - 1]}`;
+  return names.map((n) => `'${n}'`).join(' and ');
 }
 
 /**
@@ -154,7 +152,8 @@ function bisectRight(list: number[], x: number): number {
 
 function checkOptimizer(optimizer: unknown): asserts optimizer is Optim {
   if (optimizer === null || typeof optimizer !== 'object' || !Array.isArray((optimizer as Optim).paramGroups)) {
-    throw new TypeError(`${optimizer === null ? 'NoneType' : (optimizer as object)?.constructor?.name ?? typeof optimizer} is not an Optimizer`);
+    const name = optimizer !== null && typeof optimizer === 'object' ? (optimizer.constructor?.name ?? 'object') : pyTypeName(optimizer);
+    throw new TypeError(`${name} is not an Optimizer`);
   }
 }
 
@@ -859,8 +858,7 @@ export class OneCycleLR extends TorchScheduler {
     super.step();
   }
   protected getLr(): number[] {
-    const stepNum = this.lastEpoch;
-    if (stepNum > this.totalSteps) throw new RangeError(`Tried to step ${stepNum} times. The specified number of total steps is ${this.totalSteps}`);
+    const stepNum = this.lastEpoch; // step() refused a step past totalSteps
     const phases = this.schedulePhases;
     return this.optimizer.paramGroups.map((group) => {
       let startStep = 0;
@@ -870,6 +868,8 @@ export class OneCycleLR extends TorchScheduler {
         const phase = phases[i];
         const endStep = phase.end_step;
         if (stepNum <= endStep || i === phases.length - 1) {
+          // pct_start 1: the last phase is empty, and PyTorch's division fails there.
+          if (endStep === startStep) throw new RangeError('float division by zero');
           const pct = (stepNum - startStep) / (endStep - startStep);
           lr = this.anneal(group[phase.start_lr] as number, group[phase.end_lr] as number, pct);
           if (this.cycleMomentum) momentum = this.anneal(group[phase.start_momentum] as number, group[phase.end_momentum] as number, pct);
@@ -910,7 +910,7 @@ function checkNoPlateau(cls: string, list: unknown[]): void {
 /** A scheduler of a composite: an instance, or a `{Name: kwargs}` mapping built on the same optimizer. */
 function subScheduler(cls: string, optimizer: Optim, value: unknown, index: number): TorchScheduler {
   let s: unknown = value;
-  if (isPlainObject(value) && Object.keys(value).length === 1 && !(value instanceof TorchScheduler)) {
+  if (isPlainObject(value) && Object.keys(value).length === 1) {
     const [name, kw] = Object.entries(value)[0];
     const Ctor = Object.hasOwn(TORCH_SCHEDULERS, name) ? TORCH_SCHEDULERS[name] : undefined;
     if (!Ctor) throw unknownNameError(`${cls}.schedulers[${index}]`, name, Object.keys(TORCH_SCHEDULERS));

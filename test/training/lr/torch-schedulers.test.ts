@@ -12,7 +12,10 @@ import * as path from 'path';
 import { Adam, SGD } from '../../../lib/optim';
 import { deserialize, serialize } from '../../../lib/serialize';
 import * as sg from '../../../lib/tensor';
-import { createTorchScheduler, LrParamGroup, ReduceLROnPlateau, TORCH_SCHEDULERS } from '../../../lib/training';
+import {
+  ChainedScheduler, ConstantLR, createTorchScheduler, CyclicLR, ExponentialLR, LambdaLR, LinearLR, LrParamGroup, MultiStepLR, OneCycleLR, ReduceLROnPlateau,
+  SequentialLR, StepLR, TORCH_SCHEDULERS,
+} from '../../../lib/training';
 
 const GOLDEN = path.join(__dirname, '..', '..', '..', '..', 'test', 'training', 'lr', 'torch-lr-golden.json');
 
@@ -110,8 +113,13 @@ function build(c: { scheduler: string; kwargs: Record<string, unknown> }, opt: {
 }
 
 const lrsOf = (opt: { paramGroups: LrParamGroup[] }) => opt.paramGroups.map((g) => g.lr as number);
+/** Adam's beta1, SGD's momentum (and SGD's groups must not have gained betas). */
 const momentumsOf = (opt: { paramGroups: LrParamGroup[] }) =>
-  opt.paramGroups.map((g) => (Array.isArray(g.betas) ? (g.betas as number[])[0] : ((g.momentum as number | undefined) ?? null)));
+  opt.paramGroups.map((g) => {
+    if (opt instanceof Adam) return (g.betas as number[])[0];
+    assert.equal(g.betas, undefined, 'betas set on a group without them');
+    return (g.momentum as number | undefined) ?? null;
+  });
 
 function stepOnce(s: Stepper, c: Case, k: number): void {
   if (c.metrics) s.step(c.metrics[k]);
@@ -286,5 +294,137 @@ describe('torch.optim.lr_scheduler: state dicts', () => {
     assert.deepEqual(lrs, [0.05, 0.07500000000000001, 0.1, 0.05, 0.025]);
     assert.throws(() => createTorchScheduler({ SequentialLR: { schedulers: [{ LinearLR: { phase: 'x' } }], milestones: [] } }, sgd()), /^TypeError: LinearLR\.__init__\(\) got an unexpected keyword argument 'phase'$/);
     assert.throws(() => createTorchScheduler({ ChainedScheduler: { schedulers: [{ CosineAnealingLR: { T_max: 2 } }] } }, sgd()), /did you mean 'CosineAnnealingLR'\?/);
+  });
+});
+
+describe('torch.optim.lr_scheduler: our own checks (where PyTorch fails later or not at all)', () => {
+  const sgd2 = () => new SGD([{ params: [sg.zeros([1], { requiresGrad: true })], lr: 0.1 }, { params: [sg.zeros([1], { requiresGrad: true })], lr: 0.02 }], { lr: 0.1, momentum: 0.9 });
+  const S = { ChainedScheduler, ConstantLR, CyclicLR, ExponentialLR, LambdaLR, LinearLR, MultiStepLR, OneCycleLR, SequentialLR, StepLR };
+  // [what, call, error class, message pattern]: each refused before the optimizer's groups change.
+  const table: Array<[string, (o: SGD) => unknown, ErrorConstructor, RegExp]> = [
+    ['kwargs that are not a mapping', (o) => new S.StepLR(o, 5 as never), TypeError, /^Expected a mapping of keyword arguments for StepLR arguments but received 5/],
+    ['a string step_size', (o) => new S.StepLR(o, { step_size: '2' }), TypeError, /^Expected a number for StepLR\.step_size but received '2' \(string\)$/],
+    ['a non-integer last_epoch', (o) => new S.StepLR(o, { step_size: 2, last_epoch: 0.5 }), TypeError, /^Expected an integer for last_epoch but received 0\.5/],
+    ['milestones that are not an array', (o) => new S.MultiStepLR(o, { milestones: 3 }), TypeError, /^Expected an array of epochs for MultiStepLR\.milestones but received 3/],
+    ['milestones that are not numbers', (o) => new S.MultiStepLR(o, { milestones: [1, '2'] }), TypeError, /^Expected an array of epochs for MultiStepLR\.milestones/],
+    ['a string mode', (o) => new S.CyclicLR(o, { base_lr: 0.01, max_lr: 0.1, mode: 3 }), TypeError, /^Expected a string for CyclicLR\.mode but received 3/],
+    ['a string cycle_momentum', (o) => new S.CyclicLR(o, { base_lr: 0.01, max_lr: 0.1, cycle_momentum: 'yes' }), TypeError, /^Expected a boolean for CyclicLR\.cycle_momentum but received 'yes'/],
+    ['a string in a per-group list', (o) => new S.CyclicLR(o, { base_lr: [0.01, 'x'], max_lr: 0.1 }), TypeError, /^Expected a number for CyclicLR\.base_lr\[1\] but received 'x'/],
+    ['a string for a per-group value', (o) => new S.CyclicLR(o, { base_lr: 'x', max_lr: 0.1 }), TypeError, /^Expected a number or one number per param group for CyclicLR\.base_lr but received 'x'/],
+    ['a scale_fn that is not a function', (o) => new S.CyclicLR(o, { base_lr: 0.01, max_lr: 0.1, scale_fn: 3 }), TypeError, /^Expected a function or null for CyclicLR\.scale_fn but received 3/],
+    ['an unknown scale_mode', (o) => new S.CyclicLR(o, { base_lr: 0.01, max_lr: 0.1, scale_mode: 'epochs' }), RangeError, /^scale_mode must be 'cycle' or 'iterations', got 'epochs'$/],
+    ['a string three_phase', (o) => new S.OneCycleLR(o, { max_lr: 0.1, total_steps: 4, three_phase: 'no' }), TypeError, /^Expected a boolean for OneCycleLR\.three_phase/],
+    ['schedulers that are not an array', (o) => new S.SequentialLR(o, { schedulers: 'x', milestones: [] }), TypeError, /^Expected an array of schedulers for SequentialLR\.schedulers/],
+    ['milestones that are not numbers', (o) => new S.SequentialLR(o, { schedulers: [{ StepLR: { step_size: 1 } }], milestones: 'x' }), TypeError, /^Expected an array of steps for SequentialLR\.milestones/],
+    ['chained schedulers that are not an array', (o) => new S.ChainedScheduler(o, { schedulers: 5 }), TypeError, /^Expected an array of schedulers for ChainedScheduler\.schedulers/],
+    ['a scheduler entry without an optimizer', (o) => new S.SequentialLR(o, { schedulers: [42], milestones: [] }), TypeError, /^SequentialLR at index 0 should have `optimizer` as its attribute\.$/],
+    ['a ReduceLROnPlateau instance', (o) => new S.ChainedScheduler(o, { schedulers: [new ReduceLROnPlateau(o, {})] }), RangeError, /^ChainedScheduler does not support `ReduceLROnPlateau` scheduler .* at index 0 in/],
+    ['a scheduler of another optimizer', (o) => new S.ChainedScheduler(o, { schedulers: [new S.ExponentialLR(sgd2(), { gamma: 0.5 })] }), RangeError,
+      /^ChainedScheduler expects all schedulers to belong to the same optimizer, but got scheduler ExponentialLR at index 0 has SGD, which is different from SGD\.$/],
+    ['a string min_lr in a list', (o) => new ReduceLROnPlateau(o, { min_lr: [0, 'x'] }), TypeError, /^Expected a number for ReduceLROnPlateau\.min_lr\[1\] but received 'x'/],
+    ['a string min_lr', (o) => new ReduceLROnPlateau(o, { min_lr: 'x' }), TypeError, /^Expected a number for ReduceLROnPlateau\.min_lr but received 'x'/],
+    ['no optimizer', () => new S.StepLR(null as never, { step_size: 1 }), TypeError, /^NoneType is not an Optimizer$/],
+    ['a number for the optimizer', () => new S.StepLR(3 as never, { step_size: 1 }), TypeError, /^int is not an Optimizer$/],
+    ['an object without paramGroups', () => new S.StepLR({} as never, { step_size: 1 }), TypeError, /^Object is not an Optimizer$/],
+  ];
+  for (const [what, call, Cls, pattern] of table) {
+    it(`${what}: ${Cls.name} ${pattern.source}`, () => {
+      const o = sgd2();
+      const before = JSON.stringify(o.paramGroups.map(({ params: _p, ...g }) => g));
+      assert.throws(() => call(o), (err: Error) => err instanceof Cls && pattern.test(err.message));
+      assert.equal(JSON.stringify(o.paramGroups.map(({ params: _p, ...g }) => g)), before);
+    });
+  }
+
+  it('ReduceLROnPlateau.step needs a number', () => {
+    assert.throws(() => new ReduceLROnPlateau(sgd2(), {}).step('0.5' as never), /^TypeError: Expected a number for ReduceLROnPlateau\.step\(metric\) but received '0\.5'/);
+  });
+
+  it('a group added after the scheduler was made: an error where PyTorch has one (zip strict; ReduceLROnPlateau with a min_lr list: its RuntimeError)', () => {
+    const o = sgd2();
+    const s = new S.LambdaLR(o, { lr_lambda: () => 0.5 }); // one LR per base_lr: 2 for 3 groups (PyTorch: zip() argument 2 is shorter)
+    const e = new S.ExponentialLR(o, { gamma: 0.5 }); // from the groups' LRs: the new group too, as in PyTorch
+    const p = new ReduceLROnPlateau(o, { patience: 0, min_lr: [0, 0] });
+    const q = new ReduceLROnPlateau(o, { patience: 0, min_lr: 0.001 });
+    o.addParamGroup({ params: [sg.zeros([1], { requiresGrad: true })], lr: 0.5 });
+    assert.throws(() => s.step(), /^RangeError: the scheduler has 2 learning rates for 3 param groups/);
+    e.step();
+    assert.deepEqual(lrsOf(o), [0.025, 0.005, 0.25]);
+    p.step(1);
+    assert.throws(() => p.step(1), /^Error: The number of param groups in the `optimizer` \(3\) differs from when `ReduceLROnPlateau` was initialized \(2\)/);
+    // A single min_lr is spread over the groups there are now (PyTorch's default_min_lr).
+    q.step(1);
+    q.step(1);
+    assert.deepEqual(q.minLrs, [0.001, 0.001, 0.001]);
+    assert.deepEqual(lrsOf(o), [0.0025000000000000005, 0.001, 0.025]); // the second group held at min_lr
+    assert.deepEqual(q.getLastLr(), lrsOf(o));
+  });
+
+  it('getLastLr() returns a copy of the LRs after the last step', () => {
+    const o = sgd2();
+    const s = new S.StepLR(o, { step_size: 1, gamma: 0.5 });
+    s.step();
+    const last = s.getLastLr();
+    assert.deepEqual(last, [0.05, 0.01]);
+    last[0] = 7;
+    assert.deepEqual(s.getLastLr(), [0.05, 0.01]);
+  });
+
+  it('SequentialLR and ChainedScheduler take scheduler instances, as in PyTorch', () => {
+    const o = sgd2();
+    const warm = new S.LinearLR(o, { start_factor: 0.5, total_iters: 2 });
+    const decay = new S.ExponentialLR(o, { gamma: 0.5 });
+    const seq = new S.SequentialLR(o, { schedulers: [warm, decay], milestones: [2] });
+    const lrs = [lrsOf(o)[0]];
+    for (let k = 0; k < 4; k++) {
+      seq.step();
+      lrs.push(lrsOf(o)[0]);
+    }
+    // PyTorch 2.15: SequentialLR(LinearLR(0.5, 2), ExponentialLR(0.5), [2]) on lr 0.1.
+    assert.deepEqual(lrs, [0.05, 0.07500000000000001, 0.1, 0.05, 0.025]);
+    const o2 = sgd2();
+    const chained = new S.ChainedScheduler(o2, { schedulers: [new S.ConstantLR(o2, { factor: 0.5, total_iters: 1 }), new S.ExponentialLR(o2, { gamma: 0.5 })] });
+    chained.step();
+    assert.deepEqual(lrsOf(o2), [0.05, 0.01]);
+  });
+
+  it('loadStateDict refuses states of the wrong shape', () => {
+    const o = sgd2();
+    assert.throws(() => new S.LambdaLR(o, { lr_lambda: () => 1 }).loadStateDict(5 as never), /^TypeError: Expected an object for LambdaLR\.loadStateDict\(state\)/);
+    const lambda = new S.LambdaLR(sgd2(), { lr_lambda: () => 1 });
+    assert.throws(() => lambda.loadStateDict({ ...lambda.stateDict(), lr_lambdas: [5, null] }), /^TypeError: Expected null or an object for lr_lambdas state but received 5/);
+    const ms = new S.MultiStepLR(sgd2(), { milestones: [1] });
+    assert.throws(() => ms.loadStateDict({ ...ms.stateDict(), milestones: 5 }), /^TypeError: Expected a \{milestone: count\} mapping for MultiStepLR state milestones/);
+    const seq = new S.SequentialLR(sgd2(), { schedulers: [{ StepLR: { step_size: 1 } }], milestones: [] });
+    assert.throws(() => seq.loadStateDict({ ...seq.stateDict(), _schedulers: [] }), /^TypeError: Expected an array of 1 state dicts for SequentialLR state _schedulers/);
+    const ch = new S.ChainedScheduler(sgd2(), { schedulers: [{ StepLR: { step_size: 1 } }] });
+    assert.throws(() => ch.loadStateDict({ _schedulers: 'x' }), /^TypeError: Expected an array of 1 state dicts for ChainedScheduler state _schedulers/);
+    assert.throws(() => new S.CyclicLR(sgd2(), { base_lr: 0.01, max_lr: 0.1 }).loadStateDict([] as never), /^TypeError: Expected an object for CyclicLR\.loadStateDict/);
+    const p = new ReduceLROnPlateau(sgd2(), {});
+    assert.throws(() => p.loadStateDict(5 as never), /^TypeError: Expected an object for ReduceLROnPlateau\.loadStateDict\(state\)/);
+    assert.throws(() => p.loadStateDict({}), /^Error: ReduceLROnPlateau\.loadStateDict: not a ReduceLROnPlateau state dict \(keys: \(none\)\)$/);
+    assert.throws(() => new S.StepLR(sgd2(), { step_size: 1 }).loadStateDict({}), /it has none of step_size, gamma, base_lrs, last_epoch, _step_count, _is_initial, _get_lr_called_within_step, _last_lr; keys: \(none\)\)$/);
+  });
+
+  it("ReduceLROnPlateau: mode_worse follows the loaded mode (PyTorch's _init_is_better)", () => {
+    const max = new ReduceLROnPlateau(sgd2(), { mode: 'max' });
+    max.loadStateDict(new ReduceLROnPlateau(sgd2(), { mode: 'min' }).stateDict());
+    assert.equal(max.modeWorse, Infinity);
+    assert.equal(max.mode, 'min');
+  });
+
+  it('CyclicLR and OneCycleLR: a loaded cycle_momentum decides which momentum fields are kept', () => {
+    const on = new S.CyclicLR(sgd2(), { base_lr: 0.01, max_lr: 0.1 });
+    on.loadStateDict(new S.CyclicLR(sgd2(), { base_lr: 0.01, max_lr: 0.1, cycle_momentum: false }).stateDict());
+    assert.equal(on.cycleMomentum, false);
+    assert.equal('use_beta1' in on.stateDict(), false);
+    const one = new S.OneCycleLR(sgd2(), { max_lr: 0.1, total_steps: 4 });
+    one.loadStateDict(new S.OneCycleLR(sgd2(), { max_lr: 0.1, total_steps: 4, cycle_momentum: false }).stateDict());
+    assert.equal(one.cycleMomentum, false);
+    assert.equal('use_beta1' in one.stateDict(), false);
+  });
+
+  it('lr_mode: the scheduler arguments must be a mapping', () => {
+    assert.throws(() => createTorchScheduler({ StepLR: 3 }, sgd2()), /^TypeError: Expected a mapping of scheduler arguments for lr_mode\.StepLR but received 3/);
   });
 });

@@ -55,6 +55,8 @@ def resolve(value, optimizer):
     """kwargs from JSON: {"$fn": name} -> function, [{Name: kwargs}] schedulers -> instances."""
     if isinstance(value, dict) and '$fn' in value:
         return FNS[value['$fn']]
+    if isinstance(value, dict) and '$float' in value:
+        return float(value['$float'])
     if isinstance(value, list):
         return [resolve(v, optimizer) for v in value]
     if isinstance(value, dict) and len(value) == 1 and next(iter(value)) in S.__all__:
@@ -175,6 +177,8 @@ CASES = [
     {'name': 'MultiStepLR repeated milestone', 'scheduler': 'MultiStepLR', 'groups': TWO, 'kwargs': {'milestones': [2, 5, 5, 7], 'gamma': 0.3}, 'steps': 9},
     {'name': 'MultiStepLR milestone 0', 'scheduler': 'MultiStepLR', 'groups': ONE, 'kwargs': {'milestones': [0, 1]}, 'steps': 3},
     {'name': 'ConstantLR', 'scheduler': 'ConstantLR', 'groups': TWO, 'kwargs': {'factor': 0.5, 'total_iters': 4}, 'steps': 7},
+    {'name': 'ConstantLR factor 1', 'scheduler': 'ConstantLR', 'groups': ONE, 'kwargs': {'factor': 1.0, 'total_iters': 2}, 'steps': 4},
+    {'name': 'LinearLR start 1 end 0', 'scheduler': 'LinearLR', 'groups': ONE, 'kwargs': {'start_factor': 1.0, 'end_factor': 0.0, 'total_iters': 4}, 'steps': 4},
     {'name': 'ConstantLR defaults', 'scheduler': 'ConstantLR', 'groups': ONE, 'kwargs': {}, 'steps': 7},
     {'name': 'LinearLR defaults', 'scheduler': 'LinearLR', 'groups': TWO, 'kwargs': {}, 'steps': 8},
     {'name': 'LinearLR decay', 'scheduler': 'LinearLR', 'groups': TWO, 'kwargs': {'start_factor': 1.0, 'end_factor': 0.1, 'total_iters': 6}, 'steps': 9},
@@ -206,7 +210,17 @@ CASES = [
      'kwargs': {'base_lr': 0.01, 'max_lr': 0.1, 'step_size_up': 2, 'scale_fn': {'$fn': 'pow95'}, 'scale_mode': 'iterations'}, 'steps': 9},
     {'name': 'CyclicLR custom scale_fn by cycle', 'scheduler': 'CyclicLR', 'groups': TWO_M,
      'kwargs': {'base_lr': 0.01, 'max_lr': 0.1, 'step_size_up': 2, 'mode': 'not-a-mode', 'scale_fn': {'$fn': 'sqrt1'}}, 'steps': 9},
+    {'name': 'CyclicLR triangular ignores gamma and scale_mode', 'scheduler': 'CyclicLR', 'groups': TWO_M,
+     'kwargs': {'base_lr': 0.01, 'max_lr': 0.1, 'step_size_up': 2, 'gamma': 0.5, 'scale_mode': 'iterations'}, 'steps': 9},
+    {'name': 'CyclicLR triangular2 ignores scale_mode', 'scheduler': 'CyclicLR', 'groups': TWO_M,
+     'kwargs': {'base_lr': 0.01, 'max_lr': 0.1, 'step_size_up': 1, 'mode': 'triangular2', 'scale_mode': 'iterations'}, 'steps': 9},
+    {'name': 'CyclicLR without momentum cycling needs no momentum', 'scheduler': 'CyclicLR', 'optimizer': 'Adagrad', 'groups': ONE,
+     'kwargs': {'base_lr': 0.01, 'max_lr': 0.1, 'step_size_up': 2, 'cycle_momentum': False}, 'steps': 5},
     # OneCycleLR
+    {'name': 'OneCycleLR without momentum cycling needs no momentum', 'scheduler': 'OneCycleLR', 'optimizer': 'Adagrad', 'groups': ONE,
+     'kwargs': {'max_lr': 0.1, 'total_steps': 5, 'cycle_momentum': False}, 'steps': 5},
+    {'name': 'OneCycleLR pct_start 0', 'scheduler': 'OneCycleLR', 'groups': TWO_M, 'kwargs': {'max_lr': 0.1, 'total_steps': 6, 'pct_start': 0.0}, 'steps': 6},
+    {'name': 'OneCycleLR pct_start 1', 'scheduler': 'OneCycleLR', 'groups': TWO_M, 'kwargs': {'max_lr': 0.1, 'total_steps': 6, 'pct_start': 1.0, 'anneal_strategy': 'linear'}, 'steps': 5},
     {'name': 'OneCycleLR cos', 'scheduler': 'OneCycleLR', 'groups': TWO_M, 'kwargs': {'max_lr': 0.1, 'total_steps': 10}, 'steps': 10},
     {'name': 'OneCycleLR linear epochs x steps lists', 'scheduler': 'OneCycleLR', 'groups': TWO_M,
      'kwargs': {'max_lr': [0.1, 0.05], 'epochs': 3, 'steps_per_epoch': 4, 'anneal_strategy': 'linear', 'pct_start': 0.25,
@@ -221,6 +235,11 @@ CASES = [
     {'name': 'SequentialLR three', 'scheduler': 'SequentialLR', 'groups': TWO,
      'kwargs': {'schedulers': [{'ConstantLR': {'factor': 0.5, 'total_iters': 2}}, {'ExponentialLR': {'gamma': 0.8}}, {'StepLR': {'step_size': 2, 'gamma': 0.5}}],
                 'milestones': [2, 5]}, 'steps': 10},
+    {'name': 'SequentialLR closed forms at the milestones', 'scheduler': 'SequentialLR', 'groups': TWO,
+     'kwargs': {'schedulers': [{'ExponentialLR': {'gamma': 0.9}}, {'MultiStepLR': {'milestones': [0, 0, 2], 'gamma': 0.5}},
+                               {'ConstantLR': {'factor': 0.5, 'total_iters': 0}}, {'LinearLR': {'start_factor': 0.25, 'total_iters': 2}},
+                               {'PolynomialLR': {'total_iters': 4, 'power': 2.0}}, {'StepLR': {'step_size': 2, 'gamma': 0.5}}],
+                'milestones': [2, 4, 6, 8, 10]}, 'steps': 14, 'state_at': 9},
     {'name': 'ChainedScheduler', 'scheduler': 'ChainedScheduler', 'groups': TWO,
      'kwargs': {'schedulers': [{'ConstantLR': {'factor': 0.1, 'total_iters': 2}}, {'ExponentialLR': {'gamma': 0.9}}]}, 'steps': 8},
     {'name': 'ChainedScheduler with MultiStepLR and LambdaLR', 'scheduler': 'ChainedScheduler', 'groups': TWO,
@@ -236,6 +255,15 @@ CASES = [
     {'name': 'ReduceLROnPlateau min abs eps', 'scheduler': 'ReduceLROnPlateau', 'groups': TWO,
      'kwargs': {'threshold_mode': 'abs', 'threshold': 0.01, 'patience': 0, 'factor': 0.5, 'eps': 0.004, 'min_lr': 0.001},
      'metrics': [1.0, 1.0, 0.995, 1.0, 1.0, 1.0, 1.0, 1.0]},
+    {'name': 'ReduceLROnPlateau min abs at the threshold, eps at the difference', 'scheduler': 'ReduceLROnPlateau', 'groups': TWO,
+     'kwargs': {'threshold_mode': 'abs', 'threshold': 0.25, 'patience': 0, 'factor': 0.5, 'eps': 0.05},
+     'metrics': [2.0, 1.75, 1.7, 1.6, 1.5, 1.0, 1.0]},
+    {'name': 'ReduceLROnPlateau min rel at the threshold', 'scheduler': 'ReduceLROnPlateau', 'groups': TWO,
+     'kwargs': {'threshold': 0.1, 'patience': 0, 'factor': 0.5}, 'metrics': [2.0, 1.8, 1.79, 1.6, 1.5]},
+    {'name': 'ReduceLROnPlateau max abs at and under the threshold', 'scheduler': 'ReduceLROnPlateau', 'groups': TWO,
+     'kwargs': {'mode': 'max', 'threshold_mode': 'abs', 'threshold': 0.25, 'patience': 0, 'factor': 0.5}, 'metrics': [0.5, 0.75, 0.7, 0.76, 1.2, 1.3]},
+    {'name': 'ReduceLROnPlateau max rel at the threshold', 'scheduler': 'ReduceLROnPlateau', 'groups': TWO,
+     'kwargs': {'mode': 'max', 'threshold': 0.1, 'patience': 0, 'factor': 0.5}, 'metrics': [1.0, 1.1, 1.2, 1.05, 1.4]},
 ]
 
 ERRORS = [
@@ -252,6 +280,28 @@ ERRORS = [
     {'scheduler': 'MultiplicativeLR', 'groups': ONE, 'kwargs': {'lr_lambda': 0.5}},
     {'scheduler': 'MultiplicativeLR', 'groups': ONE, 'kwargs': {'lr_lambda': 3}},
     {'scheduler': 'StepLR', 'groups': ONE, 'kwargs': {}},
+    {'scheduler': 'CyclicLR', 'groups': ONE, 'kwargs': {}},
+    {'scheduler': 'SequentialLR', 'groups': ONE, 'kwargs': {}},
+    {'scheduler': 'MultiplicativeLR', 'groups': ONE, 'kwargs': {'lr_lambda': True}},
+    {'scheduler': 'MultiplicativeLR', 'groups': ONE, 'kwargs': {'lr_lambda': 'x'}},
+    {'scheduler': 'MultiplicativeLR', 'groups': ONE, 'kwargs': {'lr_lambda': {'a': 1}}},
+    {'scheduler': 'LambdaLR', 'groups': ONE, 'kwargs': {'lr_lambda': None}},
+    {'scheduler': 'LambdaLR', 'groups': TWO, 'kwargs': {'lr_lambda': [{'$fn': 'pow95'}, 'x']}},
+    {'scheduler': 'CosineAnnealingWarmRestarts', 'groups': ONE, 'kwargs': {'T_0': 1e-05}},
+    {'scheduler': 'CosineAnnealingWarmRestarts', 'groups': ONE, 'kwargs': {'T_0': 2.5e-07}},
+    {'scheduler': 'CosineAnnealingWarmRestarts', 'groups': ONE, 'kwargs': {'T_0': 0.00012}},
+    {'scheduler': 'CosineAnnealingWarmRestarts', 'groups': ONE, 'kwargs': {'T_0': {'$float': 'inf'}}},
+    {'scheduler': 'CosineAnnealingWarmRestarts', 'groups': ONE, 'kwargs': {'T_0': {'$float': '-inf'}}},
+    {'scheduler': 'CosineAnnealingWarmRestarts', 'groups': ONE, 'kwargs': {'T_0': {'$float': 'nan'}}},
+    {'scheduler': 'CosineAnnealingWarmRestarts', 'groups': ONE, 'kwargs': {'T_0': 2, 'T_mult': -0.5}},
+    {'scheduler': 'CosineAnnealingWarmRestarts', 'groups': ONE, 'kwargs': {'T_0': 2, 'eta_min': [0.1]}},
+    {'scheduler': 'CosineAnnealingWarmRestarts', 'groups': ONE, 'kwargs': {'T_0': 2, 'eta_min': None}},
+    {'scheduler': 'OneCycleLR', 'groups': TWO_M, 'kwargs': {'max_lr': 0.1, 'total_steps': 10, 'anneal_strategy': None}},
+    {'scheduler': 'OneCycleLR', 'groups': TWO_M, 'kwargs': {'max_lr': 0.1, 'steps_per_epoch': 3}},
+    {'scheduler': 'OneCycleLR', 'groups': TWO_M, 'kwargs': {'max_lr': 0.1, 'total_steps': 10, 'pct_start': True}},
+    {'scheduler': 'ConstantLR', 'groups': ONE, 'kwargs': {'factor': 1.0000000000000002}},
+    {'scheduler': 'OneCycleLR', 'groups': TWO_M, 'kwargs': {'max_lr': 0.1, 'total_steps': 6, 'pct_start': 1.0}, 'steps': 6},
+    {'scheduler': 'LinearLR', 'groups': ONE, 'kwargs': {'end_factor': 1.0000000000000002}},
     {'scheduler': 'StepLR', 'groups': ONE, 'kwargs': {'step_size': 1, 'gama': 0.5}},
     {'scheduler': 'StepLR', 'groups': ONE, 'kwargs': {'step_size': 0}, 'steps': 1},
     {'scheduler': 'ExponentialLR', 'groups': ONE, 'kwargs': {}},
