@@ -53,16 +53,17 @@ function pyStr(v: unknown): string {
   if (typeof v === 'number') {
     if (Number.isNaN(v)) return 'nan';
     if (!Number.isFinite(v)) return v > 0 ? 'inf' : '-inf';
-    const a = Math.abs(v);
-    if (!Number.isInteger(v) && a !== 0 && (a < 1e-4 || a >= 1e16)) {
-      const [m, e] = v.toExponential().split('e');
-      const exp = Number(e);
-      return `${m}e${exp < 0 ? '-' : '+'}${String(Math.abs(exp)).padStart(2, '0')}`;
+    // Python's repr writes floats under 1e-4 with a two-digit exponent (1e-05); JS from 1e-7.
+    // (A non-integer is never 1e16 or more, where Python writes 1e+16.)
+    if (!Number.isInteger(v) && Math.abs(v) < 1e-4) {
+      const [m, e] = v.toExponential().split('e-');
+      return `${m}e-${e.padStart(2, '0')}`;
     }
     return String(v);
   }
   if (v === null || v === undefined) return 'None';
   if (Array.isArray(v)) return `[${v.map((x) => (typeof x === 'string' ? `'${x}'` : pyStr(x))).join(', ')}]`;
+  if (typeof v === 'function') return `<function ${v.name || '<lambda>'}>`;
   if (v === true) return 'True';
   if (v === false) return 'False';
   return String(v);
@@ -916,7 +917,6 @@ function subScheduler(cls: string, optimizer: Optim, value: unknown, index: numb
     if (!Ctor) throw unknownNameError(`${cls}.schedulers[${index}]`, name, Object.keys(TORCH_SCHEDULERS));
     s = new Ctor(optimizer, kw as Kwargs);
   }
-  if (s instanceof ReduceLROnPlateau) throw plateauError(cls, index);
   if (!(s instanceof TorchScheduler)) throw new TypeError(`${cls} at index ${index} should have \`optimizer\` as its attribute.`);
   if (s.optimizer !== optimizer) {
     throw new RangeError(
@@ -1029,7 +1029,7 @@ export class ChainedScheduler extends TorchScheduler {
   override loadStateDict(state: Record<string, unknown>): void {
     const { _schedulers: saved, ...rest } = (isPlainObject(state) ? state : {}) as Record<string, unknown>;
     if (!isPlainObject(state)) super.loadStateDict(state);
-    if (Object.keys(rest).length > 0) super.loadStateDict(rest);
+    super.loadStateDict(rest);
     loadSubStates('ChainedScheduler', this.schedulers, saved);
   }
 }

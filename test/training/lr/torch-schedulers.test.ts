@@ -13,7 +13,7 @@ import { Adam, SGD } from '../../../lib/optim';
 import { deserialize, serialize } from '../../../lib/serialize';
 import * as sg from '../../../lib/tensor';
 import {
-  ChainedScheduler, ConstantLR, createTorchScheduler, CyclicLR, ExponentialLR, LambdaLR, LinearLR, LrParamGroup, MultiStepLR, OneCycleLR, ReduceLROnPlateau,
+  ChainedScheduler, ConstantLR, CosineAnnealingWarmRestarts, createTorchScheduler, CyclicLR, ExponentialLR, LambdaLR, LinearLR, LrParamGroup, MultiStepLR, OneCycleLR, ReduceLROnPlateau,
   SequentialLR, StepLR, TORCH_SCHEDULERS,
 } from '../../../lib/training';
 
@@ -116,7 +116,10 @@ const lrsOf = (opt: { paramGroups: LrParamGroup[] }) => opt.paramGroups.map((g) 
 /** Adam's beta1, SGD's momentum (and SGD's groups must not have gained betas). */
 const momentumsOf = (opt: { paramGroups: LrParamGroup[] }) =>
   opt.paramGroups.map((g) => {
-    if (opt instanceof Adam) return (g.betas as number[])[0];
+    if (opt instanceof Adam) {
+      assert.equal(g.momentum, undefined, 'momentum set on a group with betas');
+      return (g.betas as number[])[0];
+    }
     assert.equal(g.betas, undefined, 'betas set on a group without them');
     return (g.momentum as number | undefined) ?? null;
   });
@@ -299,7 +302,7 @@ describe('torch.optim.lr_scheduler: state dicts', () => {
 
 describe('torch.optim.lr_scheduler: our own checks (where PyTorch fails later or not at all)', () => {
   const sgd2 = () => new SGD([{ params: [sg.zeros([1], { requiresGrad: true })], lr: 0.1 }, { params: [sg.zeros([1], { requiresGrad: true })], lr: 0.02 }], { lr: 0.1, momentum: 0.9 });
-  const S = { ChainedScheduler, ConstantLR, CyclicLR, ExponentialLR, LambdaLR, LinearLR, MultiStepLR, OneCycleLR, SequentialLR, StepLR };
+  const S = { ChainedScheduler, ConstantLR, CosineAnnealingWarmRestarts, CyclicLR, ExponentialLR, LambdaLR, LinearLR, MultiStepLR, OneCycleLR, SequentialLR, StepLR };
   // [what, call, error class, message pattern]: each refused before the optimizer's groups change.
   const table: Array<[string, (o: SGD) => unknown, ErrorConstructor, RegExp]> = [
     ['kwargs that are not a mapping', (o) => new S.StepLR(o, 5 as never), TypeError, /^Expected a mapping of keyword arguments for StepLR arguments but received 5/],
@@ -315,7 +318,10 @@ describe('torch.optim.lr_scheduler: our own checks (where PyTorch fails later or
     ['an unknown scale_mode', (o) => new S.CyclicLR(o, { base_lr: 0.01, max_lr: 0.1, scale_mode: 'epochs' }), RangeError, /^scale_mode must be 'cycle' or 'iterations', got 'epochs'$/],
     ['a string three_phase', (o) => new S.OneCycleLR(o, { max_lr: 0.1, total_steps: 4, three_phase: 'no' }), TypeError, /^Expected a boolean for OneCycleLR\.three_phase/],
     ['schedulers that are not an array', (o) => new S.SequentialLR(o, { schedulers: 'x', milestones: [] }), TypeError, /^Expected an array of schedulers for SequentialLR\.schedulers/],
-    ['milestones that are not numbers', (o) => new S.SequentialLR(o, { schedulers: [{ StepLR: { step_size: 1 } }], milestones: 'x' }), TypeError, /^Expected an array of steps for SequentialLR\.milestones/],
+    ['milestones that are not an array', (o) => new S.SequentialLR(o, { schedulers: [{ StepLR: { step_size: 1 } }], milestones: 'x' }), TypeError, /^Expected an array of steps for SequentialLR\.milestones/],
+    ['milestones that are not numbers', (o) => new S.SequentialLR(o, { schedulers: [{ StepLR: { step_size: 1 } }, { StepLR: { step_size: 1 } }], milestones: ['2'] }), TypeError, /^Expected an array of steps for SequentialLR\.milestones/],
+    ['a mapping with more than the scheduler name', (o) => new S.SequentialLR(o, { schedulers: [{ StepLR: { step_size: 1 }, phase: 'x' }], milestones: [] }), TypeError, /^SequentialLR at index 0 should have `optimizer` as its attribute\.$/],
+    ['a function for eta_min', (o) => new S.CosineAnnealingWarmRestarts(o, { T_0: 2, eta_min: function etaMin() { return 0; } }), RangeError, /^Expected float or int eta_min, but got <function etaMin> of type <class 'function'>$/],
     ['chained schedulers that are not an array', (o) => new S.ChainedScheduler(o, { schedulers: 5 }), TypeError, /^Expected an array of schedulers for ChainedScheduler\.schedulers/],
     ['a scheduler entry without an optimizer', (o) => new S.SequentialLR(o, { schedulers: [42], milestones: [] }), TypeError, /^SequentialLR at index 0 should have `optimizer` as its attribute\.$/],
     ['a ReduceLROnPlateau instance', (o) => new S.ChainedScheduler(o, { schedulers: [new ReduceLROnPlateau(o, {})] }), RangeError, /^ChainedScheduler does not support `ReduceLROnPlateau` scheduler .* at index 0 in/],
@@ -360,6 +366,27 @@ describe('torch.optim.lr_scheduler: our own checks (where PyTorch fails later or
     assert.deepEqual(q.getLastLr(), lrsOf(o));
   });
 
+  it('an argument given as undefined counts as not given (an unknown one too)', () => {
+    const o = sgd2();
+    const s = new S.StepLR(o, { step_size: 1, gamma: undefined, verbose: undefined });
+    assert.equal(s.gamma, 0.1);
+  });
+
+  it('stateDict() and loadStateDict() copy: the scheduler shares no array with a state dict', () => {
+    const s = new S.MultiStepLR(sgd2(), { milestones: [1, 2] });
+    const state = s.stateDict();
+    (state.base_lrs as number[]).push(1);
+    (state.milestones as Map<number, number>).set(9, 9);
+    assert.deepEqual(s.baseLrs, [0.1, 0.02]);
+    assert.deepEqual([...s.milestones], [[1, 1], [2, 1]]);
+    const t = new S.OneCycleLR(sgd2(), { max_lr: 0.1, total_steps: 4 });
+    const saved = t.stateDict();
+    const u = new S.OneCycleLR(sgd2(), { max_lr: 0.1, total_steps: 4 });
+    u.loadStateDict(saved);
+    (saved._schedule_phases as Array<Record<string, number>>)[0].end_step = 99;
+    assert.notEqual(u.schedulePhases[0].end_step, 99);
+  });
+
   it('getLastLr() returns a copy of the LRs after the last step', () => {
     const o = sgd2();
     const s = new S.StepLR(o, { step_size: 1, gamma: 0.5 });
@@ -398,7 +425,7 @@ describe('torch.optim.lr_scheduler: our own checks (where PyTorch fails later or
     const seq = new S.SequentialLR(sgd2(), { schedulers: [{ StepLR: { step_size: 1 } }], milestones: [] });
     assert.throws(() => seq.loadStateDict({ ...seq.stateDict(), _schedulers: [] }), /^TypeError: Expected an array of 1 state dicts for SequentialLR state _schedulers/);
     const ch = new S.ChainedScheduler(sgd2(), { schedulers: [{ StepLR: { step_size: 1 } }] });
-    assert.throws(() => ch.loadStateDict({ _schedulers: 'x' }), /^TypeError: Expected an array of 1 state dicts for ChainedScheduler state _schedulers/);
+    assert.throws(() => ch.loadStateDict({ _last_lr: [0.1, 0.02], _schedulers: 'x' }), /^TypeError: Expected an array of 1 state dicts for ChainedScheduler state _schedulers/);
     assert.throws(() => new S.CyclicLR(sgd2(), { base_lr: 0.01, max_lr: 0.1 }).loadStateDict([] as never), /^TypeError: Expected an object for CyclicLR\.loadStateDict/);
     const p = new ReduceLROnPlateau(sgd2(), {});
     assert.throws(() => p.loadStateDict(5 as never), /^TypeError: Expected an object for ReduceLROnPlateau\.loadStateDict\(state\)/);
@@ -411,6 +438,16 @@ describe('torch.optim.lr_scheduler: our own checks (where PyTorch fails later or
     max.loadStateDict(new ReduceLROnPlateau(sgd2(), { mode: 'min' }).stateDict());
     assert.equal(max.modeWorse, Infinity);
     assert.equal(max.mode, 'min');
+  });
+
+  it('CyclicLR: a state with cycle_momentum loaded into one without it brings the momentum fields', () => {
+    const off = new S.CyclicLR(sgd2(), { base_lr: 0.01, max_lr: 0.1, cycle_momentum: false });
+    off.loadStateDict(new S.CyclicLR(sgd2(), { base_lr: 0.01, max_lr: 0.1, base_momentum: 0.7 }).stateDict());
+    assert.equal(off.cycleMomentum, true);
+    assert.deepEqual([off.baseMomentums, off.maxMomentums, off.useBeta1], [[0.7, 0.7], [0.9, 0.9], false]);
+    const one = new S.OneCycleLR(new Adam([sg.zeros([1], { requiresGrad: true })], { lr: 0.1 }), { max_lr: 0.1, total_steps: 4, cycle_momentum: false });
+    one.loadStateDict(new S.OneCycleLR(new Adam([sg.zeros([1], { requiresGrad: true })], { lr: 0.1 }), { max_lr: 0.1, total_steps: 4 }).stateDict());
+    assert.deepEqual([one.cycleMomentum, one.useBeta1], [true, true]);
   });
 
   it('CyclicLR and OneCycleLR: a loaded cycle_momentum decides which momentum fields are kept', () => {
