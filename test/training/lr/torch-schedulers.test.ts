@@ -13,7 +13,7 @@ import { Adam, SGD } from '../../../lib/optim';
 import { deserialize, serialize } from '../../../lib/serialize';
 import * as sg from '../../../lib/tensor';
 import {
-  ChainedScheduler, ConstantLR, CosineAnnealingWarmRestarts, createTorchScheduler, CyclicLR, ExponentialLR, LambdaLR, LinearLR, LrParamGroup, MultiStepLR, OneCycleLR, ReduceLROnPlateau,
+  ChainedScheduler, ConstantLR, CosineAnnealingLR, CosineAnnealingWarmRestarts, createTorchScheduler, CyclicLR, ExponentialLR, LambdaLR, LinearLR, LrParamGroup, MultiStepLR, OneCycleLR, ReduceLROnPlateau,
   SequentialLR, StepLR, TORCH_SCHEDULERS,
 } from '../../../lib/training';
 
@@ -385,6 +385,17 @@ describe('torch.optim.lr_scheduler: our own checks (where PyTorch fails later or
     u.loadStateDict(saved);
     (saved._schedule_phases as Array<Record<string, number>>)[0].end_step = 99;
     assert.notEqual(u.schedulePhases[0].end_step, 99);
+  });
+
+  it("CosineAnnealingLR's closed form at a first step after loading a state with _step_count 0 (PyTorch 2.15's numbers)", () => {
+    // PyTorch: state_dict() with _step_count 0 and last_epoch 3 loaded, then step(), step().
+    const o = new SGD([sg.zeros([1], { requiresGrad: true })], { lr: 0.1, momentum: 0.9 });
+    const s = new CosineAnnealingLR(o, { T_max: 10, eta_min: 0.01 });
+    s.loadStateDict({ ...s.stateDict(), _step_count: 0, last_epoch: 3 });
+    s.step();
+    assert.equal(o.paramGroups[0].lr, 0.06890576474687264);
+    s.step();
+    assert.equal(o.paramGroups[0].lr, 0.05500000000000001);
   });
 
   it('getLastLr() returns a copy of the LRs after the last step', () => {
