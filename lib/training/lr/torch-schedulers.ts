@@ -320,13 +320,18 @@ export abstract class TorchScheduler {
 
   /** Loads a state dict made by stateDict() or by PyTorch: the keys it has replace ours. */
   loadStateDict(state: Record<string, unknown>): void {
-    if (!isPlainObject(state)) throw typeError(`${this.constructor.name}.loadStateDict(state)`, 'an object', state);
+    this.checkState(state);
     const fields = legacyKeys(this.stateFields(), state);
     if (!fields.some(([py]) => Object.hasOwn(state, py))) {
       throw new Error(`${this.constructor.name}.loadStateDict: not a ${this.constructor.name} state dict (it has none of ${fields.map(([py]) => py).join(', ')}; keys: ${Object.keys(state).join(', ') || '(none)'})`);
     }
     const self = this as unknown as Record<string, unknown>;
     for (const [py, prop] of fields) if (Object.hasOwn(state, py)) self[prop] = this.loadValue(py, state[py]);
+  }
+
+  /** A state dict must be an object (subclasses check it before taking their own keys out). */
+  protected checkState(state: unknown): asserts state is Record<string, unknown> {
+    if (!isPlainObject(state)) throw typeError(`${this.constructor.name}.loadStateDict(state)`, 'an object', state);
   }
 
   /** A saved value as this class holds it (subclasses convert milestones, functions, ...). */
@@ -355,8 +360,8 @@ export class LambdaLR extends TorchScheduler {
     return { ...super.stateDict(), lr_lambdas: this.fns.map(functionState) };
   }
   override loadStateDict(state: Record<string, unknown>): void {
-    const { lr_lambdas: saved, ...rest } = (isPlainObject(state) ? state : {}) as Record<string, unknown>;
-    if (!isPlainObject(state)) super.loadStateDict(state);
+    this.checkState(state);
+    const { lr_lambdas: saved, ...rest } = state;
     super.loadStateDict(rest);
     if (Array.isArray(saved)) saved.forEach((s, i) => loadFunctionState(this.fns[i], s));
   }
@@ -749,8 +754,8 @@ export class CyclicLR extends TorchScheduler {
     return { ...super.stateDict(), _scale_fn_custom: functionState(this.scaleFnCustom) };
   }
   override loadStateDict(state: Record<string, unknown>): void {
-    const { _scale_fn_custom: fn, ...rest } = (isPlainObject(state) ? state : {}) as Record<string, unknown>;
-    if (!isPlainObject(state)) super.loadStateDict(state);
+    this.checkState(state);
+    const { _scale_fn_custom: fn, ...rest } = state;
     // cycle_momentum decides which keys are read: take it first.
     if (typeof rest.cycle_momentum === 'boolean') this.cycleMomentum = rest.cycle_momentum;
     super.loadStateDict(rest);
@@ -890,7 +895,8 @@ export class OneCycleLR extends TorchScheduler {
     ];
   }
   override loadStateDict(state: Record<string, unknown>): void {
-    if (isPlainObject(state) && typeof state.cycle_momentum === 'boolean') this.cycleMomentum = state.cycle_momentum;
+    this.checkState(state);
+    if (typeof state.cycle_momentum === 'boolean') this.cycleMomentum = state.cycle_momentum;
     super.loadStateDict(state);
   }
 }
@@ -990,8 +996,8 @@ export class SequentialLR extends TorchScheduler {
     return { ...super.stateDict(), _schedulers: this.schedulers.map((s) => s.stateDict()) };
   }
   override loadStateDict(state: Record<string, unknown>): void {
-    const { _schedulers: saved, ...rest } = (isPlainObject(state) ? state : {}) as Record<string, unknown>;
-    if (!isPlainObject(state)) super.loadStateDict(state);
+    this.checkState(state);
+    const { _schedulers: saved, ...rest } = state;
     super.loadStateDict(rest);
     loadSubStates('SequentialLR', this.schedulers, saved);
   }
@@ -1027,8 +1033,8 @@ export class ChainedScheduler extends TorchScheduler {
     return { ...super.stateDict(), _schedulers: this.schedulers.map((s) => s.stateDict()) };
   }
   override loadStateDict(state: Record<string, unknown>): void {
-    const { _schedulers: saved, ...rest } = (isPlainObject(state) ? state : {}) as Record<string, unknown>;
-    if (!isPlainObject(state)) super.loadStateDict(state);
+    this.checkState(state);
+    const { _schedulers: saved, ...rest } = state;
     super.loadStateDict(rest);
     loadSubStates('ChainedScheduler', this.schedulers, saved);
   }

@@ -159,6 +159,13 @@ describe(`torch.optim.lr_scheduler against PyTorch ${golden.torch_version}'s num
         const s = build(c, opt);
         for (let k = 0; k < c.state_at; k++) stepOnce(s, c, k);
         assertClose(encode(s.stateDict()), c.state, 'state');
+        // What the scheduler keeps in the groups is PyTorch's too (initial_lr, OneCycleLR's max_lr
+        // and min_lr, CyclicLR's and OneCycleLR's max_momentum and base_momentum).
+        const KEYS = ['lr', 'initial_lr', 'max_lr', 'min_lr', 'max_momentum', 'base_momentum'];
+        opt.paramGroups.forEach((g, i) => {
+          const theirs = c.optimizer_groups_at_state[i];
+          for (const k of KEYS) assertClose(g[k], theirs[k] ?? undefined, `param_groups[${i}].${k}`);
+        });
       });
 
       const resume = (state: Record<string, unknown>) => {
@@ -398,6 +405,18 @@ describe('torch.optim.lr_scheduler: our own checks (where PyTorch fails later or
     assert.equal(o.paramGroups[0].lr, 0.05500000000000001);
   });
 
+  it("loadStateDict takes the keys it is given and keeps the rest, as PyTorch's __dict__.update", () => {
+    const s = new S.StepLR(sgd2(), { step_size: 3, gamma: 0.5 });
+    s.loadStateDict({ last_epoch: 5 });
+    assert.deepEqual([s.lastEpoch, s.stepSize, s.gamma, s.baseLrs], [5, 3, 0.5, [0.1, 0.02]]);
+    const seq = new S.SequentialLR(sgd2(), { schedulers: [{ StepLR: { step_size: 1 } }], milestones: [] });
+    seq.loadStateDict({ last_epoch: 4 });
+    assert.equal(seq.lastEpoch, 4);
+    const lambda = new S.LambdaLR(sgd2(), { lr_lambda: () => 1 });
+    lambda.loadStateDict({ last_epoch: 2 });
+    assert.equal(lambda.lastEpoch, 2);
+  });
+
   it('getLastLr() returns a copy of the LRs after the last step', () => {
     const o = sgd2();
     const s = new S.StepLR(o, { step_size: 1, gamma: 0.5 });
@@ -438,6 +457,9 @@ describe('torch.optim.lr_scheduler: our own checks (where PyTorch fails later or
     const ch = new S.ChainedScheduler(sgd2(), { schedulers: [{ StepLR: { step_size: 1 } }] });
     assert.throws(() => ch.loadStateDict({ _last_lr: [0.1, 0.02], _schedulers: 'x' }), /^TypeError: Expected an array of 1 state dicts for ChainedScheduler state _schedulers/);
     assert.throws(() => new S.CyclicLR(sgd2(), { base_lr: 0.01, max_lr: 0.1 }).loadStateDict([] as never), /^TypeError: Expected an object for CyclicLR\.loadStateDict/);
+    assert.throws(() => new S.SequentialLR(sgd2(), { schedulers: [{ StepLR: { step_size: 1 } }], milestones: [] }).loadStateDict(null as never), /^TypeError: Expected an object for SequentialLR\.loadStateDict/);
+    assert.throws(() => new S.ChainedScheduler(sgd2(), { schedulers: [{ StepLR: { step_size: 1 } }] }).loadStateDict('x' as never), /^TypeError: Expected an object for ChainedScheduler\.loadStateDict/);
+    assert.throws(() => new S.OneCycleLR(sgd2(), { max_lr: 0.1, total_steps: 4 }).loadStateDict(3 as never), /^TypeError: Expected an object for OneCycleLR\.loadStateDict/);
     const p = new ReduceLROnPlateau(sgd2(), {});
     assert.throws(() => p.loadStateDict(5 as never), /^TypeError: Expected an object for ReduceLROnPlateau\.loadStateDict\(state\)/);
     assert.throws(() => p.loadStateDict({}), /^Error: ReduceLROnPlateau\.loadStateDict: not a ReduceLROnPlateau state dict \(keys: \(none\)\)$/);
