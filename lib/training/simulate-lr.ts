@@ -9,7 +9,9 @@ import { Callback, CallbackHandler, LrParamGroup, PhaseContext } from './callbac
 import { createLrCallbacks } from './lr/factory';
 import { LRSchedulerCallback } from './lr/torch-callback';
 import { drain, RunWork, trainingEvents } from './event-sequence';
-import { mergeTrainingParams, recursiveOverride, TrainingParamsInput } from './params';
+import { mergeTrainingParams, recursiveOverride, TrainingParams, TrainingParamsInput } from './params';
+import { optimizerInfo, OptimizerClass } from '../optim/registry';
+import { schemaDefaults } from '../optim/option-schema';
 
 export interface SimulatedLr {
   /** Group names, in optimizer order (first group of each name). */
@@ -80,8 +82,8 @@ export function simulateLr(trainingParams: TrainingParamsInput, options: Simulat
   const groups: LrParamGroup[] =
     options.groups?.map((g) => ({ ...g })) ??
     (isPlainObject(initial)
-      ? [...Object.keys(initial).filter((k) => k !== 'default'), 'default'].filter((k) => k in initial).map((name) => ({ name, lr: initial[name] }))
-      : [{ name: 'default', lr: initial }]);
+      ? [...Object.keys(initial).filter((k) => k !== 'default'), 'default'].filter((k) => k in initial).map((name) => ({ ...standInOptions(params), name, lr: initial[name] }))
+      : [{ ...standInOptions(params), name: 'default', lr: initial }]);
   const optimizer = { paramGroups: groups };
   const { warmup, scheduler } = createLrCallbacks({ trainingParams: params, trainLoaderLen: L, optimizer, net: options.net });
   // The same phase callbacks the Trainer would build (a recipe's names become instances).
@@ -168,4 +170,16 @@ function epochMetrics(fn: SimulateOptions['metrics'], watched: string[]): (epoch
     }
     return values;
   };
+}
+
+/**
+ * The options (momentum, betas, ...) the run's optimizer would give each group: its defaults,
+ * SuperGradients' and the recipe's optimizer_params, as buildOptimizer merges them. A scheduler
+ * that cycles momentum (CyclicLR, OneCycleLR) needs them on the stand-in groups too.
+ */
+function standInOptions(params: TrainingParams): Record<string, unknown> {
+  const info = optimizerInfo((params.optimizer ?? 'SGD') as string | OptimizerClass);
+  const user = isPlainObject(params.optimizer_params) ? params.optimizer_params : {};
+  const { lr: _lr, ...options } = { ...(info.schema ? schemaDefaults(info.schema) : {}), ...info.sgDefaults, ...user };
+  return options;
 }
