@@ -97,7 +97,7 @@ export function rejectUnknownOptions(optimizerName: string, schema: OptionSchema
       throw new TypeError(`${path}.params is not allowed: the parameters are given separately (they come from the model)`);
     }
     if (!(key in schema)) {
-      const err = unknownNameError(`option`, key, known);
+      const err = unknownNameError('option', key, known);
       throw new TypeError(`${err.message.replace('unknown option', `unknown ${optimizerName} option`)} (at ${path}.${key})`);
     }
   }
@@ -143,4 +143,3 @@ export function schemaDefaults(schema: OptionSchema): Record<string, unknown> {
   for (const [key, spec] of Object.entries(schema)) out[key] = Array.isArray(spec.default) ? [...spec.default] : spec.default;
   return out;
 }
-

@@ -162,7 +162,6 @@ class Composer {
   }
 }
 
-
 /** `group@pkg`: `_global_` is the root, `_here_` the containing file's package, else relative to it. */
 function packageOf(packageOverride: string, parentPkg: string): string {
   if (packageOverride === '_global_') return '';

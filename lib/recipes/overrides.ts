@@ -28,7 +28,7 @@ export interface Override {
   text: string;
 }
 
-const KEY = /^[A-Za-z0-9_\-]+(?:[./][A-Za-z0-9_\-]+|\[\d+\])*$/;
+const KEY = /^[A-Za-z0-9_-]+(?:[./][A-Za-z0-9_-]+|\[\d+\])*$/;
 const SYNTAX = 'expected key=value, +key=value, ++key=value or ~key';
 
 /**
@@ -70,7 +70,7 @@ function parseValue(raw: string, text: string): unknown {
   try {
     value = parseYaml(hydraFlowToYaml(raw));
   } catch (err) {
-    if (/^[[{'"]/.test(raw)) throw new Error(`invalid override '${text}': the value is not valid YAML (${(err as Error).message.split('\n')[0]})`);
+    if (/^[[{'"]/.test(raw)) throw new Error(`invalid override '${text}': the value is not valid YAML (${(err as Error).message.split('\n')[0]})`, { cause: err });
     return raw;
   }
   // `a: b` is a mapping to YAML but plain text on a command line; `{a: b}` is a mapping.

@@ -7,7 +7,7 @@
  */
 import { isPlainObject } from '../errors';
 import { Deferred } from './deferred';
-import { getPath, setPath } from './merge';
+import { setPath } from './merge';
 import { recordValueOrigins, Origins } from './origins';
 
 /** The shortcut names, for `lr=0.05` to be accepted without `+` in any full recipe. */

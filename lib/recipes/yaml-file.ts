@@ -70,7 +70,7 @@ export function readYamlFile(file: string): YamlFile {
   try {
     source = fs.readFileSync(file, 'utf8');
   } catch (err) {
-    throw new Error(`cannot read recipe file ${file}: ${(err as Error).message}`);
+    throw new Error(`cannot read recipe file ${file}: ${(err as Error).message}`, { cause: err });
   }
   const lines = new LineCounter();
   // merge: true accepts `<<: *anchor` as PyYAML (OmegaConf's loader) does.

@@ -558,4 +558,3 @@ export function expectTensor(path: string, value: unknown): Tensor {
 export function isTensor(value: unknown): value is Tensor {
   return value instanceof Tensor;
 }
-

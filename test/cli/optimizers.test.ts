@@ -33,8 +33,8 @@ describe('CLI: sg-optim optimizers', function () {
       ].join('\n'),
     );
     const lamb = blocks[BUILT_IN_OPTIMIZERS.findIndex((i) => i.name === 'Lamb')];
-    assert.match(lamb, /^  SuperGradients' defaults: none$/m);
-    assert.match(lamb, /^  flags: has group state$/m);
+    assert.match(lamb, /^ {2}SuperGradients' defaults: none$/m);
+    assert.match(lamb, /^ {2}flags: has group state$/m);
     assert.match(lamb, /betas=\[0\.9,0\.999\]/);
   });
 
@@ -52,7 +52,7 @@ describe('CLI: sg-optim optimizers', function () {
     const r = cli(['optimizers', '--verbose', '--require', path.join(dir, 'plugin.js')]);
     assert.equal(r.status, 0, r.stderr);
     const last = r.stdout.trim().split('\n\n').pop()!;
-    assert.match(last, /^CountingSGD \(user code, extending SGD\)\n  user optimizer \(class CountingSGD, extends SGD\)\n  SuperGradients' defaults: none\n  flags: step kept as a tensor\n  options: lr=0\.001, /);
+    assert.match(last, /^CountingSGD \(user code, extending SGD\)\n {2}user optimizer \(class CountingSGD, extends SGD\)\n {2}SuperGradients' defaults: none\n {2}flags: step kept as a tensor\n {2}options: lr=0\.001, /);
     fs.rmSync(dir, { recursive: true });
   });
 

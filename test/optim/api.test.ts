@@ -120,6 +120,7 @@ describe('optimizers: API', () => {
 
   it('runs a custom TypeScript optimizer registered by decorator, and one extending a built-in', () => {
     @registerOptimizer()
+    // eslint-disable-next-line @typescript-eslint/no-unused-vars -- registered by its decorator, used by name
     class SignDescent extends Optimizer {
       constructor(params: ParamsOrGroups, options: { lr?: number; alpha?: number } = {}) {
         super(params, { lr: options.lr ?? 0.1, alpha: options.alpha ?? 1 });

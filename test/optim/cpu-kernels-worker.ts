@@ -21,7 +21,7 @@ const CASES: Array<[string, Record<string, unknown>]> = [
   ['RMSpropTF', { lr: 0.01, momentum: 0.9 }],
   ['RMSpropTF', { lr: 0.01, centered: true, weight_decay: 0.01, decoupled_decay: true }],
   ['Lamb', { lr: 0.01 }],
-  ['Lamb', { lr: 0.01, max_grad_norm: 1e6, weight_decay: 0 , always_adapt: true }],
+  ['Lamb', { lr: 0.01, max_grad_norm: 1e6, weight_decay: 0, always_adapt: true }],
   ['Lion', { lr: 1e-3, weight_decay: 0.1 }],
 ];
 

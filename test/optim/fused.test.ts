@@ -56,7 +56,10 @@ function optionSets(name: string): OptionSet[] {
   const seen = new Set<string>();
   const add = (s: OptionSet) => {
     const key = JSON.stringify(s);
-    if (!seen.has(key)) sets.push(s), seen.add(key);
+    if (!seen.has(key)) {
+      sets.push(s);
+      seen.add(key);
+    }
   };
   for (const c of loadGolden(name)) add({ defaults: c.defaults, group: c.groups[1]?.options ?? {} });
   for (const defaults of EXTRA[name] ?? []) add({ defaults, group: {} });

@@ -120,7 +120,7 @@ describe("optimizers: PyTorch's implementation-flag checks", () => {
   });
 });
 
-describe("optimizers: numbers in messages as Python prints them", () => {
+describe('optimizers: numbers in messages as Python prints them', () => {
   it('formats floats as repr() does', () => {
     assert.equal(pythonNumber(-1), '-1');
     assert.equal(pythonNumber(-1e-8), '-1e-08');

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 
+import { LeNet } from '../../lib/models';
 import * as nn from '../../lib/nn';
 import { AdamW, createOptimizer, Optimizer, ParamsOrGroups, registerOptimizer, SGD } from '../../lib/optim';
 import { buildOptimizerAndRecord as buildOptimizer } from '../../lib/training/build-optimizer';
@@ -78,7 +79,6 @@ describe('optim: buildOptimizer and param groups (SuperGradients §3–§4)', ()
 
   it("the seed's protocol: the model's initializeParamGroups decides the groups (and sees extra training params)", () => {
     sg.manualSeed(0);
-    const { LeNet } = require('../../lib/models') as typeof import('../../lib/models');
     const model = new LeNet();
     const opt = buildOptimizer(model, 0.1, { optimizer: 'Adam', optimizer_params: { eps: 1e-3 }, multiply_backbone_lr: 10 });
     assert.deepEqual(opt.paramGroups.map((g) => [g.name, g.lr, g.eps, g.weight_decay]), [

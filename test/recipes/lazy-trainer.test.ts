@@ -17,6 +17,7 @@ import { recipeFolder, yaml } from './fixtures';
 const decoders: unknown[] = [];
 
 @registerCallback()
+// eslint-disable-next-line @typescript-eslint/no-unused-vars -- registered by its decorator, used by name
 class LazyDecodeCallback extends Callback {
   constructor(params: { decoder?: unknown } = {}) {
     super();

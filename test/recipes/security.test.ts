@@ -163,7 +163,7 @@ describe('recipes: defaults entries stay inside the config search path', () => {
       message: `FILE/cfg/r.yaml:2: defaults entry 'training_hyperparams/../../secret: x' has '..' in 'training_hyperparams/../../secret': ${LEAVES}`,
     },
     {
-      name: "a backslash path (- training_hyperparams: ..\\\\..\\\\outside)",
+      name: 'a backslash path (- training_hyperparams: ..\\\\..\\\\outside)',
       recipe: yaml('defaults:', '  - training_hyperparams: ..\\..\\outside'),
       message: `FILE/cfg/r.yaml:2: defaults entry 'training_hyperparams: ..\\..\\outside' has '..' in '..\\..\\outside': ${LEAVES}`,
     },

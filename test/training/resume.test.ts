@@ -8,7 +8,7 @@ import { load } from '../../lib/serialize';
 import { Tensor } from '../../lib/tensor';
 
 const worker = path.join(__dirname, 'resume-worker.js');
-const run = (args: string[]) => spawnSync(process.execPath, [worker, ...args], { encoding: 'utf8', timeout: 1800000 }) // a hang guard only: the work is bounded by count;
+const run = (args: string[]) => spawnSync(process.execPath, [worker, ...args], { encoding: 'utf8', timeout: 1800000 }); // a hang guard only: the work is bounded by count;
 
 describe('exact resume after SIGKILL', function () {
 

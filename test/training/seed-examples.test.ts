@@ -15,6 +15,7 @@ import { loadRecipe } from '../../lib/recipes';
 import * as sg from '../../lib/tensor';
 import { Tensor } from '../../lib/tensor';
 import { ModelEMA, Trainer } from '../../lib/training';
+import { buildOptimizerAndRecord as buildOptimizer } from '../../lib/training/build-optimizer';
 
 const loaders = () => ({
   trainLoader: new DataLoader(new MnistDataset({ split: 'train', limit: 256 }), { batch_size: 64, shuffle: true }),
@@ -107,12 +108,11 @@ describe('the seed document, example by example', function () {
   });
 });
 
-describe("SG default optimizer_params per class (§2)", () => {
+describe('SG default optimizer_params per class (§2)', () => {
   const w = () => [sg.zeros([2], { requiresGrad: true })];
   const build = (optimizer: string, user: Record<string, unknown> = {}) => {
     const tp: Record<string, unknown> = { optimizer, optimizer_params: user };
     const model = new nn.Linear(2, 2);
-    const { buildOptimizerAndRecord: buildOptimizer } = require('../../lib/training/build-optimizer') as typeof import('../../lib/training/build-optimizer');
     return { opt: buildOptimizer(model, 0.1, tp), tp };
   };
   it('SGD, RMSprop, RMSpropTF: momentum 0.9 and weight_decay 1e-4; Adam: weight_decay 1e-4; AdamW, Lamb, Lion: constructor defaults', () => {

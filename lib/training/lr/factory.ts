@@ -80,7 +80,7 @@ export function createLrCallbacks(args: LrCallbacksArgs): { warmup: Callback; sc
   const mode = tp.lr_mode;
   let scheduler: Callback | null = null;
   if (mode === null || mode === undefined) {
-    scheduler = null;
+    // no scheduler: the warm-up alone
   } else if (typeof mode === 'string') {
     const Cls = LR_SCHEDULERS.names().includes(mode) ? LR_SCHEDULERS.get(mode) : undefined;
     if (!Cls) throw unknownNameError('lr_mode', mode, [...LR_SCHEDULERS.names(), ...Object.keys(TORCH_SCHEDULERS).map((n) => `{${n}: ...}`)]);
