@@ -15,7 +15,7 @@ import { lookedIn, yamlFileName } from './search-path';
 import { errorAt, readYamlFile, where, YamlFile } from './yaml-file';
 
 /** A group selection that replaces the defaults lists' own (`group=option`, `override group: option`). */
-export interface GroupChoice {
+interface GroupChoice {
   /** null removes the group (`~group`, `group=null`). */
   option: string | null;
   /** Where the choice was made, for messages: "override 'training_hyperparams=x'". */

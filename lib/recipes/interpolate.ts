@@ -39,7 +39,7 @@ class Unresolved extends InterpolationError {
 }
 
 /** Splits a string into text and `${...}` pieces (nested braces allowed); null when it has none. */
-export function parseInterpolations(value: string): Piece[] | null {
+function parseInterpolations(value: string): Piece[] | null {
   if (!value.includes('${')) return null;
   const pieces: Piece[] = [];
   let text = '';
@@ -295,9 +295,4 @@ export class Interpolator {
     const shown = target.slice(0, n + 1).join('.');
     return `no key '${shown}'${near ? `; did you mean '${[...target.slice(0, n), near].join('.')}'?` : ''}`;
   }
-}
-
-/** The recipe with every `${...}` resolved (a new object; `root` is not changed). */
-export function resolveInterpolations(root: Record<string, unknown>, origins: Origins): Record<string, unknown> {
-  return new Interpolator(root, origins).resolveAll();
 }

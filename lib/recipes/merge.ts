@@ -17,7 +17,7 @@ function safeKey(key: string): string {
 }
 
 /** A deep copy of plain data, so that YAML aliases and merged files never share objects. */
-export function cloneData<T>(value: T): T {
+function cloneData<T>(value: T): T {
   if (Array.isArray(value)) return value.map(cloneData) as T;
   if (isPlainObject(value)) {
     const out: Record<string, unknown> = {};

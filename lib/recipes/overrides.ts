@@ -15,7 +15,7 @@ import { deepMerge, deletePath, getPath, hasPath, setPath, splitKey } from './me
 import { Origins, recordValueOrigins } from './origins';
 import { checkKeyPath, findForbiddenKey, forbiddenKeyError } from './safe-keys';
 
-export type OverrideKind = 'set' | 'add' | 'force' | 'delete';
+type OverrideKind = 'set' | 'add' | 'force' | 'delete';
 
 export interface Override {
   kind: OverrideKind;
@@ -36,7 +36,7 @@ const SYNTAX = 'expected key=value, +key=value, ++key=value or ~key';
  * (without one, `phase:X` is a single plain scalar). Inside flow collections, a bare key directly
  * followed by ':' gets that space; quoted text is left as it is.
  */
-export function hydraFlowToYaml(raw: string): string {
+function hydraFlowToYaml(raw: string): string {
   if (!/^[[{]/.test(raw)) return raw;
   let out = '';
   let quote: string | null = null;

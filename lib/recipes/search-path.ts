@@ -7,8 +7,6 @@ import * as path from 'path';
 
 import { packageRoot } from '../package-root';
 
-export { packageRoot };
-
 /** The package's own recipes folder (`<package root>/recipes`). */
 export function packageRecipesDir(): string {
   return path.join(packageRoot(), 'recipes');

@@ -18,7 +18,7 @@ export const SHORTCUT_NAMES: readonly string[] = ['lr', 'batch_size', 'val_batch
  * `train_dataloader_params` / `val_dataloader_params`) gets SG's keys; sg-optim's flat
  * `dataset_params` (`batch_size`, `val_batch_size`, `num_workers`) gets the flat ones.
  */
-export function shortcutTargets(config: Record<string, unknown>): Record<string, string[][]> {
+function shortcutTargets(config: Record<string, unknown>): Record<string, string[][]> {
   const data = config.dataset_params;
   const sgLoaders = isPlainObject(data) && (isPlainObject(data.train_dataloader_params) || isPlainObject(data.val_dataloader_params));
   return {

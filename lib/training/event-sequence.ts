@@ -74,7 +74,7 @@ export interface ValidationWork {
 }
 
 /** The work at the end of each epoch. */
-export interface EpochEndWork {
+interface EpochEndWork {
   /** After validation (or in its place): the results VALIDATION_EPOCH_END sees in ctx.metrics. */
   results(epoch: number, validated: boolean): Record<string, number>;
   /** After VALIDATION_EPOCH_END: checkpoints, the log line, the summary. */

@@ -9,7 +9,7 @@ import { Optimizer } from '../../lib/optim/optimizer';
 import { Dtype, tensor, Tensor } from '../../lib/tensor';
 import { BUILT_IN_OPTIMIZERS } from '../../lib/optim/registry';
 
-export interface GoldenStep {
+interface GoldenStep {
   lr: number[] | null;
   grads: Array<number[] | null>;
   params: number[][];

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { native } from '../../lib/native';
 
 /** The kernel builds setCpuKernels accepts here: always the baseline, AVX2 where the CPU has it. */
-export function kernelBuilds(): string[] {
+function kernelBuilds(): string[] {
   const builds = ['generic', 'avx2'].filter((name) => {
     try {
       native.setCpuKernels(name);

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 const before = Object.getOwnPropertyNames(Object.prototype).sort();
 
 /** The keys the crafted recipes try to add to every object. */
-export const POLLUTION_KEYS = ['x', 'y', 'polluted', 'isAdmin'] as const;
+const POLLUTION_KEYS = ['x', 'y', 'polluted', 'isAdmin'] as const;
 
 export function assertPrototypeUntouched(): void {
   const probe = {} as Record<string, unknown>;
