@@ -1,6 +1,7 @@
 /**
  * The compiled addon's interface: every export of native/addon.cc (the SG_ENTRY tables in
- * native/tensor/{tensor_api,creation,math_ops,nn_ops}.cc, native/serialize/pickle.cc and
+ * native/common/runtime.cc, native/tensor/{tensor_api,creation,math_ops,nn_ops}.cc,
+ * native/optim/optimizer_kinds.cc, native/serialize/pickle.cc and
  * native/bench/stream.cc, and the NativeTensor / NativeOptimizer classes), with the argument order
  * and types its Args reads. NATIVE_FUNCTION_NAMES lists the function names at run time; this file
  * fails to compile when that list and the NativeFunctions interface differ, and
@@ -52,6 +53,21 @@ export interface NativeStreamResult {
   check: number;
 }
 
+/** One registered native optimizer kind as optimizerKinds() describes it (native/optim/optimizer_kinds.h). */
+export interface NativeOptimizerKind {
+  name: string;
+  /** `maximize` is honoured (gradients negated around the step). */
+  supportsMaximize: boolean;
+  /** PyTorch's state_dict keeps the per-parameter `step` as a tensor. */
+  stepKeptAsTensor: boolean;
+  /** Param groups carry state of their own (getGroupState/setGroupStates: Lamb's step). */
+  hasGroupState: boolean;
+  /** The step paths besides the reference step, in this binary (fusedCuda only in a CUDA build). */
+  fusedCpu: boolean;
+  fusedCuda: boolean;
+  libtorchFused: boolean;
+}
+
 /** One param group as the native optimizer reads it: handles plus an options object. */
 export interface NativeParamGroup {
   params: NativeTensorHandle[];
@@ -99,7 +115,21 @@ type IntList = readonly number[];
 
 /** The addon's functions, by the name its SG_ENTRY tables give them. */
 export interface NativeFunctions {
-  // native/tensor/tensor_api.cc: properties, conversion, autograd, process-wide switches
+  // native/common/runtime.cc: process-wide entries (build info, CUDA, seed, grad mode, threads, CPU kernels)
+  manualSeed(seed: number): void;
+  /** Returns the previous mode. */
+  setGradEnabled(enabled: boolean): boolean;
+  isGradEnabled(): boolean;
+  cudaAvailable(): boolean;
+  cudaDeviceCount(): number;
+  torchVersion(): string;
+  buildInfo(): NativeBuildInfo;
+  setNumThreads(threads: number): void;
+  /** 'generic', 'avx2' or 'auto'; returns the name of the loops now selected. */
+  setCpuKernels(kernels: string): string;
+  getNumThreads(): number;
+
+  // native/tensor/tensor_api.cc: properties, conversion, autograd
   shape(t: H): number[];
   dtype(t: H): NativeDtype;
   device(t: H): NativeDevice;
@@ -125,18 +155,6 @@ export interface NativeFunctions {
   sameTensor(a: H, b: H): boolean;
   dataPtr(t: H): number;
   implId(t: H): number;
-  manualSeed(seed: number): void;
-  /** Returns the previous mode. */
-  setGradEnabled(enabled: boolean): boolean;
-  isGradEnabled(): boolean;
-  cudaAvailable(): boolean;
-  cudaDeviceCount(): number;
-  torchVersion(): string;
-  buildInfo(): NativeBuildInfo;
-  setNumThreads(threads: number): void;
-  /** 'generic', 'avx2' or 'auto'; returns the name of the loops now selected. */
-  setCpuKernels(kernels: string): string;
-  getNumThreads(): number;
 
   // native/tensor/creation.cc: factories
   fromData(data: NativeTypedArray, shape: IntList, dtype?: Dt, device?: Dev): H;
@@ -257,6 +275,10 @@ export interface NativeFunctions {
   l1Loss(input: H, target: H, reduction: NativeReduction): H;
   bceWithLogits(input: H, target: H, weight: H | null | undefined, posWeight: H | null | undefined, reduction: NativeReduction): H;
 
+  // native/optim/optimizer_kinds.cc
+  /** Every registered optimizer kind, in registration order. */
+  optimizerKinds(): NativeOptimizerKind[];
+
   // native/serialize/pickle.cc
   /** torch.save's bytes of a value (tensors, or objects whose `_h` is a handle; numbers, strings, arrays, Maps, plain objects). */
   pickle(value: unknown): Buffer;
@@ -276,11 +298,13 @@ export type NativeBinding = NativeClasses & NativeFunctions;
 
 /** The function names, in the tables' order: the run-time list of NativeFunctions' keys. */
 export const NATIVE_FUNCTION_NAMES = [
+  // runtime.cc
+  'manualSeed', 'setGradEnabled', 'isGradEnabled', 'cudaAvailable', 'cudaDeviceCount', 'torchVersion', 'buildInfo',
+  'setNumThreads', 'setCpuKernels', 'getNumThreads',
   // tensor_api.cc
   'shape', 'dtype', 'device', 'numel', 'dim', 'requiresGrad', 'setRequiresGrad', 'isLeaf', 'grad', 'setGrad', 'backward',
   'detach', 'clone', 'contiguous', 'isContiguous', 'to', 'toTypedArray', 'toNumbers', 'item', 'formatTensor', 'dispose',
-  'isDisposed', 'sameTensor', 'dataPtr', 'implId', 'manualSeed', 'setGradEnabled', 'isGradEnabled', 'cudaAvailable',
-  'cudaDeviceCount', 'torchVersion', 'buildInfo', 'setNumThreads', 'setCpuKernels', 'getNumThreads',
+  'isDisposed', 'sameTensor', 'dataPtr', 'implId',
   // creation.cc
   'fromData', 'zeros', 'ones', 'empty', 'full', 'rand', 'randn', 'randint', 'arange', 'eye', 'linspace', 'zerosLike',
   'onesLike', 'fullLike', 'randnLike', 'fromBytes', 'asStrided',
@@ -295,6 +319,8 @@ export const NATIVE_FUNCTION_NAMES = [
   'relu', 'sigmoid', 'tanh', 'silu', 'gelu', 'leakyRelu', 'softmax', 'logSoftmax', 'linear', 'conv2d', 'maxPool2d',
   'avgPool2d', 'adaptiveAvgPool2d', 'batchNorm', 'layerNorm', 'groupNorm', 'dropout', 'embedding', 'crossEntropy',
   'nllLoss', 'mseLoss', 'l1Loss', 'bceWithLogits',
+  // optimizer_kinds.cc
+  'optimizerKinds',
   // pickle.cc, stream.cc
   'pickle', 'stream',
 ] as const satisfies ReadonlyArray<keyof NativeFunctions>;

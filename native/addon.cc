@@ -23,10 +23,12 @@ Napi::Object InitAll(Napi::Env env, Napi::Object exports) {
   ConfigureRuntime();
   exports.Set("NativeTensor", TensorWrap::Init(env));
   exports.Set("NativeOptimizer", OptimizerWrap::Init(env));
+  Register(env, exports, RuntimeEntries());
   Register(env, exports, TensorApiEntries());
   Register(env, exports, TensorCreationEntries());
   Register(env, exports, TensorMathEntries());
   Register(env, exports, TensorNnEntries());
+  Register(env, exports, OptimizerEntries());
   Register(env, exports, SerializeEntries());
   Register(env, exports, BenchEntries());
   return exports;

@@ -1,7 +1,7 @@
 // The per-element update of each optimizer, shared by the fused CPU loops (native/optim/
-// fused_cpu.cc) and the CUDA kernels (*.cu, compiled only against a CUDA LibTorch). No ATen
+// fused_loops.inc) and the CUDA kernels (*.cu, compiled only against a CUDA LibTorch). No ATen
 // tensor code here: plain arithmetic on one element, in the same order as the reference path
-// (torch::optim for SGD/Adam/AdamW/RMSprop, native/optim/custom_optimizers.cc for ours), so
+// (torch::optim for SGD/Adam/AdamW/RMSprop, native/optim/{rmsprop_tf,lamb,lion}.cc for ours), so
 // float64 results agree with it to rounding (≤ 1e-12 relative).
 //
 // Departures from the references: none in the math. Lamb's two reductions (global gradient norm,

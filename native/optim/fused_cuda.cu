@@ -1,6 +1,8 @@
 // Fused CUDA steps for RMSpropTF, Lamb and Lion over the multi-tensor-apply kernels of
-// native/kernels (compiled only when the LibTorch found has CUDA). SGD/Adam/AdamW/RMSprop on CUDA
-// use torch::optim's reference path, which runs on CUDA tensors as is.
+// native/kernels (compiled only when the LibTorch found has CUDA). Each optimizer's state and
+// scalars come from its own header (EnsureState, Scalars), as on its other paths; its kind
+// (rmsprop_tf.cc, lamb.cc, lion.cc) offers the step here as its fused CUDA step. SGD, Adam, AdamW
+// and RMSprop on CUDA use torch::optim's reference path or LibTorch's fused Adam.
 #include <ATen/ATen.h>
 #include <ATen/core/grad_mode.h>  // at::NoGradGuard: ATen.h stopped including it in 2.x
 #include <ATen/cuda/CUDAContext.h>
@@ -9,19 +11,14 @@
 #include <vector>
 
 #include "kernels/fused_functors.cuh"
-#include "optim/custom_optimizers.h"
-#include "optim/fused_cpu.h"
+#include "optim/fused_cuda.h"
+#include "optim/lamb.h"
+#include "optim/lion.h"
+#include "optim/optimizer_state.h"
+#include "optim/rmsprop_tf.h"
 
 namespace sgoptim {
 namespace {
-
-template <typename State>
-State* Find(torch::optim::Optimizer& opt, const at::Tensor& p) {
-  auto it = opt.state().find(StateKey(p));
-  return it == opt.state().end() ? nullptr : static_cast<State*>(it->second.get());
-}
-
-at::Tensor Zeros(const at::Tensor& p) { return at::zeros_like(p, at::MemoryFormat::Preserve); }
 
 template <typename T>
 void RunRmspropTf(std::vector<std::vector<void*>>& lists, std::vector<int64_t>& sizes, const math::RmspropTfScalars& s, cudaStream_t stream) {
@@ -41,32 +38,22 @@ void ByDtype(const std::vector<at::Tensor>& params, F&& f) {
   }
 }
 
-void CudaRmspropTf(torch::optim::Optimizer& opt, cudaStream_t stream) {
+void RmspropTfStep(torch::optim::Optimizer& opt, cudaStream_t stream) {
   for (auto& group : opt.param_groups()) {
     auto& o = static_cast<RMSpropTFOptions&>(group.options());
     std::vector<at::Tensor> with_grad;
     for (auto& p : group.params()) {
       if (!p.grad().defined()) continue;
-      auto* st = Find<RMSpropTFParamState>(opt, p);
-      if (st == nullptr) {
-        auto fresh = std::make_unique<RMSpropTFParamState>();
-        fresh->square_avg(at::ones_like(p, at::MemoryFormat::Preserve));
-        if (o.momentum() > 0) fresh->momentum_buffer(Zeros(p));
-        if (o.centered()) fresh->grad_avg(Zeros(p));
-        st = fresh.get();
-        opt.state()[StateKey(p)] = std::move(fresh);
-      }
-      TORCH_CHECK(!(o.momentum() > 0) || st->momentum_buffer().defined(), "RMSpropTF: momentum was switched from 0 to a positive value after the first step");
-      TORCH_CHECK(!o.centered() || st->grad_avg().defined(), "RMSpropTF: 'centered' was switched on after the first step");
-      st->step(st->step() + 1);
+      RMSpropTFParamState& st = rmsprop_tf::EnsureState(opt, p, o);
+      st.step(st.step() + 1);
       with_grad.push_back(p);
     }
-    math::RmspropTfScalars s{o.lr(), o.alpha(), o.eps(), o.weight_decay(), o.momentum(), o.centered(), o.decoupled_decay(), o.lr_in_momentum()};
+    const math::RmspropTfScalars s = rmsprop_tf::Scalars(o);
     ByDtype(with_grad, [&](at::ScalarType type, const std::vector<at::Tensor>& ps) {
       std::vector<std::vector<void*>> lists(5);
       std::vector<int64_t> sizes;
       for (auto& p : ps) {
-        auto* st = Find<RMSpropTFParamState>(opt, p);
+        auto* st = FindState<RMSpropTFParamState>(opt, p);
         void* sq = st->square_avg().data_ptr();
         lists[0].push_back(p.data_ptr());
         lists[1].push_back(p.grad().data_ptr());
@@ -81,27 +68,23 @@ void CudaRmspropTf(torch::optim::Optimizer& opt, cudaStream_t stream) {
   }
 }
 
-void CudaLion(torch::optim::Optimizer& opt, cudaStream_t stream) {
+void LionStep(torch::optim::Optimizer& opt, cudaStream_t stream) {
   for (auto& group : opt.param_groups()) {
     auto& o = static_cast<LionOptions&>(group.options());
     std::vector<at::Tensor> with_grad;
     for (auto& p : group.params()) {
       if (!p.grad().defined()) continue;
-      if (Find<LionParamState>(opt, p) == nullptr) {
-        auto fresh = std::make_unique<LionParamState>();
-        fresh->exp_avg(Zeros(p));
-        opt.state()[StateKey(p)] = std::move(fresh);
-      }
+      lion::EnsureState(opt, p);
       with_grad.push_back(p);
     }
-    math::LionScalars s{o.lr(), std::get<0>(o.betas()), std::get<1>(o.betas()), 1.0 - o.lr() * o.weight_decay()};
+    const math::LionScalars s = lion::Scalars(o);
     ByDtype(with_grad, [&](at::ScalarType type, const std::vector<at::Tensor>& ps) {
       std::vector<std::vector<void*>> lists(3);
       std::vector<int64_t> sizes;
       for (auto& p : ps) {
         lists[0].push_back(p.data_ptr());
         lists[1].push_back(p.grad().data_ptr());
-        lists[2].push_back(Find<LionParamState>(opt, p)->exp_avg().data_ptr());
+        lists[2].push_back(FindState<LionParamState>(opt, p)->exp_avg().data_ptr());
         sizes.push_back(p.numel());
       }
       if (type == at::kFloat) cuda::MultiTensorApply<3>(lists, sizes, cuda::LionFunctor<float>{}, s, stream);
@@ -110,7 +93,7 @@ void CudaLion(torch::optim::Optimizer& opt, cudaStream_t stream) {
   }
 }
 
-void CudaLamb(torch::optim::Optimizer& opt, cudaStream_t stream) {
+void LambStep(torch::optim::Optimizer& opt, cudaStream_t stream) {
   const auto& defaults = static_cast<const LambOptions&>(opt.defaults());
   std::vector<at::Tensor> all;
   for (auto& group : opt.param_groups()) for (auto& p : group.params()) if (p.grad().defined()) all.push_back(p);
@@ -140,31 +123,15 @@ void CudaLamb(torch::optim::Optimizer& opt, cudaStream_t stream) {
   at::Tensor host = sums.to(at::kCPU);
   float global_sq = 0.0f;
   for (int64_t k = 0; k < host.numel(); ++k) global_sq = global_sq + static_cast<float>(host.data_ptr<double>()[k]);
-  float clip = 1.0f;
-  if (defaults.has_max_grad_norm()) {
-    float norm = std::sqrt(global_sq);
-    float max_norm = static_cast<float>(defaults.max_grad_norm());
-    clip = norm > max_norm ? norm / max_norm : 1.0f;
-  }
+  const float clip = lamb::ClipFactor(defaults, global_sq);
   for (auto& group : opt.param_groups()) {
     auto& o = static_cast<LambOptions&>(group.options());
-    const double beta1 = std::get<0>(o.betas()), beta2 = std::get<1>(o.betas());
     o.step(o.step() + 1);
-    double bc1 = 1, bc2 = 1;
-    if (o.bias_correction()) {
-      bc1 = 1 - std::pow(beta1, static_cast<double>(o.step()));
-      bc2 = 1 - std::pow(beta2, static_cast<double>(o.step()));
-    }
-    math::LambScalars s{beta1, beta2, o.grad_averaging() ? 1 - beta1 : 1.0, o.eps(), o.weight_decay(), bc1, std::sqrt(bc2), o.lr()};
+    const math::LambScalars s = lamb::Scalars(o, o.step());
     std::vector<at::Tensor> ps;
     for (auto& p : group.params()) {
       if (!p.grad().defined()) continue;
-      if (Find<LambParamState>(opt, p) == nullptr) {
-        auto fresh = std::make_unique<LambParamState>();
-        fresh->exp_avg(Zeros(p));
-        fresh->exp_avg_sq(Zeros(p));
-        opt.state()[StateKey(p)] = std::move(fresh);
-      }
+      lamb::EnsureState(opt, p);
       ps.push_back(p);
     }
     if (ps.empty()) continue;
@@ -173,7 +140,7 @@ void CudaLamb(torch::optim::Optimizer& opt, cudaStream_t stream) {
       std::vector<std::vector<void*>> lists(4);
       for (auto& p : ps) {
         bool mine = p.scalar_type() == type;
-        auto* st = Find<LambParamState>(opt, p);
+        auto* st = FindState<LambParamState>(opt, p);
         lists[0].push_back(mine ? p.data_ptr() : nullptr);
         lists[1].push_back(mine ? p.grad().data_ptr() : nullptr);
         lists[2].push_back(mine ? st->exp_avg().data_ptr() : nullptr);
@@ -219,14 +186,16 @@ bool CudaFusedEligible(torch::optim::Optimizer& optimizer) {
   return true;
 }
 
-bool CudaFusedStep(const std::string& kind, torch::optim::Optimizer& optimizer) {
-  at::NoGradGuard no_grad;
-  cudaStream_t stream = at::cuda::getCurrentCUDAStream();
-  if (kind == "RMSpropTF") CudaRmspropTf(optimizer, stream);
-  else if (kind == "Lamb") CudaLamb(optimizer, stream);
-  else if (kind == "Lion") CudaLion(optimizer, stream);
-  else return false;
-  return true;
-}
+namespace rmsprop_tf {
+void CudaStep(torch::optim::Optimizer& opt) { RmspropTfStep(opt, at::cuda::getCurrentCUDAStream()); }
+}  // namespace rmsprop_tf
+
+namespace lamb {
+void CudaStep(torch::optim::Optimizer& opt) { LambStep(opt, at::cuda::getCurrentCUDAStream()); }
+}  // namespace lamb
+
+namespace lion {
+void CudaStep(torch::optim::Optimizer& opt) { LionStep(opt, at::cuda::getCurrentCUDAStream()); }
+}  // namespace lion
 
 }  // namespace sgoptim

@@ -2,7 +2,8 @@
 // twice: for the x86-64 baseline (SSE2) and for AVX2, and picked once at start-up by what the
 // CPU supports (SG_OPTIM_KERNELS=generic|avx2 forces one). The AVX2 build only widens the vectors:
 // no FMA contraction, and IEEE division and sqrt, so both give bit-identical results (tested).
-// The jobs are plain data; fused_cpu.cc builds them from the optimizer state and parallelises.
+// The jobs are plain data; each optimizer's fused step (native/optim/<name>.cc) builds them from
+// its state and scalars, and fused_cpu.h runs them in parallel chunks.
 #pragma once
 
 #include <cstdint>

@@ -1,12 +1,10 @@
 #include "optim/libtorch_fused_adam.h"
 
 #include <ATen/ATen.h>
-#include <torch/optim/adam.h>
-#include <torch/optim/adamw.h>
 
 #include <vector>
 
-#include "optim/custom_optimizers.h"
+#include "optim/adam.h"
 
 namespace sgoptim {
 namespace {
@@ -18,21 +16,6 @@ struct Bucket {
   std::vector<at::Tensor> params, grads, exp_avgs, exp_avg_sqs, max_exp_avg_sqs, steps;
   std::vector<int64_t*> counters;  // the states' step counters, advanced after the call
 };
-
-template <typename State>
-State& StateOf(torch::optim::Optimizer& opt, const at::Tensor& p, bool amsgrad) {
-  auto& slot = opt.state()[StateKey(p)];
-  if (!slot) {
-    auto fresh = std::make_unique<State>();
-    fresh->step(0);
-    fresh->exp_avg(at::zeros_like(p, at::MemoryFormat::Preserve));
-    fresh->exp_avg_sq(at::zeros_like(p, at::MemoryFormat::Preserve));
-    slot = std::move(fresh);
-  }
-  auto& st = static_cast<State&>(*slot);
-  if (amsgrad && !st.max_exp_avg_sq().defined()) st.max_exp_avg_sq(at::zeros_like(p, at::MemoryFormat::Preserve));
-  return st;
-}
 
 Bucket& BucketFor(std::vector<Bucket>& buckets, const at::Tensor& p) {
   for (auto& b : buckets) {
@@ -50,7 +33,7 @@ void Step(torch::optim::Optimizer& opt, bool decoupled) {
     std::vector<Bucket> buckets;
     for (auto& p : group.params()) {
       if (!p.grad().defined()) continue;
-      auto& st = StateOf<State>(opt, p, o.amsgrad());
+      auto& st = EnsureAdamState<State>(opt, p, o.amsgrad());
       Bucket& b = BucketFor(buckets, p);
       b.params.push_back(p);
       b.grads.push_back(p.grad());
@@ -77,7 +60,7 @@ void Step(torch::optim::Optimizer& opt, bool decoupled) {
 
 }  // namespace
 
-bool LibTorchFusedAdamEligible(torch::optim::Optimizer& optimizer) {
+bool LibTorchFusedEligible(torch::optim::Optimizer& optimizer) {
   bool any = false;
   for (auto& group : optimizer.param_groups()) {
     for (auto& p : group.params()) {
@@ -91,9 +74,12 @@ bool LibTorchFusedAdamEligible(torch::optim::Optimizer& optimizer) {
   return any;
 }
 
-void LibTorchFusedAdamStep(torch::optim::Optimizer& optimizer, bool decoupled) {
-  if (decoupled) Step<torch::optim::AdamWOptions, torch::optim::AdamWParamState>(optimizer, true);
-  else Step<torch::optim::AdamOptions, torch::optim::AdamParamState>(optimizer, false);
+void LibTorchFusedAdamStep(torch::optim::Optimizer& optimizer) {
+  Step<torch::optim::AdamOptions, torch::optim::AdamParamState>(optimizer, false);
+}
+
+void LibTorchFusedAdamWStep(torch::optim::Optimizer& optimizer) {
+  Step<torch::optim::AdamWOptions, torch::optim::AdamWParamState>(optimizer, true);
 }
 
 }  // namespace sgoptim

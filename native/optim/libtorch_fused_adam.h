@@ -11,12 +11,13 @@ namespace sgoptim {
 
 // Whether every parameter with a gradient is a floating CUDA tensor with a gradient of the same
 // dtype, device and layout, so one fused call per (group, device, dtype) can step it.
-bool LibTorchFusedAdamEligible(torch::optim::Optimizer& optimizer);
+bool LibTorchFusedEligible(torch::optim::Optimizer& optimizer);
 
-// One Adam (decoupled = false) or AdamW (true) step of every group through at::_fused_adam_.
-// AdamW's decay p ← p·(1 − lr·wd) runs first (one _foreach_mul_ per bucket), then the Adam update
-// with weight_decay 0: what torch.optim.AdamW computes. Step counters stay in the same
-// AdamParamState/AdamWParamState the reference path uses, so the paths mix within a run.
-void LibTorchFusedAdamStep(torch::optim::Optimizer& optimizer, bool decoupled);
+// One Adam (AdamW) step of every group through at::_fused_adam_. AdamW's decay p ← p·(1 − lr·wd)
+// runs first (one _foreach_mul_ per bucket), then the Adam update with weight_decay 0: what
+// torch.optim.AdamW computes. Step counters stay in the same AdamParamState/AdamWParamState the
+// reference path uses (EnsureAdamState, adam.h), so the paths mix within a run.
+void LibTorchFusedAdamStep(torch::optim::Optimizer& optimizer);
+void LibTorchFusedAdamWStep(torch::optim::Optimizer& optimizer);
 
 }  // namespace sgoptim

@@ -1,5 +1,8 @@
-// What the one optimizer wrapper needs to know per optimizer: how to build it, how to read a
-// group's options from JavaScript, and how its per-parameter state looks from JavaScript.
+// What the one optimizer wrapper needs to know per optimizer, answered by the optimizer itself:
+// how to build it, how to read a group's options from JavaScript, how its per-parameter state
+// looks from JavaScript, and which step paths it has besides its reference step. Each optimizer
+// defines its kind in its own file (native/optim/<name>.cc); optimizer_kinds.cc lists them, one
+// registration line each. No file chooses a path by an optimizer's name.
 #pragma once
 
 #include <napi.h>
@@ -9,9 +12,14 @@
 #include <string>
 #include <vector>
 
+#include "common/errors.h"
 #include "optim/option_reader.h"
 
 namespace sgoptim {
+
+// One step of every group on one path. A step function may assume its path's eligibility check
+// passed (FusedEligible, CudaFusedEligible, LibTorchFusedEligible) and runs without grad mode.
+using StepFunction = void (*)(torch::optim::Optimizer& optimizer);
 
 class OptimizerKind {
  public:
@@ -19,6 +27,18 @@ class OptimizerKind {
   virtual const char* name() const = 0;
   // Whether `maximize` is honoured by negating gradients around the step (the torch.optim four).
   virtual bool supportsMaximize() const { return false; }
+  // Whether PyTorch's state_dict keeps the per-parameter `step` as a tensor (the torch.optim four).
+  virtual bool stepKeptAsTensor() const { return false; }
+  // Whether param groups carry state of their own (Lamb's step): groupStateToJs/FromJs.
+  virtual bool hasGroupState() const { return false; }
+
+  // The step paths besides the reference step (optimizer.step()), null where there is none:
+  // our fused CPU loops (contiguous CPU float32/float64), our multi-tensor CUDA kernels, and
+  // LibTorch's own fused kernel on CUDA. Tried in this order; the reference step runs otherwise.
+  virtual StepFunction fusedCpuStep() const { return nullptr; }
+  virtual StepFunction fusedCudaStep() const { return nullptr; }
+  virtual StepFunction libtorchFusedStep() const { return nullptr; }
+
   virtual std::unique_ptr<torch::optim::OptimizerOptions> readOptions(const OptionReader& r) const = 0;
   // Carries state that lives in the options (Lamb's group step) from `from` into `to`.
   virtual void carryOver(const torch::optim::OptimizerOptions& from, torch::optim::OptimizerOptions& to) const {}
@@ -36,7 +56,21 @@ class OptimizerKind {
   virtual void groupStateFromJs(const OptionReader& r, torch::optim::OptimizerOptions& options) const {}
 };
 
-// The kind named `name` ('SGD', 'Adam', 'AdamW', 'RMSprop', 'RMSpropTF', 'Lamb', 'Lion'), or null.
+// The registered kind named `name` ('SGD', 'Adam', 'AdamW', 'RMSprop', 'RMSpropTF', 'Lamb',
+// 'Lion'), or null.
 const OptimizerKind* FindOptimizerKind(const std::string& name);
+
+// The binding table of the optim concept (registered by addon.cc): optimizerKinds().
+const std::vector<FunctionEntry>& OptimizerEntries();
+
+// ---- for the kinds' state conversion ---------------------------------------------------------
+// Sets out[key] to a tensor handle when `t` is defined.
+void PutTensor(Napi::Object& out, const char* key, const at::Tensor& t);
+// A state tensor from JavaScript, checked against and laid out like its parameter (a copy);
+// undefined when absent and not `required`.
+at::Tensor ReadStateTensor(const Napi::Object& object, const char* key, const at::Tensor& param,
+                           const std::string& path, bool required);
+// A per-parameter `step` from JavaScript: absent means 0; else a non-negative integer up to 2^53.
+int64_t ReadStep(const Napi::Object& object, const std::string& path);
 
 }  // namespace sgoptim

@@ -7,9 +7,10 @@
 #include "common/addon_data.h"
 #include "common/args.h"
 #include "common/errors.h"
-#include "optim/custom_optimizers.h"
 #include "optim/fused_cpu.h"
+#include "optim/fused_cuda.h"
 #include "optim/libtorch_fused_adam.h"
+#include "optim/optimizer_state.h"
 #include "tensor/tensor_wrap.h"
 
 namespace sgoptim {
@@ -158,17 +159,26 @@ Napi::Value OptimizerWrap::Step(const Napi::CallbackInfo& info) {
     if (defaults) optimizer_->defaults() = *defaults;
     maximize_ = maximize;
     MaximizeScope flip(*optimizer_, maximize_);
-    // The path taken is returned, so that tests can tell that each path really ran.
+    // The path taken is returned, so that tests can tell that each path really ran. The kind says
+    // which paths it has; each path's eligibility check is the same for every kind.
     const char* path = nullptr;
-    if (!reference && FusedEligible(*optimizer_) && FusedStep(kind_->name(), *optimizer_)) path = "fused-cpu";
+    if (!reference) {
+      at::NoGradGuard no_grad;
+      StepFunction fused_cpu = kind_->fusedCpuStep();
+      StepFunction libtorch_fused = kind_->libtorchFusedStep();
+      if (fused_cpu && FusedEligible(*optimizer_)) {
+        fused_cpu(*optimizer_);
+        path = "fused-cpu";
 #ifdef SG_WITH_CUDA
-    if (!reference && !path && CudaFusedEligible(*optimizer_) && CudaFusedStep(kind_->name(), *optimizer_)) path = "fused-cuda";
+      } else if (StepFunction fused_cuda = kind_->fusedCudaStep(); fused_cuda && CudaFusedEligible(*optimizer_)) {
+        fused_cuda(*optimizer_);
+        path = "fused-cuda";
 #endif
-    // Adam and AdamW on CUDA: LibTorch's own fused kernel (never eligible for CPU tensors).
-    const std::string kind = kind_->name();
-    if (!reference && !path && (kind == "Adam" || kind == "AdamW") && LibTorchFusedAdamEligible(*optimizer_)) {
-      LibTorchFusedAdamStep(*optimizer_, kind == "AdamW");
-      path = "libtorch-fused";
+      } else if (libtorch_fused && LibTorchFusedEligible(*optimizer_)) {
+        // LibTorch's own fused kernel (never eligible for CPU tensors).
+        libtorch_fused(*optimizer_);
+        path = "libtorch-fused";
+      }
     }
     if (!path) {
       optimizer_->step();

@@ -7,7 +7,7 @@
 
 namespace sgoptim {
 
-const std::vector<FunctionEntry>& TensorApiEntries();       // properties, conversion, autograd, global switches
+const std::vector<FunctionEntry>& TensorApiEntries();       // properties, conversion, autograd
 const std::vector<FunctionEntry>& TensorCreationEntries();  // tensor(), zeros, randn, ...
 const std::vector<FunctionEntry>& TensorMathEntries();      // arithmetic, reductions, shapes, indexing
 const std::vector<FunctionEntry>& TensorNnEntries();        // layers' functional forms and losses

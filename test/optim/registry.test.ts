@@ -20,6 +20,7 @@ import {
   ParamsOrGroups,
   registerOptimizer,
 } from '../../lib/optim';
+import { native } from '../../lib/native';
 import { packageRoot } from '../../lib/package-root';
 import { SG_DEFAULT_OPTIMIZER_PARAMS } from '../../lib/training/build-optimizer';
 import * as sg from '../../lib/tensor';
@@ -152,6 +153,18 @@ describe('optim: the records, the exports, the golden files and the docs agree',
     const exported = Object.values(optimModule).filter(isRecord);
     assert.deepEqual(new Set(exported), new Set(BUILT_IN_OPTIMIZERS));
     for (const info of BUILT_IN_OPTIMIZERS) assert.equal((optimModule as Record<string, unknown>)[info.name], info.cls, `sg.optim.${info.name}`);
+  });
+
+  it("each built-in's record agrees with its native kind (optimizerKinds()): the same names, flags and maximize", () => {
+    const kinds = new Map(native.optimizerKinds().map((k) => [k.name, k]));
+    assert.deepEqual([...kinds.keys()].sort(), BUILT_IN_OPTIMIZERS.map((i) => i.name).sort());
+    for (const info of BUILT_IN_OPTIMIZERS) {
+      const kind = kinds.get(info.name)!;
+      assert.equal(info.flags.stepAsTensor, kind.stepKeptAsTensor, `${info.name}: stepAsTensor`);
+      assert.equal(info.flags.hasGroupState, kind.hasGroupState, `${info.name}: hasGroupState`);
+      assert.equal(Object.keys(info.schema ?? {}).includes('maximize'), kind.supportsMaximize, `${info.name}: maximize`);
+      assert.ok(kind.fusedCpu, `${info.name}: every built-in has a fused CPU step`);
+    }
   });
 
   it('every file of lib/optim that defines a record holds exactly one, registered', () => {
