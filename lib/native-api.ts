@@ -19,25 +19,25 @@ export interface NativeTensorHandle {
 export type NativeDtype = 'float32' | 'float64' | 'float16' | 'bfloat16' | 'int64' | 'int32' | 'uint8' | 'bool';
 
 /** Device strings as Args::device accepts them: 'cpu', 'cuda' or 'cuda:N'. */
-export type NativeDevice = 'cpu' | 'cuda' | `cuda:${number}`;
+type NativeDevice = 'cpu' | 'cuda' | `cuda:${number}`;
 
 /** What Args::scalar accepts: a number, or a boolean that stays a boolean. */
 export type NativeScalar = number | boolean;
 
 /** A tensor or a scalar operand (binary ops, where). */
-export type NativeOperand = NativeTensorHandle | NativeScalar;
+type NativeOperand = NativeTensorHandle | NativeScalar;
 
 /** The losses' reduction names. */
-export type NativeReduction = 'mean' | 'sum' | 'none';
+type NativeReduction = 'mean' | 'sum' | 'none';
 
 /** The typed arrays fromData copies (and toTypedArray returns). */
-export type NativeTypedArray = Float32Array | Float64Array | Int32Array | BigInt64Array | Uint8Array;
+type NativeTypedArray = Float32Array | Float64Array | Int32Array | BigInt64Array | Uint8Array;
 
 /** Which implementation ran a step: our fused CPU loops or CUDA kernels, LibTorch's fused Adam, or the reference. */
 export type StepPath = 'fused-cpu' | 'fused-cuda' | 'libtorch-fused' | 'reference';
 
 /** What the binary was built against, and runs (buildInfo()). */
-export interface NativeBuildInfo {
+interface NativeBuildInfo {
   torchVersion: string;
   cuda: boolean;
   /** The fused loops' instruction set: 'generic' or 'avx2'. */
@@ -45,7 +45,7 @@ export interface NativeBuildInfo {
 }
 
 /** stream()'s memory bandwidths in GB/s (best of the repetitions). */
-export interface NativeStreamResult {
+interface NativeStreamResult {
   copyGBs: number;
   loopTriadGBs: number;
   atenTriadGBs: number;
@@ -54,7 +54,7 @@ export interface NativeStreamResult {
 }
 
 /** One registered native optimizer kind as optimizerKinds() describes it (native/optim/optimizer_kinds.h). */
-export interface NativeOptimizerKind {
+interface NativeOptimizerKind {
   name: string;
   /** `maximize` is honoured (gradients negated around the step). */
   supportsMaximize: boolean;
@@ -69,7 +69,7 @@ export interface NativeOptimizerKind {
 }
 
 /** One param group as the native optimizer reads it: handles plus an options object. */
-export interface NativeParamGroup {
+interface NativeParamGroup {
   params: NativeTensorHandle[];
   options: object;
 }
@@ -78,7 +78,7 @@ export interface NativeParamGroup {
 export type NativeOptimizerState = Record<string, NativeTensorHandle | number>;
 
 /** One group's own state (Lamb's step counter; {} for the other kinds). */
-export type NativeGroupState = { step?: number };
+type NativeGroupState = { step?: number };
 
 /** The NativeOptimizer class's instances (native/optim/optimizer_wrap.cc). */
 export interface NativeOptimizerHandle {
@@ -97,13 +97,13 @@ export interface NativeOptimizerHandle {
 }
 
 /** The NativeOptimizer constructor: an optimizer kind ('SGD', 'Adam', ...), its groups and defaults. */
-export interface NativeOptimizerClass {
+interface NativeOptimizerClass {
   new (kind: string, groups: NativeParamGroup[], defaults: object): NativeOptimizerHandle;
   readonly prototype: NativeOptimizerHandle;
 }
 
 /** The NativeTensor class: handles are its instances; JavaScript cannot construct one. */
-export interface NativeTensorClass {
+interface NativeTensorClass {
   new (external: never): NativeTensorHandle;
   readonly prototype: NativeTensorHandle;
 }

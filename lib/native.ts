@@ -79,7 +79,7 @@ export function installedTorchVersions(env: NodeJS.ProcessEnv = process.env, tor
  * The libraries are not addons, so Node refuses each after loading it ("did not self-register");
  * RTLD_NODELETE keeps them loaded. Returns why it failed, or null.
  */
-export function preloadLibTorch(torch: PythonTorch): string | null {
+function preloadLibTorch(torch: PythonTorch): string | null {
   const { RTLD_NOW } = os.constants.dlopen as Record<string, number>;
   // Node does not export RTLD_NODELETE; this is glibc's value (bits/dlfcn.h: x86-64, arm64).
   const RTLD_NODELETE = process.platform === 'linux' ? 0x01000 : 0;
@@ -159,7 +159,7 @@ function load(): NativeBinding {
         tried.push(`${file}: ${failed}`);
         continue;
       }
-      // eslint-disable-next-line @typescript-eslint/no-var-requires
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- the addon's path is known only at run time
       const binding = require(file) as NativeBinding;
       const wrong = mismatch(binding, target);
       if (wrong === null) {

@@ -50,7 +50,7 @@ const MUTANTS = [
   {
     id: 'lion-beta1-for-beta2',
     focus: 'Lion',
-    what: "Lion fused: the momentum update uses beta1 where beta2 belongs",
+    what: 'Lion fused: the momentum update uses beta1 where beta2 belongs',
     file: 'native/kernels/optimizer_math.h',
     from: 'm = m * T(s.beta2) + T(1 - s.beta2) * g;',
     to: 'm = m * T(s.beta1) + T(1 - s.beta1) * g;',
@@ -66,7 +66,7 @@ const MUTANTS = [
   {
     id: 'sgd-dampening-dropped-generic-only',
     focus: 'SGD',
-    what: "SGD fused: dampening ignored in the baseline (generic) build of the loops only, AVX2 build intact",
+    what: 'SGD fused: dampening ignored in the baseline (generic) build of the loops only, AVX2 build intact',
     file: 'native/optim/fused_loops.inc',
     from: '  if (buf != nullptr) {\n    for (int64_t i = b; i < e; ++i) math::SgdElement<T, true>(p[i], g[i], buf[i], j.s);',
     to:
@@ -158,7 +158,7 @@ const MUTANTS = [
   {
     id: 'lamb-grad-averaging-swapped',
     focus: 'Lamb',
-    what: "Lamb (its scalars, shared by every path): beta3 of grad_averaging true and false swapped",
+    what: 'Lamb (its scalars, shared by every path): beta3 of grad_averaging true and false swapped',
     file: 'native/optim/lamb.cc',
     from: 'o.grad_averaging() ? 1 - beta1 : 1.0',
     to: 'o.grad_averaging() ? 1.0 : 1 - beta1',
@@ -166,7 +166,7 @@ const MUTANTS = [
   {
     id: 'lamb-bias-correction-off-by-one',
     focus: 'Lamb',
-    what: "Lamb (its scalars, shared by every path): bias corrections use step + 1",
+    what: 'Lamb (its scalars, shared by every path): bias corrections use step + 1',
     file: 'native/optim/lamb.cc',
     from: 'bc1 = 1 - std::pow(beta1, static_cast<double>(step));',
     to: 'bc1 = 1 - std::pow(beta1, static_cast<double>(step + 1));',

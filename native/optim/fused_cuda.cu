@@ -33,7 +33,8 @@ template <typename F>
 void ByDtype(const std::vector<at::Tensor>& params, F&& f) {
   for (auto type : {at::kFloat, at::kDouble}) {
     std::vector<at::Tensor> subset;
-    for (auto& p : params) if (p.scalar_type() == type) subset.push_back(p);
+    for (auto& p : params)
+      if (p.scalar_type() == type) subset.push_back(p);
     if (!subset.empty()) f(type, subset);
   }
 }
@@ -96,7 +97,9 @@ void LionStep(torch::optim::Optimizer& opt, cudaStream_t stream) {
 void LambStep(torch::optim::Optimizer& opt, cudaStream_t stream) {
   const auto& defaults = static_cast<const LambOptions&>(opt.defaults());
   std::vector<at::Tensor> all;
-  for (auto& group : opt.param_groups()) for (auto& p : group.params()) if (p.grad().defined()) all.push_back(p);
+  for (auto& group : opt.param_groups())
+    for (auto& p : group.params())
+      if (p.grad().defined()) all.push_back(p);
   if (all.empty()) {
     for (auto& group : opt.param_groups()) {
       auto& o = static_cast<LambOptions&>(group.options());

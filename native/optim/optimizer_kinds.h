@@ -47,8 +47,8 @@ class OptimizerKind {
   // Per-parameter state as {name: Tensor | number}; names as PyTorch's state_dict.
   virtual Napi::Object stateToJs(Napi::Env env, const torch::optim::OptimizerParamState& state) const = 0;
   virtual std::unique_ptr<torch::optim::OptimizerParamState> stateFromJs(const Napi::Object& object,
-                                                                          const at::Tensor& param,
-                                                                          const std::string& path) const = 0;
+                                                                         const at::Tensor& param,
+                                                                         const std::string& path) const = 0;
   // Group-level state (Lamb's step) as {name: number}; empty for the others.
   virtual Napi::Object groupStateToJs(Napi::Env env, const torch::optim::OptimizerOptions& options) const {
     return Napi::Object::New(env);

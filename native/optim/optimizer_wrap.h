@@ -21,13 +21,13 @@ class OptimizerWrap : public Napi::ObjectWrap<OptimizerWrap> {
 
  private:
   // new NativeOptimizer(kind, groups: [{params: Tensor[], options}], defaults)
-  Napi::Value Step(const Napi::CallbackInfo& info);          // step(groupOptions[], defaults)
-  Napi::Value SetGroups(const Napi::CallbackInfo& info);     // setGroups([{params, options}])
-  Napi::Value GetState(const Napi::CallbackInfo& info);      // getState(param) -> object | null
-  Napi::Value SetStates(const Napi::CallbackInfo& info);     // setStates([[param, object]...]) replaces all
-  Napi::Value GetGroupState(const Napi::CallbackInfo& info); // getGroupState(i) -> {step?}
-  Napi::Value SetGroupStates(const Napi::CallbackInfo& info);// setGroupStates([{step?}...])
-  Napi::Value ZeroGrad(const Napi::CallbackInfo& info);      // zeroGrad(setToNone)
+  Napi::Value Step(const Napi::CallbackInfo& info);            // step(groupOptions[], defaults)
+  Napi::Value SetGroups(const Napi::CallbackInfo& info);       // setGroups([{params, options}])
+  Napi::Value GetState(const Napi::CallbackInfo& info);        // getState(param) -> object | null
+  Napi::Value SetStates(const Napi::CallbackInfo& info);       // setStates([[param, object]...]) replaces all
+  Napi::Value GetGroupState(const Napi::CallbackInfo& info);   // getGroupState(i) -> {step?}
+  Napi::Value SetGroupStates(const Napi::CallbackInfo& info);  // setGroupStates([{step?}...])
+  Napi::Value ZeroGrad(const Napi::CallbackInfo& info);        // zeroGrad(setToNone)
 
   std::vector<torch::optim::OptimizerParamGroup> ReadGroups(const Napi::Value& value) const;
   template <typename F>

@@ -6,7 +6,11 @@ namespace sgoptim {
 
 void OptionReader::fail(const char* key, const char* expected) const {
   Napi::Value v = object_.Get(key);
-  std::string got = v.IsUndefined() ? "undefined" : v.IsNull() ? "null" : v.IsString() ? "'" + v.As<Napi::String>().Utf8Value() + "' (string)" : v.IsBoolean() ? "a boolean" : v.IsNumber() ? "a number" : "an object";
+  std::string got = v.IsUndefined() ? "undefined" : v.IsNull()  ? "null"
+                                                : v.IsString()  ? "'" + v.As<Napi::String>().Utf8Value() + "' (string)"
+                                                : v.IsBoolean() ? "a boolean"
+                                                : v.IsNumber()  ? "a number"
+                                                                : "an object";
   throw Napi::TypeError::New(object_.Env(), "Expected " + std::string(expected) + " for " + path_ + "." + key + " but received " + got);
 }
 

@@ -31,9 +31,21 @@ void CheckFitsDtype(Napi::Env env, const at::Tensor& values, at::ScalarType targ
   double lo, hi;  // the integers the target holds, as doubles; hi is exclusive
   const char* name;
   switch (target) {
-    case at::kLong: lo = -9223372036854775808.0; hi = 9223372036854775808.0; name = "int64"; break;
-    case at::kInt: lo = -2147483648.0; hi = 2147483648.0; name = "int32"; break;
-    case at::kByte: lo = 0; hi = 256; name = "uint8"; break;
+    case at::kLong:
+      lo = -9223372036854775808.0;
+      hi = 9223372036854775808.0;
+      name = "int64";
+      break;
+    case at::kInt:
+      lo = -2147483648.0;
+      hi = 2147483648.0;
+      name = "int32";
+      break;
+    case at::kByte:
+      lo = 0;
+      hi = 256;
+      name = "uint8";
+      break;
     default: return;  // floating targets round, bool takes any value
   }
   if (values.numel() == 0) return;
@@ -45,7 +57,9 @@ void CheckFitsDtype(Napi::Env env, const at::Tensor& values, at::ScalarType targ
   const std::string shown = FormatNumber(value);
   throw Napi::RangeError::New(env, std::string("value cannot be converted to type ") + name + " without overflow: " +
                                        shown + " at index " + std::to_string(index) + " (" + name + " holds " +
-                                       (target == at::kByte ? "0 … 255" : target == at::kInt ? "-2^31 … 2^31-1" : "-2^63 … 2^63-1") + ")");
+                                       (target == at::kByte ? "0 … 255" : target == at::kInt ? "-2^31 … 2^31-1"
+                                                                                             : "-2^63 … 2^63-1") +
+                                       ")");
 }
 
 // fromData(typedArray, shape, dtype | null, device | null): copies the JavaScript data.
@@ -232,12 +246,23 @@ Napi::Value AsStrided(const Napi::CallbackInfo& info) {
 
 const std::vector<FunctionEntry>& TensorCreationEntries() {
   static const std::vector<FunctionEntry> entries = {
-      SG_ENTRY("fromData", FromData), SG_ENTRY("zeros", Zeros),         SG_ENTRY("ones", Ones),
-      SG_ENTRY("empty", Empty),       SG_ENTRY("full", Full),           SG_ENTRY("rand", Rand),
-      SG_ENTRY("randn", Randn),       SG_ENTRY("randint", Randint),     SG_ENTRY("arange", Arange),
-      SG_ENTRY("eye", Eye),           SG_ENTRY("linspace", Linspace),   SG_ENTRY("zerosLike", ZerosLike),
-      SG_ENTRY("onesLike", OnesLike), SG_ENTRY("fullLike", FullLike),   SG_ENTRY("randnLike", RandnLike),
-      SG_ENTRY("fromBytes", FromBytes), SG_ENTRY("asStrided", AsStrided),
+      SG_ENTRY("fromData", FromData),
+      SG_ENTRY("zeros", Zeros),
+      SG_ENTRY("ones", Ones),
+      SG_ENTRY("empty", Empty),
+      SG_ENTRY("full", Full),
+      SG_ENTRY("rand", Rand),
+      SG_ENTRY("randn", Randn),
+      SG_ENTRY("randint", Randint),
+      SG_ENTRY("arange", Arange),
+      SG_ENTRY("eye", Eye),
+      SG_ENTRY("linspace", Linspace),
+      SG_ENTRY("zerosLike", ZerosLike),
+      SG_ENTRY("onesLike", OnesLike),
+      SG_ENTRY("fullLike", FullLike),
+      SG_ENTRY("randnLike", RandnLike),
+      SG_ENTRY("fromBytes", FromBytes),
+      SG_ENTRY("asStrided", AsStrided),
   };
   return entries;
 }

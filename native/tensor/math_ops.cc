@@ -20,61 +20,61 @@ at::Tensor WithShapes(const Args& a, const at::Tensor& x, const at::Tensor* y, F
 }
 
 // op(input, other: Tensor | number[, alpha])
-#define SG_BINARY_ALPHA(Name, fn)                                                                        \
-  Napi::Value Name(const Napi::CallbackInfo& info) {                                                    \
-    Args a(info);                                                                                       \
-    at::Tensor& x = a.tensor(0, "input");                                                               \
-    at::Scalar alpha = a.isNullish(2) ? at::Scalar(1) : a.scalar(2, "alpha");                            \
-    if (a.isTensor(1)) {                                                                                \
-      at::Tensor& y = a.tensor(1, "other");                                                             \
-      return Wrap(a, WithShapes(a, x, &y, [&] { return x.fn(y, alpha); }));                            \
-    }                                                                                                   \
-    return Wrap(a, x.fn(a.scalar(1, "other"), alpha));                                                  \
+#define SG_BINARY_ALPHA(Name, fn)                                             \
+  Napi::Value Name(const Napi::CallbackInfo& info) {                          \
+    Args a(info);                                                             \
+    at::Tensor& x = a.tensor(0, "input");                                     \
+    at::Scalar alpha = a.isNullish(2) ? at::Scalar(1) : a.scalar(2, "alpha"); \
+    if (a.isTensor(1)) {                                                      \
+      at::Tensor& y = a.tensor(1, "other");                                   \
+      return Wrap(a, WithShapes(a, x, &y, [&] { return x.fn(y, alpha); }));   \
+    }                                                                         \
+    return Wrap(a, x.fn(a.scalar(1, "other"), alpha));                        \
   }
 
-#define SG_BINARY(Name, fn)                                                                              \
-  Napi::Value Name(const Napi::CallbackInfo& info) {                                                    \
-    Args a(info);                                                                                       \
-    at::Tensor& x = a.tensor(0, "input");                                                               \
-    if (a.isTensor(1)) {                                                                                \
-      at::Tensor& y = a.tensor(1, "other");                                                             \
-      return Wrap(a, WithShapes(a, x, &y, [&] { return x.fn(y); }));                                   \
-    }                                                                                                   \
-    return Wrap(a, x.fn(a.scalar(1, "other")));                                                         \
+#define SG_BINARY(Name, fn)                                          \
+  Napi::Value Name(const Napi::CallbackInfo& info) {                 \
+    Args a(info);                                                    \
+    at::Tensor& x = a.tensor(0, "input");                            \
+    if (a.isTensor(1)) {                                             \
+      at::Tensor& y = a.tensor(1, "other");                          \
+      return Wrap(a, WithShapes(a, x, &y, [&] { return x.fn(y); })); \
+    }                                                                \
+    return Wrap(a, x.fn(a.scalar(1, "other")));                      \
   }
 
 // In place: op_(input, other[, alpha]) modifies input; returns undefined.
-#define SG_INPLACE_ALPHA(Name, method)                                                                   \
-  Napi::Value Name(const Napi::CallbackInfo& info) {                                                    \
-    Args a(info);                                                                                       \
-    at::Tensor& x = a.tensor(0, "input");                                                               \
-    at::Scalar alpha = a.isNullish(2) ? at::Scalar(1) : a.scalar(2, "alpha");                            \
-    if (a.isTensor(1)) {                                                                                \
-      at::Tensor& y = a.tensor(1, "other");                                                             \
-      WithShapes(a, x, &y, [&] { return x.method(y, alpha); });                                         \
-    } else {                                                                                            \
-      x.method(a.scalar(1, "other"), alpha);                                                            \
-    }                                                                                                   \
-    return a.env().Undefined();                                                                         \
+#define SG_INPLACE_ALPHA(Name, method)                                        \
+  Napi::Value Name(const Napi::CallbackInfo& info) {                          \
+    Args a(info);                                                             \
+    at::Tensor& x = a.tensor(0, "input");                                     \
+    at::Scalar alpha = a.isNullish(2) ? at::Scalar(1) : a.scalar(2, "alpha"); \
+    if (a.isTensor(1)) {                                                      \
+      at::Tensor& y = a.tensor(1, "other");                                   \
+      WithShapes(a, x, &y, [&] { return x.method(y, alpha); });               \
+    } else {                                                                  \
+      x.method(a.scalar(1, "other"), alpha);                                  \
+    }                                                                         \
+    return a.env().Undefined();                                               \
   }
 
-#define SG_INPLACE(Name, method)                                                                         \
-  Napi::Value Name(const Napi::CallbackInfo& info) {                                                    \
-    Args a(info);                                                                                       \
-    at::Tensor& x = a.tensor(0, "input");                                                               \
-    if (a.isTensor(1)) {                                                                                \
-      at::Tensor& y = a.tensor(1, "other");                                                             \
-      WithShapes(a, x, &y, [&] { return x.method(y); });                                                \
-    } else {                                                                                            \
-      x.method(a.scalar(1, "other"));                                                                   \
-    }                                                                                                   \
-    return a.env().Undefined();                                                                         \
+#define SG_INPLACE(Name, method)                         \
+  Napi::Value Name(const Napi::CallbackInfo& info) {     \
+    Args a(info);                                        \
+    at::Tensor& x = a.tensor(0, "input");                \
+    if (a.isTensor(1)) {                                 \
+      at::Tensor& y = a.tensor(1, "other");              \
+      WithShapes(a, x, &y, [&] { return x.method(y); }); \
+    } else {                                             \
+      x.method(a.scalar(1, "other"));                    \
+    }                                                    \
+    return a.env().Undefined();                          \
   }
 
-#define SG_UNARY(Name, fn)                                                                               \
-  Napi::Value Name(const Napi::CallbackInfo& info) {                                                    \
-    Args a(info);                                                                                       \
-    return Wrap(a, fn(a.tensor(0, "input")));                                                            \
+#define SG_UNARY(Name, fn)                           \
+  Napi::Value Name(const Napi::CallbackInfo& info) { \
+    Args a(info);                                    \
+    return Wrap(a, fn(a.tensor(0, "input")));        \
   }
 
 SG_BINARY_ALPHA(Add, add)
@@ -373,41 +373,75 @@ Napi::Value MaskedFill(const Napi::CallbackInfo& info) {
 
 const std::vector<FunctionEntry>& TensorMathEntries() {
   static const std::vector<FunctionEntry> entries = {
-      SG_ENTRY("add", Add),         SG_ENTRY("sub", Sub),
-      SG_ENTRY("mul", Mul),         SG_ENTRY("div", Div),
-      SG_ENTRY("pow", Pow),         SG_ENTRY("eq", Eq),
-      SG_ENTRY("ne", Ne),           SG_ENTRY("gt", Gt),
-      SG_ENTRY("lt", Lt),           SG_ENTRY("ge", Ge),
-      SG_ENTRY("le", Le),           SG_ENTRY("add_", AddInPlace),
-      SG_ENTRY("sub_", SubInPlace), SG_ENTRY("mul_", MulInPlace),
-      SG_ENTRY("div_", DivInPlace), SG_ENTRY("neg", Neg),
-      SG_ENTRY("sqrt", Sqrt),       SG_ENTRY("rsqrt", Rsqrt),
-      SG_ENTRY("exp", Exp),         SG_ENTRY("log", Log),
-      SG_ENTRY("abs", Abs),         SG_ENTRY("sign", Sign),
-      SG_ENTRY("floor", Floor),     SG_ENTRY("ceil", Ceil),
-      SG_ENTRY("round", Round),     SG_ENTRY("sin", Sin),
-      SG_ENTRY("cos", Cos),         SG_ENTRY("log1p", Log1p),
-      SG_ENTRY("reciprocal", Reciprocal), SG_ENTRY("square", SquareOp),
-      SG_ENTRY("t", T),             SG_ENTRY("logicalNot", Not),
-      SG_ENTRY("isnan", IsNan),     SG_ENTRY("isfinite", IsFinite),
-      SG_ENTRY("clamp", Clamp),     SG_ENTRY("clamp_", ClampInPlace),
-      SG_ENTRY("zero_", ZeroInPlace), SG_ENTRY("fill_", FillInPlace),
-      SG_ENTRY("copy_", CopyInPlace), SG_ENTRY("matmul", Matmul),
-      SG_ENTRY("uniform_", UniformInPlace), SG_ENTRY("normal_", NormalInPlace),
+      SG_ENTRY("add", Add),
+      SG_ENTRY("sub", Sub),
+      SG_ENTRY("mul", Mul),
+      SG_ENTRY("div", Div),
+      SG_ENTRY("pow", Pow),
+      SG_ENTRY("eq", Eq),
+      SG_ENTRY("ne", Ne),
+      SG_ENTRY("gt", Gt),
+      SG_ENTRY("lt", Lt),
+      SG_ENTRY("ge", Ge),
+      SG_ENTRY("le", Le),
+      SG_ENTRY("add_", AddInPlace),
+      SG_ENTRY("sub_", SubInPlace),
+      SG_ENTRY("mul_", MulInPlace),
+      SG_ENTRY("div_", DivInPlace),
+      SG_ENTRY("neg", Neg),
+      SG_ENTRY("sqrt", Sqrt),
+      SG_ENTRY("rsqrt", Rsqrt),
+      SG_ENTRY("exp", Exp),
+      SG_ENTRY("log", Log),
+      SG_ENTRY("abs", Abs),
+      SG_ENTRY("sign", Sign),
+      SG_ENTRY("floor", Floor),
+      SG_ENTRY("ceil", Ceil),
+      SG_ENTRY("round", Round),
+      SG_ENTRY("sin", Sin),
+      SG_ENTRY("cos", Cos),
+      SG_ENTRY("log1p", Log1p),
+      SG_ENTRY("reciprocal", Reciprocal),
+      SG_ENTRY("square", SquareOp),
+      SG_ENTRY("t", T),
+      SG_ENTRY("logicalNot", Not),
+      SG_ENTRY("isnan", IsNan),
+      SG_ENTRY("isfinite", IsFinite),
+      SG_ENTRY("clamp", Clamp),
+      SG_ENTRY("clamp_", ClampInPlace),
+      SG_ENTRY("zero_", ZeroInPlace),
+      SG_ENTRY("fill_", FillInPlace),
+      SG_ENTRY("copy_", CopyInPlace),
+      SG_ENTRY("matmul", Matmul),
+      SG_ENTRY("uniform_", UniformInPlace),
+      SG_ENTRY("normal_", NormalInPlace),
       SG_ENTRY("setData", SetData),
-      SG_ENTRY("where", Where),     SG_ENTRY("sum", Sum),
-      SG_ENTRY("mean", Mean),       SG_ENTRY("var", Var),
-      SG_ENTRY("norm", Norm),       SG_ENTRY("max", Max),
-      SG_ENTRY("min", Min),         SG_ENTRY("maxDim", MaxDim),
-      SG_ENTRY("minDim", MinDim),   SG_ENTRY("argmax", Argmax),
-      SG_ENTRY("argmin", Argmin),   SG_ENTRY("transpose", Transpose),
-      SG_ENTRY("permute", Permute), SG_ENTRY("reshape", Reshape),
-      SG_ENTRY("view", View),       SG_ENTRY("flatten", Flatten),
-      SG_ENTRY("squeeze", Squeeze), SG_ENTRY("unsqueeze", Unsqueeze),
-      SG_ENTRY("expand", Expand),   SG_ENTRY("cat", Cat),
-      SG_ENTRY("stack", Stack),     SG_ENTRY("select", Select),
-      SG_ENTRY("slice", Slice),     SG_ENTRY("indexSelect", IndexSelect),
-      SG_ENTRY("gather", Gather),   SG_ENTRY("maskedFill", MaskedFill),
+      SG_ENTRY("where", Where),
+      SG_ENTRY("sum", Sum),
+      SG_ENTRY("mean", Mean),
+      SG_ENTRY("var", Var),
+      SG_ENTRY("norm", Norm),
+      SG_ENTRY("max", Max),
+      SG_ENTRY("min", Min),
+      SG_ENTRY("maxDim", MaxDim),
+      SG_ENTRY("minDim", MinDim),
+      SG_ENTRY("argmax", Argmax),
+      SG_ENTRY("argmin", Argmin),
+      SG_ENTRY("transpose", Transpose),
+      SG_ENTRY("permute", Permute),
+      SG_ENTRY("reshape", Reshape),
+      SG_ENTRY("view", View),
+      SG_ENTRY("flatten", Flatten),
+      SG_ENTRY("squeeze", Squeeze),
+      SG_ENTRY("unsqueeze", Unsqueeze),
+      SG_ENTRY("expand", Expand),
+      SG_ENTRY("cat", Cat),
+      SG_ENTRY("stack", Stack),
+      SG_ENTRY("select", Select),
+      SG_ENTRY("slice", Slice),
+      SG_ENTRY("indexSelect", IndexSelect),
+      SG_ENTRY("gather", Gather),
+      SG_ENTRY("maskedFill", MaskedFill),
   };
   return entries;
 }

@@ -25,7 +25,7 @@ describe('native binding: the addon and lib/native-api.ts declare the same names
     assert.deepEqual(duplicates(NATIVE_OPTIMIZER_METHODS), []);
   });
 
-  it("every export is declared and every declared name is exported (functions and classes)", () => {
+  it('every export is declared and every declared name is exported (functions and classes)', () => {
     assertSameNames('addon exports', Object.keys(native), [...NATIVE_CLASS_NAMES, ...NATIVE_FUNCTION_NAMES]);
   });
 

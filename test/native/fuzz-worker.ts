@@ -120,7 +120,7 @@ for (let i = 0; i < calls; i++) {
       constructNativeTensor(args);
     }
   } catch (err) {
-    if (!(err instanceof Error)) throw new Error(`a native call threw a non-Error: ${String(err)}`);
+    if (!(err instanceof Error)) throw new Error(`a native call threw a non-Error: ${String(err)}`, { cause: err });
     errors += 1;
   }
   done += 1;
