@@ -22,8 +22,6 @@ export interface DistributedEnv {
   masterPort: number;
 }
 
-type Env = Record<string, string | undefined>;
-
 const HINT = "start the processes with 'sg-optim launch' (or torchrun), which sets RANK, WORLD_SIZE, MASTER_ADDR and MASTER_PORT";
 
 /**
@@ -33,11 +31,11 @@ const HINT = "start the processes with 'sg-optim launch' (or torchrun), which se
  * @example
  * if (sg.distributed.isDistributedRun()) console.log(sg.distributed.readDistributedEnv().rank);
  */
-export function isDistributedRun(env: Env = process.env): boolean {
+export function isDistributedRun(env: Record<string, string | undefined> = process.env): boolean {
   return env.RANK !== undefined || env.WORLD_SIZE !== undefined;
 }
 
-function integerVar(env: Env, name: string, min: number): number | undefined {
+function integerVar(env: Record<string, string | undefined>, name: string, min: number): number | undefined {
   const raw = env[name];
   if (raw === undefined) return undefined;
   const text = raw.trim();
@@ -53,7 +51,7 @@ function required<T>(value: T | undefined, name: string): T {
 }
 
 /** RANK and WORLD_SIZE of a launched process, validated (both set, integers, RANK < WORLD_SIZE). */
-export function readRankAndWorldSize(env: Env): { rank: number; worldSize: number } {
+export function readRankAndWorldSize(env: Record<string, string | undefined>): { rank: number; worldSize: number } {
   const worldSize = required(integerVar(env, 'WORLD_SIZE', 1), 'WORLD_SIZE');
   const rank = required(integerVar(env, 'RANK', 0), 'RANK');
   if (rank >= worldSize) throw rangeError('RANK', `environment variable RANK=${rank} must be below WORLD_SIZE=${worldSize}`);
@@ -70,7 +68,7 @@ export function readRankAndWorldSize(env: Env): { rank: number; worldSize: numbe
  * @example
  * const { rank, worldSize, localRank } = sg.distributed.readDistributedEnv();
  */
-export function readDistributedEnv(env: Env = process.env): DistributedEnv {
+export function readDistributedEnv(env: Record<string, string | undefined> = process.env): DistributedEnv {
   const { rank, worldSize } = readRankAndWorldSize(env);
   const localRank = integerVar(env, 'LOCAL_RANK', 0);
   const localWorldSize = integerVar(env, 'LOCAL_WORLD_SIZE', 1);

@@ -150,7 +150,7 @@ export async function checkPortFree(port: number): Promise<void> {
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     const why = code === 'EADDRINUSE' ? 'is in use on this host' : `cannot be listened on (${code ?? (e as Error).message})`;
-    throw new Error(`MASTER_PORT ${port} ${why}: another run or program holds it; pick another with --master-port PORT, or --master-port 0 for a free one`);
+    throw new Error(`MASTER_PORT ${port} ${why}: another run or program holds it; pick another with --master-port PORT, or --master-port 0 for a free one`, { cause: e });
   }
 }
 
