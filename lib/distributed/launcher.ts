@@ -144,7 +144,7 @@ export function freePort(): Promise<number> {
 }
 
 /** Rejects with a clear error when `port` cannot be listened on here (in use, or privileged). */
-export async function checkPortFree(port: number): Promise<void> {
+async function checkPortFree(port: number): Promise<void> {
   try {
     await listenOnce(port);
   } catch (e) {
