@@ -10,6 +10,7 @@ export * from './tensor';
 export * as nn from './nn';
 export * as optim from './optim-namespace';
 export * as data from './data';
+export * as distributed from './distributed';
 export * as models from './models';
 export * as training from './training';
 export * as recipes from './recipes';

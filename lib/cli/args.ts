@@ -12,6 +12,8 @@ export interface ParsedArgs {
   repeated: Record<string, Array<string | true>>;
   overrides: string[];
   help: boolean;
+  /** Everything after a bare `--`, untouched (the worker command of `sg-optim launch`); undefined without `--`. */
+  passthrough?: string[];
 }
 
 const BOOLEAN_FLAGS = new Set(['help', 'h', 'verbose']);
@@ -24,6 +26,10 @@ export function parseArgs(argv: string[]): ParsedArgs {
   };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
+    if (arg === '--') {
+      out.passthrough = argv.slice(i + 1);
+      break;
+    }
     if (arg === '--help' || arg === '-h') {
       out.help = true;
     } else if (arg.startsWith('--')) {

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * `sg-optim` command line: train from a recipe, list recipes or optimizers, plot a recipe's LR
- * schedule, build the native addon from source.
+ * schedule, build the native addon from source, launch worker processes (as torchrun).
  */
 import { checkFlags, listFlag, parseArgs, ParsedArgs } from './args';
 import { requireModules } from './require-modules';
@@ -15,6 +15,7 @@ Commands:
   optimizers List the optimizers:        sg-optim optimizers [--verbose]
   plot-lr    SVG of a recipe's LRs:      sg-optim plot-lr --config-name mnist_lenet [--out lr.svg]
   build      Build the native addon from source (cmake-js; against an installed PyTorch, or LIBTORCH=/path/to/libtorch)
+  launch     Start N worker processes, as torchrun: sg-optim launch --nproc-per-node 2 -- train.js
 
 Run 'sg-optim <command> --help' for a command's options.`,
   train: `Usage: sg-optim train --config-name NAME [--config-dir DIR] [--require MODULE ...] [key=value | +key=value | ~key ...]
@@ -54,6 +55,28 @@ as for train.`,
 Compiles the native addon with cmake-js into build/Release/sg_optim.node against, in this order:
 LIBTORCH or Torch_DIR when set; the LibTorch inside the PyTorch that python3 (or SG_OPTIM_PYTHON)
 imports; Debian's libtorch-dev.`,
+  launch: `Usage: sg-optim launch --nproc-per-node N [--nnodes M --node-rank R --master-addr HOST --master-port PORT] -- COMMAND [ARGS ...]
+
+Starts N workers running COMMAND, as torchrun: each gets RANK, LOCAL_RANK, WORLD_SIZE,
+LOCAL_WORLD_SIZE, GROUP_RANK (the node rank), MASTER_ADDR and MASTER_PORT (PyTorch's env://
+variables), and OMP_NUM_THREADS=1 unless set. Their output lines are forwarded prefixed with
+[rank<r>]:. As soon as one worker fails (non-zero exit or a signal) the others get SIGTERM, then
+SIGKILL after a grace period, and launch exits with 1; SIGINT or SIGTERM to the launcher ends the
+workers the same way. COMMAND is 'sg-optim ...' (this CLI), a .js/.cjs/.mjs script (run with this
+Node.js), or any executable.
+
+Options:
+  --nproc-per-node N   workers on this node (required)
+  --nnodes M           nodes of the run (default 1); start one launcher per node
+  --node-rank R        this node's rank in [0, M) (default 0); its workers get ranks R*N .. R*N+N-1
+  --master-addr HOST   host of rank 0 (default 127.0.0.1)
+  --master-port PORT   port of the rendezvous on HOST: default a free port with one node, 29500
+                       with several (as torchrun); 0 picks a free port (one node only). Node rank 0
+                       checks that it is free.
+  --help               this text
+
+Example (two nodes on one machine): sg-optim launch --nproc-per-node 2 --nnodes 2 --node-rank 0 --master-port 29500 -- train.js
+                                and: sg-optim launch --nproc-per-node 2 --nnodes 2 --node-rank 1 --master-port 29500 -- train.js`,
 };
 
 /** The flags each command accepts (besides --help); anything else is an error. */
@@ -63,6 +86,7 @@ const FLAGS: Record<string, readonly string[]> = {
   optimizers: ['verbose', 'require'],
   'plot-lr': ['config-name', 'config-dir', 'out', 'train-loader-len', 'require'],
   build: [],
+  launch: ['nproc-per-node', 'nnodes', 'node-rank', 'master-addr', 'master-port'],
 };
 
 function printHelp(topic: string): void {
@@ -76,7 +100,7 @@ async function run(args: ParsedArgs): Promise<number> {
     return args.help ? 0 : 1;
   }
   if (!(command in HELP) || command === 'main') {
-    process.stderr.write(`sg-optim: unknown command '${command}'; known: train, recipes, plot-lr, build, optimizers\n`);
+    process.stderr.write(`sg-optim: unknown command '${command}'; known: train, recipes, plot-lr, build, optimizers, launch\n`);
     return 1;
   }
   if (args.help) {
@@ -84,6 +108,7 @@ async function run(args: ParsedArgs): Promise<number> {
     return 0;
   }
   checkFlags(args, command, FLAGS[command]);
+  if (args.passthrough !== undefined && command !== 'launch') throw new Error(`'--' (a command to run) is only for 'launch', not '${command}'`);
   // Before the recipe is composed, so that the names the modules register resolve.
   requireModules(listFlag(args, 'require'));
   switch (command) {
@@ -97,6 +122,8 @@ async function run(args: ParsedArgs): Promise<number> {
       return (await import('./plot-lr-command')).plotLrCommand(args);
     case 'build':
       return (await import('./build-command')).buildCommand();
+    case 'launch':
+      return (await import('./launch-command')).launchCommand(args);
   }
   return 1;
 }

@@ -1,8 +1,9 @@
-import { isPlainObject, typeError } from '../errors';
+import { isPlainObject, rangeError, typeError } from '../errors';
 import { tensor } from '../tensor/creation';
 import { stack } from '../tensor/functional';
 import { Tensor } from '../tensor/tensor';
 import { Dataset, TensorDataset } from './dataset';
+import type { Sampler } from './distributed-sampler';
 import { permutation } from './random';
 
 export interface DataLoaderOptions {
@@ -11,6 +12,11 @@ export interface DataLoaderOptions {
   /** Seed of the shuffling; each epoch uses a permutation derived from (seed, epoch). */
   seed?: number;
   drop_last?: boolean;
+  /**
+   * Where the item indices come from, in order (e.g. an sg.data.DistributedSampler), instead of
+   * 0..n-1 or the shuffle; mutually exclusive with `shuffle`, as PyTorch's. setEpoch is forwarded to it.
+   */
+  sampler?: Sampler;
   /** Builds a batch from items (default: stack each field). */
   collate?: (items: Tensor[][]) => Tensor[];
 }
@@ -32,6 +38,7 @@ export class DataLoader implements Iterable<[Tensor, Tensor]> {
   readonly shuffle: boolean;
   readonly seed: number;
   readonly dropLast: boolean;
+  readonly sampler: Sampler | undefined;
   private epoch = 0;
   private explicitEpoch = false;
   private readonly collate: (items: Tensor[][]) => Tensor[];
@@ -46,11 +53,18 @@ export class DataLoader implements Iterable<[Tensor, Tensor]> {
     this.seed = options.seed ?? 0;
     this.dropLast = options.drop_last ?? false;
     this.collate = options.collate ?? defaultCollate;
+    const sampler = options.sampler;
+    if (sampler !== undefined) {
+      const ok = sampler !== null && typeof (sampler as Partial<Sampler>)[Symbol.iterator] === 'function' && Number.isInteger((sampler as Partial<Sampler>).length);
+      if (!ok) throw typeError('DataLoader({sampler})', 'a sampler (an iterable of indices with a length)', sampler);
+      if (this.shuffle) throw rangeError('DataLoader({sampler})', 'sampler option is mutually exclusive with shuffle');
+    }
+    this.sampler = sampler;
   }
 
   /** Number of batches per epoch. */
   get length(): number {
-    const n = this.dataset.length;
+    const n = this.sampler ? this.sampler.length : this.dataset.length;
     return this.dropLast ? Math.floor(n / this.batchSize) : Math.ceil(n / this.batchSize);
   }
 
@@ -58,15 +72,17 @@ export class DataLoader implements Iterable<[Tensor, Tensor]> {
   setEpoch(epoch: number): void {
     this.epoch = epoch;
     this.explicitEpoch = true;
+    this.sampler?.setEpoch?.(epoch);
   }
 
   *[Symbol.iterator](): Iterator<[Tensor, Tensor]> {
-    const n = this.dataset.length;
-    const order = this.shuffle ? permutation(n, this.seed * 1000003 + this.epoch) : null;
+    const order = this.sampler ? Int32Array.from(this.sampler) : this.shuffle ? permutation(this.dataset.length, this.seed * 1000003 + this.epoch) : null;
+    const n = order ? order.length : this.dataset.length;
     if (!this.explicitEpoch) this.epoch += 1;
     this.explicitEpoch = false;
     const fast = this.dataset instanceof TensorDataset ? this.dataset.tensors : null;
-    for (let b = 0; b < this.length; b++) {
+    const batches = this.dropLast ? Math.floor(n / this.batchSize) : Math.ceil(n / this.batchSize);
+    for (let b = 0; b < batches; b++) {
       const start = b * this.batchSize;
       const end = Math.min(n, start + this.batchSize);
       let batch: Tensor[];

@@ -1,4 +1,5 @@
 export * from './dataset';
 export * from './data-loader';
+export * from './distributed-sampler';
 export * from './mnist';
 export * from './recipe-datasets';

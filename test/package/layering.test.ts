@@ -19,6 +19,9 @@ const LAYERS: string[][] = [
   ['registry', 'native-api.ts', 'torch-locate.ts', 'unresolved-values.ts'],
   ['native.ts'],
   ['tensor', 'build-info.ts'],
+  // Below data and nn: sg.data.DistributedSampler reads the launcher's env, and
+  // DistributedDataParallel (nn) and the Trainer will use the process group.
+  ['distributed'],
   ['nn', 'data', 'serialize', 'optim'],
   ['training', 'models'],
   ['recipes'],
