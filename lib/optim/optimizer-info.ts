@@ -27,6 +27,18 @@ export interface OptimizerFlags {
    * timm and SuperGradients), saved as `param_groups[i].step` in the state dict.
    */
   readonly hasGroupState: boolean;
+  /**
+   * The reference reads every parameter's state before it updates any (torch.optim.SGD's
+   * momentum buffers): a parameter listed twice in one group, without state before a step,
+   * starts each of its places in that step from no state. Absent: false.
+   */
+  readonly freshStatePerRepeat?: boolean;
+  /**
+   * The option (on the optimizer's defaults) whose non-null value makes every parameter's update
+   * depend on all gradients (Lamb's global clipping, `max_grad_norm`): a parameter listed twice
+   * in a group cannot then be stepped place by place, and step() refuses it.
+   */
+  readonly globalClipOption?: string;
 }
 
 /** The record of one optimizer. */
