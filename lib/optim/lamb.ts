@@ -53,5 +53,6 @@ export const LAMB_INFO = defineOptimizer({
   description: 'Layer-wise adaptive large-batch Adam: global gradient clipping, bias-corrected moments, trust ratio where weight_decay != 0.',
   reference: "super_gradients.training.utils.optimizers.Lamb (timm's Lamb)",
   sgDefaults: {},
-  flags: { stepAsTensor: false, hasGroupState: true, globalClipOption: 'max_grad_norm' },
+  flags: { stepAsTensor: false, hasGroupState: true },
+  repeatedParams: { refusedWhileSet: 'max_grad_norm' },
 });

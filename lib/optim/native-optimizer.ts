@@ -209,19 +209,19 @@ export abstract class NativeOptimizer extends Optimizer {
    * parameter once per place, in order, with its one gradient and its one state. Native code
    * takes each parameter once, so the repeated places are further passes in which only the
    * repeated parameters show their gradients (the others' are put aside and put back). Where the
-   * reference reads every state before updating any (flags.freshStatePerRepeat: SGD's momentum
-   * buffers), a parameter without state before the step starts each pass from none, and keeps
+   * reference reads every state before updating any (repeatedParams.freshStatePerPlace: SGD's
+   * momentum buffers), a parameter without state before the step starts each pass from none, and keeps
    * the last pass's. Group-level state (Lamb's step) counts the step once.
    */
   private stepWithRepeats(): void {
-    const clipOption = this.info.flags.globalClipOption;
+    const clipOption = this.info.repeatedParams?.refusedWhileSet;
     if (clipOption !== undefined && this.defaults[clipOption] !== null && this.defaults[clipOption] !== undefined) {
       throw new Error(
         `${this.kind} cannot step a param group that lists a parameter more than once while ${clipOption} is ${String(this.defaults[clipOption])}: ` +
           `its global gradient norm spans every parameter (set ${clipOption} to null, or list each parameter once)`,
       );
     }
-    const fresh = this.info.flags.freshStatePerRepeat ? new Set(this.repeats.flat().filter((p) => this.native.getState(p._h) === null)) : new Set<Tensor>();
+    const fresh = this.info.repeatedParams?.freshStatePerPlace ? new Set(this.repeats.flat().filter((p) => this.native.getState(p._h) === null)) : new Set<Tensor>();
     const groupStates = this.info.flags.hasGroupState ? this.paramGroups.map((_, i) => this.native.getGroupState(i)) : null;
     this.lastStepPath = this.native.step(this.paramGroups, this.defaults);
     for (const pass of this.repeats) {

@@ -56,5 +56,6 @@ export const SGD_INFO = defineOptimizer({
   description: 'Stochastic gradient descent with momentum, dampening, Nesterov and L2 weight decay.',
   reference: 'torch.optim.SGD',
   sgDefaults: { weight_decay: 1e-4, momentum: 0.9 },
-  flags: { stepAsTensor: true, hasGroupState: false, freshStatePerRepeat: true },
+  flags: { stepAsTensor: true, hasGroupState: false },
+  repeatedParams: { freshStatePerPlace: true },
 });
