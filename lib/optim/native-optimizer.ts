@@ -123,16 +123,19 @@ export abstract class NativeOptimizer extends Optimizer {
     s.params.forEach((list, i) => knownLists.set(list, s.contents[i]));
     const knownGroups = new Set<ParamGroup>(s.groups);
     const fills: Array<[ParamGroup, Record<string, unknown>]> = [];
-    const idsOf: number[][] = [];
+    const idsOf: Array<number[] | null> = [];
     let paramsChanged = groups.length !== s.groups.length;
+    const lists = new Set<Tensor[]>();
     groups.forEach((g: unknown, i: number) => {
       const path = `param_groups[${i}]`;
       if (!isPlainObject(g) || !Array.isArray(g.params)) throw typeError(path, 'a param group {params, ...options}', g);
       const group = g as ParamGroup;
       const synced = knownLists.get(group.params);
-      const unchanged = synced !== undefined && NativeOptimizer.sameContents(group.params, synced);
+      // A list seen before, unchanged, and not shared with another group needs no parameter checks.
+      const unchanged = synced !== undefined && !lists.has(group.params) && NativeOptimizer.sameContents(group.params, synced);
+      lists.add(group.params);
       if (!unchanged) paramsChanged = true;
-      idsOf.push(unchanged ? group.params.map((p) => native.implId(p._h)) : this.checkParamTensors(group.params, path));
+      idsOf.push(unchanged ? null : this.checkParamTensors(group.params, path));
       if (!knownGroups.has(group)) {
         const filled: Record<string, unknown> = { ...group };
         this.fillDefaults(filled, path);
@@ -142,7 +145,7 @@ export abstract class NativeOptimizer extends Optimizer {
     });
     if (paramsChanged) {
       const seen = new Set<number>();
-      groups.forEach((g: ParamGroup, i: number) => this.checkRepeats(g.params, idsOf[i], `param_groups[${i}]`, seen));
+      groups.forEach((g: ParamGroup, i: number) => this.checkRepeats(g.params, idsOf[i] ?? g.params.map((p) => native.implId(p._h)), `param_groups[${i}]`, seen));
     }
     // Checked: now change things.
     for (const [group, filled] of fills) {

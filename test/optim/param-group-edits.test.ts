@@ -397,3 +397,22 @@ describe('optim: a parameter twice in one group, for the optimizers torch.optim 
     assert.deepEqual(opt.stateDict().param_groups.map((grp) => [grp.step, grp.lr]), [[4, 0.02], [2, 0.02]]);
   });
 });
+
+describe('optim: in-place edits that share a parameter list', () => {
+  it('BAD EDIT: a copy of group 0 ({...g}) pushed next to it is a parameter in two groups; removing it recovers', () => {
+    const params = fresh();
+    const opt = createOptimizer('SGD', [{ params: [params[0]] }, { params: [params[1]] }], { lr: 0.1, momentum: 0.9 });
+    setGrads(params, FIXTURE.added_mid_run.SGD.steps[3].grads);
+    opt.step();
+    const before = snapshot(opt, params);
+    opt.paramGroups[1] = { ...opt.paramGroups[0], lr: 0.5 };
+    assert.throws(() => opt.step(), /^Error: some parameters appear in more than one parameter group \(param_groups\[1\]\.params\[0\]\)$/);
+    assert.equal(opt.paramGroups[1].lr, 0.5);
+    opt.paramGroups[1] = { ...opt.paramGroups[1], params: [params[1]] };
+    const { params: p0, grads: g0, state: s0 } = JSON.parse(before);
+    const { params: p1, grads: g1, state: s1 } = JSON.parse(snapshot(opt, params));
+    assert.deepEqual([p1, g1, s1], [p0, g0, s0], 'parameters, gradients and state as before the bad edit');
+    opt.step();
+    assert.equal(opt.stateDict().param_groups[1].lr, 0.5);
+  });
+});
