@@ -54,4 +54,5 @@ export const LAMB_INFO = defineOptimizer({
   reference: "super_gradients.training.utils.optimizers.Lamb (timm's Lamb)",
   sgDefaults: {},
   flags: { stepAsTensor: false, hasGroupState: true },
+  repeatedParams: { refusedWhileSet: 'max_grad_norm' },
 });

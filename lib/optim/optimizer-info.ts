@@ -29,6 +29,25 @@ export interface OptimizerFlags {
   readonly hasGroupState: boolean;
 }
 
+/**
+ * How a parameter listed more than once in one param group is stepped, where the reference's loop
+ * differs from "once per place, with its one gradient and its one state" (the default).
+ */
+export interface RepeatedParamsRule {
+  /**
+   * The reference reads every parameter's state before it updates any (torch.optim.SGD's
+   * momentum buffers): a repeated parameter without state before a step starts each of its places
+   * in that step from no state, and keeps the last place's.
+   */
+  readonly freshStatePerPlace?: boolean;
+  /**
+   * The option (on the optimizer's defaults) whose non-null value makes every parameter's update
+   * depend on all gradients (Lamb's global clipping, `max_grad_norm`): step() then refuses a
+   * repeated parameter.
+   */
+  readonly refusedWhileSet?: string;
+}
+
 /** The record of one optimizer. */
 export interface OptimizerInfo {
   /** The registered name (recipes' `optimizer:`); for a built-in also its native kind. */
@@ -44,6 +63,8 @@ export interface OptimizerInfo {
   /** SuperGradients' default optimizer_params for it, merged under the user's by buildOptimizer (§2). */
   readonly sgDefaults: Readonly<Record<string, unknown>>;
   readonly flags: OptimizerFlags;
+  /** How a parameter listed twice in one group is stepped, where it differs from the default (see RepeatedParamsRule). */
+  readonly repeatedParams?: RepeatedParamsRule;
 }
 
 /** What defineOptimizer takes: a record whose class may declare its own options interface. */
@@ -62,5 +83,6 @@ export function defineOptimizer<S extends OptionSchema | null>(info: OptimizerIn
     cls: info.cls as unknown as OptimizerClass,
     sgDefaults: Object.freeze({ ...info.sgDefaults }),
     flags: Object.freeze({ ...info.flags }),
+    ...(info.repeatedParams ? { repeatedParams: Object.freeze({ ...info.repeatedParams }) } : {}),
   });
 }

@@ -29,6 +29,26 @@ export interface OptimizerStateDict {
 
 export type Closure = () => unknown;
 
+/**
+ * PyTorch's `required` (torch.optim.optimizer.required): a default that every group must set
+ * itself. A custom optimizer passes it as a default; a group without the option is an error.
+ *
+ * @example
+ * class Sign extends sg.optim.Optimizer {
+ *   constructor(params: sg.optim.ParamsOrGroups, opts: { lr?: number } = {}) { super(params, { lr: opts.lr ?? sg.optim.required }); }
+ *   ...
+ * }
+ * new Sign([{ params: [w] }]); // Error: parameter group didn't specify a value of required optimization parameter lr (param_groups[0])
+ */
+export const required: unique symbol = Symbol('required');
+
+/** PyTorch's warning for a param group that lists a parameter more than once (torch.optim 2.x). */
+export const DUPLICATE_PARAMS_WARNING =
+  'optimizer contains a parameter group with duplicate parameters; in future, this will cause an error; see github.com/pytorch/pytorch/issues/40967 for more information';
+
+/** The parameter lists already warned about (a list is warned about once, not on every re-check). */
+const WARNED_DUPLICATES = new WeakSet<readonly unknown[]>();
+
 function implId(t: Tensor): number {
   return native.implId(t._h);
 }
@@ -98,14 +118,38 @@ export abstract class Optimizer {
     this.paramGroups = prepared;
   }
 
-  /** Checks a group and merges the defaults in (Python's add_param_group). */
+  /**
+   * Checks a group and merges the defaults in, as PyTorch's add_param_group: each parameter a
+   * floating-point leaf Tensor; options the group lacks come from the defaults, and one whose
+   * default is `required` must be given; a parameter listed twice in the group is PyTorch's
+   * warning, a parameter of another group is PyTorch's error.
+   */
   protected prepareGroup(group: unknown, path: string, existing: ParamGroup[]): ParamGroup {
     if (!isPlainObject(group)) throw typeError(path, 'a param group {params, ...options}', group);
     let params = group.params as unknown;
     if (params instanceof Tensor) params = [params];
     if (!Array.isArray(params)) throw typeError(`${path}.params`, 'an array of Tensors', params);
+    const merged: ParamGroup = { ...group, params: [...(params as Tensor[])] };
+    const ids = this.checkParamTensors(merged.params, path);
+    this.fillDefaults(merged, path);
     const seen = new Set<number>();
     for (const g of existing) for (const p of g.params) seen.add(implId(p));
+    this.checkRepeats(merged.params, ids, path, seen);
+    return merged;
+  }
+
+  /** Sets every option the group lacks to the optimizer's default; a missing `required` one is PyTorch's error. */
+  protected fillDefaults(group: Record<string, unknown>, path: string): void {
+    for (const [key, value] of Object.entries(this.defaults)) {
+      if (key in group) continue;
+      if (value === required) throw new Error(`parameter group didn't specify a value of required optimization parameter ${key} (${path})`);
+      group[key] = Array.isArray(value) ? [...value] : value;
+    }
+  }
+
+  /** Checks one group's parameter list (Tensors, not disposed, floating point, leaves); returns their identities. */
+  protected checkParamTensors(params: readonly unknown[], path: string): number[] {
+    const ids: number[] = [];
     params.forEach((p: unknown, k: number) => {
       const where = `${path}.params[${k}]`;
       if (!(p instanceof Tensor)) throw typeError(where, 'a Tensor', p);
@@ -115,15 +159,25 @@ export abstract class Optimizer {
         throw new TypeError(`optimizer can only optimize Tensors of floating point dtype, but ${where} has dtype ${dtype}`);
       }
       if (!p.isLeaf) throw new Error(`can't optimize a non-leaf Tensor (${where})`);
-      const id = implId(p);
-      if (seen.has(id)) throw new Error(`some parameters appear in more than one parameter group (${where})`);
-      seen.add(id);
+      ids.push(implId(p));
     });
-    const merged: ParamGroup = { ...group, params: [...(params as Tensor[])] };
-    for (const [key, value] of Object.entries(this.defaults)) {
-      if (!(key in merged)) merged[key] = Array.isArray(value) ? [...value] : value;
+    return ids;
+  }
+
+  /**
+   * A parameter listed twice in one group gets PyTorch's warning (once per list); one that
+   * `otherGroups` (the identities of the other groups' parameters) holds is PyTorch's error. The
+   * group's identities are then added to `otherGroups`.
+   */
+  protected checkRepeats(params: readonly unknown[], ids: readonly number[], path: string, otherGroups: Set<number>): void {
+    if (new Set(ids).size !== ids.length && !WARNED_DUPLICATES.has(params)) {
+      WARNED_DUPLICATES.add(params);
+      process.emitWarning(DUPLICATE_PARAMS_WARNING, 'UserWarning');
     }
-    return merged;
+    ids.forEach((id, k) => {
+      if (otherGroups.has(id)) throw new Error(`some parameters appear in more than one parameter group (${path}.params[${k}])`);
+    });
+    for (const id of ids) otherGroups.add(id);
   }
 
   /** Adds a group (defaults merged in), as PyTorch's add_param_group. */
@@ -169,19 +223,43 @@ export abstract class Optimizer {
     return {};
   }
 
+  /**
+   * The parameters' indices as PyTorch's state_dict gives them: counted across groups; a
+   * parameter listed more than once in a group gets the index of its last place in that group
+   * (PyTorch's param_mappings), and every place still counts. Returns each group's indices and
+   * each indexed parameter once.
+   */
+  protected paramIndices(): { groups: number[][]; indexed: Array<[number, Tensor]> } {
+    const mapping = new Map<number, number>();
+    const indexed = new Map<number, Tensor>();
+    let start = 0;
+    const groups = this.paramGroups.map((group) => {
+      const ids = group.params.map(implId);
+      const local = new Map<number, number>();
+      ids.forEach((id, k) => {
+        if (!mapping.has(id)) {
+          local.set(id, start + k);
+          indexed.set(id, group.params[k]);
+        }
+      });
+      for (const [id, index] of local) mapping.set(id, index);
+      start += ids.length;
+      return ids.map((id) => mapping.get(id)!);
+    });
+    return { groups, indexed: [...indexed].map(([id, p]) => [mapping.get(id)!, p]) };
+  }
+
   /** The optimizer's state in PyTorch's layout. */
   stateDict(): OptimizerStateDict {
+    const { groups, indexed } = this.paramIndices();
     const state: Record<number, Record<string, unknown>> = {};
-    let index = 0;
+    for (const [index, p] of indexed) {
+      const s = this.paramState(p);
+      if (s !== null) state[index] = s;
+    }
     const param_groups = this.paramGroups.map((group, g) => {
-      const { params, ...options } = group;
-      const indices: number[] = [];
-      for (const p of params) {
-        const s = this.paramState(p);
-        if (s !== null) state[index] = s;
-        indices.push(index++);
-      }
-      return { ...options, ...this.groupState(g), params: indices };
+      const { params: _params, ...options } = group;
+      return { ...options, ...this.groupState(g), params: groups[g] };
     });
     return { state, param_groups };
   }

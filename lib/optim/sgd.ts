@@ -57,4 +57,5 @@ export const SGD_INFO = defineOptimizer({
   reference: 'torch.optim.SGD',
   sgDefaults: { weight_decay: 1e-4, momentum: 0.9 },
   flags: { stepAsTensor: true, hasGroupState: false },
+  repeatedParams: { freshStatePerPlace: true },
 });
