@@ -78,7 +78,7 @@ interface NativeParamGroup {
 export type NativeOptimizerState = Record<string, NativeTensorHandle | number>;
 
 /** One group's own state (Lamb's step counter; {} for the other kinds). */
-type NativeGroupState = { step?: number };
+export type NativeGroupState = { step?: number };
 
 /** The NativeOptimizer class's instances (native/optim/optimizer_wrap.cc). */
 export interface NativeOptimizerHandle {
