@@ -19,7 +19,7 @@ const LAYERS: string[][] = [
   ['registry', 'native-api.ts', 'torch-locate.ts', 'unresolved-values.ts'],
   ['native.ts'],
   ['tensor', 'build-info.ts'],
-  ['nn', 'data', 'serialize', 'optim'],
+  ['nn', 'data', 'serialize', 'optim', 'report'],
   ['training', 'models'],
   ['recipes'],
   ['cli'],
