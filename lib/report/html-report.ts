@@ -31,22 +31,26 @@ const PAGE_SCRIPT = String.raw`
   var data = JSON.parse(document.getElementById('sg-report-data').textContent);
   var palette = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#17becf'];
   var charts = [];
-  function width() { return Math.max(320, Math.min(1000, document.getElementById('charts').clientWidth - 8)); }
+  function width(el) { return Math.max(300, el.clientWidth); }
   function chart(id, title, xLabel, yLabel, x, series, opts) {
     var el = document.createElement('div');
     el.className = 'chart';
     el.id = id;
     document.getElementById('charts').appendChild(el);
+    series.forEach(function (s, i) { s.stroke = palette[i % palette.length]; });
     // A series without any value (a metric only validation computes) is left out.
     var shown = series.filter(function (s) { return s.values.some(function (v) { return v !== null; }); });
     if (shown.length > 0) series = shown;
-    var uSeries = [{ label: xLabel }].concat(series.map(function (s, i) {
-      return { label: s.label, stroke: palette[i % palette.length], width: 2, spanGaps: true, points: { show: !!(opts && opts.points) } };
+    var uSeries = [{ label: xLabel }].concat(series.map(function (s) {
+      return { label: s.label, stroke: s.stroke, width: 2, spanGaps: true, points: { show: !!(opts && opts.points) } };
     }));
+    var xAxis = { label: xLabel };
+    // Whole epochs on the x axis of the per-epoch charts.
+    if (xLabel === 'epoch') xAxis.incrs = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000];
     var plot = new uPlot({
-      title: title, width: width(), height: 280, series: uSeries,
+      title: title, width: width(el), height: 260, series: uSeries,
       scales: { x: { time: false } },
-      axes: [{ label: xLabel }, { label: yLabel, size: 70 }],
+      axes: [xAxis, { label: yLabel, size: 64 }],
     }, [x].concat(series.map(function (s) { return s.values; })), el);
     charts.push({ id: id, title: title, plot: plot });
   }
@@ -72,7 +76,7 @@ const PAGE_SCRIPT = String.raw`
     chart('chart-time', 'Epoch time', 'epoch', 'seconds', ex, [{ label: 'seconds', values: epochs.map(function (e) { return e.seconds; }) }], { points: true });
   }
   window.sgReport = { charts: charts };
-  window.addEventListener('resize', function () { charts.forEach(function (c) { c.plot.setSize({ width: width(), height: 280 }); }); });
+  window.addEventListener('resize', function () { charts.forEach(function (c) { c.plot.setSize({ width: width(document.getElementById(c.id)), height: 260 }); }); });
 })();
 `;
 
@@ -80,7 +84,8 @@ const PAGE_CSS = `
 body { font: 14px/1.4 system-ui, sans-serif; margin: 1.5em auto; max-width: 1040px; padding: 0 1em; color: #222; }
 h1 { font-size: 1.4em; margin-bottom: .2em; } h2 { font-size: 1.1em; margin-top: 1.6em; border-bottom: 1px solid #ddd; }
 .sub { color: #666; margin-top: 0; }
-.chart { margin: 1em 0; }
+#charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(460px, 1fr)); gap: 1em 1.5em; }
+.chart { min-width: 0; }
 table { border-collapse: collapse; font-variant-numeric: tabular-nums; }
 td, th { padding: 2px 10px; border-bottom: 1px solid #eee; text-align: right; } th { background: #f6f6f6; }
 td:first-child, th:first-child { text-align: left; }
