@@ -226,7 +226,8 @@ export class Trainer {
     const progress = new Progress(process.stderr, Boolean(params.silent_mode) || !this.isMainProcess());
     if (params.save_model !== false && this.isMainProcess()) fs.mkdirSync(this.experimentDir, { recursive: true });
     this.runLogger = this.createRunLogger(args, params, startEpoch, L);
-    // Last: it records the LR each step uses, after every other callback has set it.
+    // Last: it records the LR each step uses, after every other callback has set it. (It has only
+    // the events it needs; the handler calls the events a callback has.)
     if (this.runLogger) handler.callbacks.push(this.runLogger as unknown as Callback);
 
     const ctx: PhaseContext = {
