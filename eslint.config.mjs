@@ -44,7 +44,7 @@ export default defineConfig(
   {
     ignores: [
       'dist/**', 'build/**', 'build-*/**', 'node_modules/**', 'native/**', 'prebuilds/**', 'mutate/**',
-      '.stryker-tmp/**', '.venv-torch/**', 'experiments/**', 'checkpoints/**', 'docs/**',
+      '.stryker-tmp/**', '.venv-torch/**', '.venv-tb/**', 'experiments/**', 'checkpoints/**', 'docs/**',
     ],
   },
   js.configs.recommended,

@@ -17,6 +17,8 @@ have_pkg python3-torch || missing+=(python3-torch)
 command -v cmake >/dev/null 2>&1 || missing+=(cmake)
 command -v g++ >/dev/null 2>&1 || missing+=(g++)
 command -v ninja >/dev/null 2>&1 || missing+=(ninja-build)
+# Headless Chromium for the run report's browser test (test/report/html-report.test.ts).
+have_pkg chromium || command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 # The virtual environment of PyTorch's wheel (below); pyenv's and most other Pythons have it.
 wheel="${TORCH_WHEEL:-2.15}"
 case "$wheel" in 0 | no | off) wheel=none ;; esac

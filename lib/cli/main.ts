@@ -14,6 +14,7 @@ Commands:
   recipes    List the recipes found:     sg-optim recipes [--config-dir DIR]
   optimizers List the optimizers:        sg-optim optimizers [--verbose]
   plot-lr    SVG of a recipe's LRs:      sg-optim plot-lr --config-name mnist_lenet [--out lr.svg]
+  report     Rebuild a run's report.html: sg-optim report checkpoints/mnist_lenet
   build      Build the native addon from source (cmake-js; against an installed PyTorch, or LIBTORCH=/path/to/libtorch)
   launch     Start N worker processes, as torchrun: sg-optim launch --nproc-per-node 2 -- train.js
 
@@ -50,6 +51,11 @@ Writes an SVG with every param group's learning rate over the whole run, compute
 sg.training.simulateLr with the same callbacks the Trainer runs. The number of batches per epoch
 comes from --train-loader-len, else from the recipe's data set. --require loads a module first,
 as for train.`,
+  report: `Usage: sg-optim report RUN_FOLDER
+
+Writes RUN_FOLDER/report.html (one self-contained page: loss, metrics, the LR of every step,
+epoch times, the recipe and the environment) from the folder's log.jsonl, lr_steps.jsonl and
+run.json, as training does after each epoch with training_hyperparams.sg_logger_params.report=true.`,
   build: `Usage: sg-optim build
 
 Compiles the native addon with cmake-js into build/Release/sg_optim.node against, in this order:
@@ -85,6 +91,7 @@ const FLAGS: Record<string, readonly string[]> = {
   recipes: ['config-dir'],
   optimizers: ['verbose', 'require'],
   'plot-lr': ['config-name', 'config-dir', 'out', 'train-loader-len', 'require'],
+  report: [],
   build: [],
   launch: ['nproc-per-node', 'nnodes', 'node-rank', 'master-addr', 'master-port'],
 };
@@ -100,7 +107,7 @@ async function run(args: ParsedArgs): Promise<number> {
     return args.help ? 0 : 1;
   }
   if (!(command in HELP) || command === 'main') {
-    process.stderr.write(`sg-optim: unknown command '${command}'; known: train, recipes, plot-lr, build, optimizers, launch\n`);
+    process.stderr.write(`sg-optim: unknown command '${command}'; known: train, recipes, plot-lr, build, optimizers, launch, report\n`);
     return 1;
   }
   if (args.help) {
@@ -120,6 +127,8 @@ async function run(args: ParsedArgs): Promise<number> {
       return (await import('./optimizers-command')).optimizersCommand(args);
     case 'plot-lr':
       return (await import('./plot-lr-command')).plotLrCommand(args);
+    case 'report':
+      return (await import('./report-command')).reportCommand(args);
     case 'build':
       return (await import('./build-command')).buildCommand();
     case 'launch':

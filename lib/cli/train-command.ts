@@ -19,7 +19,8 @@ export async function trainCommand(args: ParsedArgs): Promise<number> {
   // The optimizer is named too: with --require it may be a user's class, worth confirming.
   const optimizer = run.trainingParams.optimizer ?? 'SGD';
   process.stdout.write(`Training ${String(run.config.architecture)} with ${typeof optimizer === 'string' ? optimizer : 'an optimizer instance'}, recipe ${run.name} (experiment ${experimentName})\n`);
-  const result = await trainer.train({ model, trainingParams: run.trainingParams, trainLoader, validLoader });
+  // The whole recipe goes to the run report (sg_logger_params.report), as SG logs additional_configs_to_log.
+  const result = await trainer.train({ model, trainingParams: run.trainingParams, trainLoader, validLoader, additionalConfigsToLog: { recipe_config: run.config } });
   const metrics = Object.entries(result.metrics).map(([k, v]) => `${k} ${v.toFixed(4)}`).join(', ');
   process.stdout.write(`Done: ${metrics}${result.bestMetric !== null ? ` (best ${result.bestMetric.toFixed(4)})` : ''}; checkpoints in ${trainer.experimentDir}\n`);
   return 0;

@@ -11,6 +11,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 
 import { isPlainObject, typeError, withErrorInfo } from '../errors';
+import { RunLogger, runLoggerSettings } from '../report/run-logger';
 import { Optimizer, OptimizerStateDict } from '../optim/optimizer';
 import { moduleClassifier } from '../nn/classify';
 import { buildOptimizerAndRecord as buildOptimizer, ParamGroupsModel } from './build-optimizer';
@@ -46,6 +47,8 @@ export interface TrainArgs {
   trainingParams: TrainingParamsInput;
   trainLoader: BatchLoader;
   validLoader?: BatchLoader | null;
+  /** More configuration for the run report to show (SG's additional_configs_to_log), e.g. `{recipe_config: recipe}`. */
+  additionalConfigsToLog?: Record<string, unknown> | null;
 }
 
 export interface EpochRecord {
@@ -222,6 +225,10 @@ export class Trainer {
     const startEpoch = resumed?.startEpoch ?? 0;
     const progress = new Progress(process.stderr, Boolean(params.silent_mode) || !this.isMainProcess());
     if (params.save_model !== false && this.isMainProcess()) fs.mkdirSync(this.experimentDir, { recursive: true });
+    this.runLogger = this.createRunLogger(args, params, startEpoch, L);
+    // Last: it records the LR each step uses, after every other callback has set it. (It has only
+    // the events it needs; the handler calls the events a callback has.)
+    if (this.runLogger) handler.callbacks.push(this.runLogger as unknown as Callback);
 
     const ctx: PhaseContext = {
       epoch: startEpoch,
@@ -270,6 +277,27 @@ export class Trainer {
       watchedKey: undefined,
       lastMetrics: {},
     };
+  }
+
+  /** @internal The run's TensorBoard files and HTML report (lib/report), when the main process saves. */
+  private runLogger: RunLogger | null = null;
+
+  /** The run logger of sg_logger_params (tb, report), or null: off, not saving, or not the main process. */
+  private createRunLogger(args: TrainArgs, params: TrainingParams, startEpoch: number, trainLoaderLen: number): RunLogger | null {
+    const settings = runLoggerSettings(params.sg_logger_params);
+    if ((!settings.tb && !settings.report) || params.save_model === false || !this.isMainProcess()) return null;
+    const first = args.model.parameters()[0];
+    return new RunLogger({
+      dir: this.experimentDir,
+      experimentName: this.experimentName,
+      trainingParams: params as unknown as Record<string, unknown>,
+      startEpoch,
+      maxEpochs: params.max_epochs,
+      trainLoaderLen,
+      device: first ? String(first.device) : 'cpu',
+      additionalConfigs: args.additionalConfigsToLog ?? null,
+      ...settings,
+    });
   }
 
   /** The optimizer: a name, a class, or an instance (§1.3, §5). */
@@ -429,6 +457,7 @@ export class Trainer {
   protected logEpoch(run: TrainingRun, record: EpochRecord): void {
     const validLoss = record.valid_loss;
     if (run.params.save_model !== false) fs.appendFileSync(path.join(this.experimentDir, 'log.jsonl'), `${JSON.stringify({ experiment: this.experimentName, ...record })}\n`);
+    this.runLogger?.epochEnd(record);
     const fmt = (m: Record<string, number>) => Object.entries(m).map(([k, v]) => `${k} ${v.toFixed(4)}`).join('  ');
     run.progress.summary(
       `Epoch ${record.epoch + 1}/${run.plan.maxEpochs}  train loss ${record.train_loss.toFixed(4)}${run.trainMetrics.length ? '  ' + fmt(record.train_metrics) : ''}` +

@@ -22,7 +22,7 @@ const LAYERS: string[][] = [
   // Below data and nn: sg.data.DistributedSampler reads the launcher's env, and
   // DistributedDataParallel (nn) and the Trainer will use the process group.
   ['distributed'],
-  ['nn', 'data', 'serialize', 'optim'],
+  ['nn', 'data', 'serialize', 'optim', 'report'],
   ['training', 'models'],
   ['recipes'],
   ['cli'],
