@@ -2,3 +2,5 @@ export * from './dataset';
 export * from './data-loader';
 export * from './mnist';
 export * from './recipe-datasets';
+export * from './image-folder';
+export * as transforms from './transforms';
