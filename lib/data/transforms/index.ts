@@ -161,6 +161,11 @@ export function padImage(img: RawImage, ltrb: [number, number, number, number], 
   return { data: out, width: w, height: h, channels: c };
 }
 
+// eslint-disable-next-line require-yield -- the program of a transform that needs no sharp work
+function* done<T>(value: T): Program<T> {
+  return value;
+}
+
 function* resizeImage(img: RawImage, height: number, width: number, interpolation: Interpolation): Program<RawImage> {
   if (img.height === height && img.width === width) return img;
   return yield { kind: 'resize', image: img, width, height, interpolation };
@@ -302,7 +307,11 @@ export class CenterCrop extends Transform {
     this.size = pairSize('CenterCrop({size})', checkKeys('CenterCrop', options, ['size']).size);
   }
 
-  *apply(input: TransformInput): Program<TransformInput> {
+  apply(input: TransformInput): Program<TransformInput> {
+    return done(this.run(input));
+  }
+
+  private run(input: TransformInput): TransformInput {
     const img = requireImage('CenterCrop', input);
     const [top, left, h, w] = centerCropBox(img.height, img.width, this.size[0], this.size[1]);
     if (img.height < h || img.width < w) {
@@ -371,7 +380,11 @@ export class RandomCrop extends RandomTransform {
     this.paddingMode = paddingModeOf('RandomCrop({padding_mode})', o.padding_mode);
   }
 
-  *apply(input: TransformInput): Program<TransformInput> {
+  apply(input: TransformInput): Program<TransformInput> {
+    return done(this.run(input));
+  }
+
+  private run(input: TransformInput): TransformInput {
     let img = requireImage('RandomCrop', input);
     if (this.padding) img = padImage(img, this.padding, this.fill, this.paddingMode);
     const [th, tw] = this.size;
@@ -438,7 +451,11 @@ export class RandomHorizontalFlip extends RandomTransform {
     this.p = probability('RandomHorizontalFlip({p})', o.p);
   }
 
-  *apply(input: TransformInput): Program<TransformInput> {
+  apply(input: TransformInput): Program<TransformInput> {
+    return done(this.run(input));
+  }
+
+  private run(input: TransformInput): TransformInput {
     const img = requireImage('RandomHorizontalFlip', input);
     return this.rng() < this.p ? hflipImage(img) : img;
   }
@@ -451,7 +468,11 @@ export class ToTensor extends Transform {
     checkKeys('ToTensor', options, []);
   }
 
-  *apply(input: TransformInput): Program<TransformInput> {
+  apply(input: TransformInput): Program<TransformInput> {
+    return done(this.run(input));
+  }
+
+  private run(input: TransformInput): TransformInput {
     const img = requireImage('ToTensor', input);
     const { width: W, height: H, channels: C } = img;
     const out = new Float32Array(C * H * W);
@@ -478,7 +499,11 @@ export class Normalize extends Transform {
     if (this.std.some((s) => s === 0)) throw new RangeError(`Normalize: std [${this.std.join(', ')}] has a zero, leading to division by zero`);
   }
 
-  *apply(input: TransformInput): Program<TransformInput> {
+  apply(input: TransformInput): Program<TransformInput> {
+    return done(this.run(input));
+  }
+
+  private run(input: TransformInput): TransformInput {
     if (!(input instanceof Tensor)) throw new TypeError('Normalize works on tensors; put ToTensor before it in the transforms');
     const c = input.shape[0];
     const per = (name: string, v: number[]) => {
