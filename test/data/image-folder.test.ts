@@ -72,6 +72,9 @@ describe('data: ImageFolderDataset (sharp)', () => {
     assert.deepEqual((g.toArray() as number[]).map((p) => Math.round(p * 255)), [0, 128, 255, 64, 0, 128, 255, 64, 0, 128, 255, 64]);
     const [l] = new ImageFolderDataset({ root, color_mode: 'L' }).get(0);
     assert.deepEqual(l.shape, [1, 2, 2]);
+    const resized = new ImageFolderDataset({ root, color_mode: 'L', transforms: [{ Resize: { size: [5, 3] } }, { RandomResizedCrop: { size: 4 } }, 'ToTensor'] });
+    assert.deepEqual(resized.get(0)[0].shape, [1, 4, 4]); // sharp's resize keeps one channel
+    assert.deepEqual(resized.get(3)[0].shape, [1, 4, 4]); // an RGB file read as grey
   });
 
   it('getAsync(i) gives the same tensors as get(i) for the same seed, without blocking the event loop', async () => {

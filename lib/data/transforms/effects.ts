@@ -69,8 +69,11 @@ async function resize(image: RawImage, width: number, height: number, interpolat
     raw: { width: image.width, height: image.height, channels: image.channels },
   })
     .resize(width, height, { fit: 'fill', kernel: KERNELS[interpolation] })
+    // sharp would give a one-channel image three channels back.
+    .toColourspace(image.channels === 1 ? 'b-w' : 'srgb')
     .raw()
     .toBuffer({ resolveWithObject: true });
+  if (info.channels !== image.channels) throw new Error(`resize changed the number of channels from ${image.channels} to ${info.channels}`);
   return { data: Uint8Array.from(data), width: info.width, height: info.height, channels: info.channels };
 }
 
