@@ -5,14 +5,14 @@ import * as path from 'path';
 
 import sharp from 'sharp';
 
-import '../../examples/digits-folder/resnet';
+import '../../examples/digits-resnet';
 import { createDataLoaders } from '../../lib/data';
 import { createModel } from '../../lib/models/registry';
 import { loadRecipe } from '../../lib/recipes';
 import * as nn from '../../lib/nn';
 import * as sg from '../../lib/tensor';
 
-const recipesDir = path.join(__dirname, '..', '..', '..', 'examples', 'digits-folder', 'recipes');
+const recipesDir = path.join(__dirname, '..', '..', '..', 'examples', 'digits-folder-recipes');
 
 describe('data: the digits_folder_resnet example recipe', () => {
   let root: string;

@@ -77,7 +77,12 @@ async function resize(image: RawImage, width: number, height: number, interpolat
   return { data: Uint8Array.from(data), width: info.width, height: info.height, channels: info.channels };
 }
 
-/** Runs one effect with sharp (asynchronously: sharp decodes and resizes on libuv's thread pool). */
+/**
+ * Runs one effect with sharp (asynchronously: sharp decodes and resizes on libuv's thread pool).
+ * Also loaded by path by the helper worker of sync-worker.ts.
+ *
+ * @public
+ */
 export function runEffect(effect: Effect): Promise<RawImage> {
   if (effect.kind === 'decode') return decode(effect.file, effect.mode);
   return resize(effect.image, effect.width, effect.height, effect.interpolation);

@@ -3,7 +3,7 @@
  * layout, once: `<out>/train/<digit>/<n>.png` (the first 85% of each digit's samples, as
  * sg.data.MnistDataset splits them) and `<out>/val/<digit>/<n>.png` (the rest). 28×28 grey.
  *
- *   node dist/examples/digits-folder/make-digits-folder.js [out = data/digits_folder]
+ *   node dist/examples/make-digits-folder.js [out = data/digits_folder]
  */
 import * as fs from 'fs';
 import * as path from 'path';

@@ -4,7 +4,7 @@
  * average pooling, a linear head) scaled down to widths 16/32/64 and one block per stage.
  * Registered as `digits_resnet`; a recipe names it after `--require` loads this file.
  */
-import * as sg from '../../lib';
+import * as sg from '../lib';
 
 const nn = sg.nn;
 
