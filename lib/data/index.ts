@@ -3,3 +3,5 @@ export * from './data-loader';
 export * from './distributed-sampler';
 export * from './mnist';
 export * from './recipe-datasets';
+export * from './image-folder';
+export * as transforms from './transforms';

@@ -4,7 +4,8 @@
  */
 import { isPlainObject, typeError } from '../errors';
 import { Registry } from '../registry/registry';
-import { DataLoader } from './data-loader';
+import { DataLoader, DataLoaderOptions } from './data-loader';
+import { ImageFolderDataset, ImageFolderOptions } from './image-folder';
 import { MnistDataset } from './mnist';
 
 export interface RecipeLoaders {
@@ -23,6 +24,53 @@ DATASETS.register('mnist', (p) => {
   return {
     trainLoader: new DataLoader(train, { batch_size: (p.batch_size as number | undefined) ?? 64, shuffle: (p.shuffle as boolean | undefined) ?? true, seed, drop_last: Boolean(p.drop_last) }),
     validLoader: new DataLoader(test, { batch_size: (p.val_batch_size as number | undefined) ?? 500 }),
+  };
+});
+
+const IMAGE_FOLDER_KEYS = ['root', 'transforms', 'seed', 'color_mode', 'skip_corrupt', 'skipCorrupt'];
+const LOADER_KEYS = ['batch_size', 'shuffle', 'seed', 'drop_last', 'num_workers', 'prefetch_factor', 'pin_memory', 'persistent_workers'];
+
+function section(p: Record<string, unknown>, key: string, allowed: readonly string[], required: boolean): Record<string, unknown> {
+  const v = p[key];
+  if (v === undefined || v === null) {
+    if (required) throw typeError(`dataset_params.${key}`, `a mapping (${allowed.join(', ')})`, v);
+    return {};
+  }
+  if (!isPlainObject(v)) throw typeError(`dataset_params.${key}`, `a mapping (${allowed.join(', ')})`, v);
+  for (const k of Object.keys(v)) {
+    if (!allowed.includes(k)) throw new TypeError(`Unknown key '${k}' in dataset_params.${key}; allowed: ${allowed.join(', ')}`);
+  }
+  return v;
+}
+
+function imageFolder(p: Record<string, unknown>, key: string): ImageFolderDataset {
+  const s = section(p, key, IMAGE_FOLDER_KEYS, true);
+  const options: ImageFolderOptions = {
+    root: s.root as string,
+    transforms: (s.transforms as unknown[] | undefined) ?? null,
+    seed: s.seed as number | undefined,
+    color_mode: s.color_mode as ImageFolderOptions['color_mode'],
+    skipCorrupt: Boolean(s.skip_corrupt ?? s.skipCorrupt),
+  };
+  try {
+    return new ImageFolderDataset(options);
+  } catch (e) {
+    if (e instanceof Error) e.message = `dataset_params.${key}: ${e.message}`;
+    throw e;
+  }
+}
+
+/**
+ * SuperGradients' form: `train_dataset_params` / `val_dataset_params` ({root, transforms as SG's
+ * YAML list, seed, color_mode, skip_corrupt}) and `train_dataloader_params` /
+ * `val_dataloader_params` (DataLoader options; the training loader shuffles unless told not to).
+ */
+DATASETS.register('image_folder', (p) => {
+  const trainLoader = section(p, 'train_dataloader_params', LOADER_KEYS, false);
+  const validLoader = section(p, 'val_dataloader_params', LOADER_KEYS, false);
+  return {
+    trainLoader: new DataLoader(imageFolder(p, 'train_dataset_params'), { shuffle: true, ...trainLoader } as DataLoaderOptions),
+    validLoader: new DataLoader(imageFolder(p, 'val_dataset_params'), { ...validLoader } as DataLoaderOptions),
   };
 });
 
