@@ -21,6 +21,7 @@ import * as os from 'os';
 import * as path from 'path';
 
 import { buildInfo } from '../build-info';
+import { typeError } from '../errors';
 import { packageRoot } from '../package-root';
 import { getNumThreads, torchVersion } from '../tensor/creation';
 import { EventFileWriter } from './event-file';
@@ -28,7 +29,8 @@ import { writeReport } from './html-report';
 import { EpochLine, Environment, LR_STEPS_FILE, recipeJson, RUN_FILE, RunInfo, StepLine } from './run-files';
 
 /** Whether a run writes TensorBoard files and the HTML report without sg_logger_params saying so. */
-const RUN_LOGGER_DEFAULTS = { tb: false, report: false };
+// On by default, as SuperGradients writes its TensorBoard files unless told not to.
+const RUN_LOGGER_DEFAULTS = { tb: true, report: true };
 
 /** `sg_logger_params.tb` / `.report` (booleans; absent: {@link RUN_LOGGER_DEFAULTS}). */
 export function runLoggerSettings(sgLoggerParams: unknown): { tb: boolean; report: boolean } {
@@ -36,7 +38,7 @@ export function runLoggerSettings(sgLoggerParams: unknown): { tb: boolean; repor
   const flag = (key: 'tb' | 'report') => {
     const v = p[key];
     if (v === undefined || v === null) return RUN_LOGGER_DEFAULTS[key];
-    if (typeof v !== 'boolean') throw new TypeError(`training_params.sg_logger_params.${key} must be true or false, got ${JSON.stringify(v)}`);
+    if (typeof v !== 'boolean') throw typeError(`training_params.sg_logger_params.${key}`, 'true or false', v);
     return v;
   };
   return { tb: flag('tb'), report: flag('report') };

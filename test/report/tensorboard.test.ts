@@ -142,6 +142,6 @@ describe('report: TensorBoard event files of a training run', function () {
   it('sg_logger_params {tb: false, report: false} writes none of it; tb must be a boolean', async () => {
     const off = await trainRun(root, 'off', { sg_logger_params: { tb: false, report: false } });
     assert.deepEqual(fs.readdirSync(off.dir).sort(), ['ckpt_best.pth', 'ckpt_latest.pth', 'log.jsonl']);
-    await assert.rejects(trainRun(root, 'bad', { sg_logger_params: { tb: 'yes' } }), /sg_logger_params\.tb must be true or false, got "yes"/);
+    await assert.rejects(trainRun(root, 'bad', { sg_logger_params: { tb: 'yes' } }), /Expected true or false for training_params\.sg_logger_params\.tb but received 'yes' \(string\)/);
   });
 });

@@ -77,6 +77,9 @@ describe('Trainer: hook points for a multi-process trainer', () => {
   it('the default Trainer writes its checkpoints and log (the main process)', async () => {
     const trainer = new Trainer({ experimentName: 'rank0', ckptRootDir: root });
     await trainer.train({ model: new nn.Linear(3, 2), trainingParams: { max_epochs: 1, initial_lr: 0.1, loss: 'CrossEntropyLoss', valid_metrics_list: ['Accuracy'], silent_mode: true }, trainLoader: fixed(2), validLoader: fixed(1) });
-    assert.deepEqual(fs.readdirSync(path.join(root, 'rank0')).sort(), ['ckpt_best.pth', 'ckpt_latest.pth', 'log.jsonl']);
+    const files = fs.readdirSync(path.join(root, 'rank0')).sort();
+    // The run's record (lib/report, on by default as SG's TensorBoard logger): one event file, the LR of every step, the report.
+    assert.equal(files.filter((f) => f.startsWith('events.out.tfevents.')).length, 1, files.join(', '));
+    assert.deepEqual(files.filter((f) => !f.startsWith('events.out.tfevents.')), ['ckpt_best.pth', 'ckpt_latest.pth', 'log.jsonl', 'lr_steps.jsonl', 'report.html', 'run.json']);
   });
 });
