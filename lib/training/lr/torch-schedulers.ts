@@ -21,7 +21,7 @@
  * const sched = new sg.training.OneCycleLR(opt, { max_lr: 0.1, total_steps: 1000 });
  * for (let i = 0; i < 1000; i++) { ...; opt.step(); sched.step(); }
  */
-import { isPlainObject, typeError, unknownNameError } from '../../errors';
+import { expectBoolean, expectNumber, isPlainObject, typeError, unknownNameError } from '../../errors';
 import { LrParamGroup } from '../callbacks';
 
 interface Optim {
@@ -97,16 +97,13 @@ function bindKwargs(cls: string, kw: unknown, spec: Record<string, unknown>): Kw
   return out;
 }
 
+// NaN passes as in PyTorch, whose own range checks then decide.
 function num(cls: string, kw: Kwargs, key: string): number {
-  const v = kw[key];
-  if (typeof v !== 'number') throw typeError(`${cls}.${key}`, 'a number', v);
-  return v;
+  return expectNumber(`${cls}.${key}`, kw[key], { allowNaN: true });
 }
 
 function bool(cls: string, kw: Kwargs, key: string): boolean {
-  const v = kw[key];
-  if (typeof v !== 'boolean') throw typeError(`${cls}.${key}`, 'a boolean', v);
-  return v;
+  return expectBoolean(`${cls}.${key}`, kw[key]);
 }
 
 function str(cls: string, kw: Kwargs, key: string): string {
