@@ -6,6 +6,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 
 import { load, save } from '../serialize';
+import { withIntegerStateKeys } from '../serialize/optimizer-keys';
 import { Tensor } from '../tensor/tensor';
 
 export interface Checkpoint {
@@ -19,11 +20,13 @@ export interface Checkpoint {
   [key: string]: unknown;
 }
 
-/** The optimizer state dict with integer state keys, as Python's torch.optim writes it. */
+/**
+ * The optimizer state dict with integer state keys, as Python's torch.optim writes it. `save()`
+ * already does this to every optimizer state dict in what it writes; this is for code that
+ * pickles by other means.
+ */
 export function optimizerStateForSaving(sd: { state: Record<string, unknown>; param_groups: unknown[] }): unknown {
-  const state = new Map<number, unknown>();
-  for (const [k, v] of Object.entries(sd.state)) state.set(Number(k), v);
-  return { state, param_groups: sd.param_groups };
+  return withIntegerStateKeys(sd);
 }
 
 /**

@@ -19,7 +19,7 @@ import { manualSeed } from '../tensor/creation';
 import { Tensor } from '../tensor/tensor';
 import { createCallbacks } from './callback-registry';
 import { Callback, CallbackHandler, PhaseContext } from './callbacks';
-import { bestMetricOnResume, Checkpoint, CheckpointDir, checkCheckpointNames, checkPlainName, optimizerStateForSaving } from './checkpoints';
+import { bestMetricOnResume, Checkpoint, CheckpointDir, checkCheckpointNames, checkPlainName } from './checkpoints';
 import { ModelEMA } from './ema';
 import { RunWork, trainingEvents } from './event-sequence';
 import { createLoss } from './losses';
@@ -438,7 +438,7 @@ export class Trainer {
       net: run.model.stateDict(),
       acc: watched ?? null,
       epoch: epoch + 1,
-      optimizer_state_dict: optimizerStateForSaving(run.optimizer.stateDict()),
+      optimizer_state_dict: run.optimizer.stateDict(), // save() keys its state by integers, as torch.optim
       metrics: epochMetrics,
       ...(ema ? { ema_net: ema.state } : {}),
       ...(savesState(scheduler) ? { torch_scheduler_state_dict: scheduler.stateDict() } : {}),
