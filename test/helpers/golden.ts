@@ -1,4 +1,8 @@
-/** Loads and replays the golden optimizer trajectories of ../shared/golden (see its README). */
+/**
+ * Loads and replays the golden optimizer trajectories: the seed's in ../shared/golden (see its
+ * README) and the ones this repository made with PyTorch 2.15 in test/optim/golden/ (same format;
+ * each file's `reference` names the script that wrote it).
+ */
 import * as fs from 'fs';
 import * as path from 'path';
 
@@ -39,9 +43,20 @@ export function goldenDir(): string {
   return process.env.SG_GOLDEN_DIR ?? path.join(packageRoot(), '..', 'shared', 'golden');
 }
 
+/** The golden files this repository made itself (optimizers the seed's folder does not cover). */
+export function repoGoldenDir(): string {
+  return path.join(packageRoot(), 'test', 'optim', 'golden');
+}
+
+/** The file for one optimizer: the seed's folder first, then the repository's. */
+function goldenFile(name: string): string {
+  const shared = path.join(goldenDir(), `${name}.json`);
+  return fs.existsSync(shared) ? shared : path.join(repoGoldenDir(), `${name}.json`);
+}
+
 /** The cases of one golden file; a file without cases, or a case without steps, is an error. */
 export function loadGolden(name: string): GoldenCase[] {
-  const cases = JSON.parse(fs.readFileSync(path.join(goldenDir(), `${name}.json`), 'utf8')).cases as GoldenCase[];
+  const cases = JSON.parse(fs.readFileSync(goldenFile(name), 'utf8')).cases as GoldenCase[];
   if (!Array.isArray(cases) || cases.length === 0) throw new Error(`golden file ${name}.json has no cases`);
   cases.forEach((c, i) => {
     if (!Array.isArray(c.steps) || c.steps.length === 0) throw new Error(`golden file ${name}.json: case #${i} has no steps`);
@@ -49,13 +64,14 @@ export function loadGolden(name: string): GoldenCase[] {
   return cases;
 }
 
-/** The optimizers the golden folder has files for (to check that every file is replayed). */
+/** The optimizers the golden folders have files for (to check that every file is replayed). */
 export function goldenFiles(): string[] {
-  return fs
-    .readdirSync(goldenDir())
+  const names = [goldenDir(), repoGoldenDir()]
+    .filter((dir) => fs.existsSync(dir))
+    .flatMap((dir) => fs.readdirSync(dir))
     .filter((f) => f.endsWith('.json'))
-    .map((f) => f.replace(/\.json$/, ''))
-    .sort();
+    .map((f) => f.replace(/\.json$/, ''));
+  return [...new Set(names)].sort();
 }
 
 /** Tolerance of the project's rule: float64 1e-10 relative, float32 1e-5. */

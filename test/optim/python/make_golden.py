@@ -1,0 +1,91 @@
+"""Writes the golden trajectory file of one torch.optim optimizer with the PyTorch running this
+(scripts/torch-wheel.sh's .venv-torch: PyTorch 2.15), in the format of ../shared/golden/README.md.
+
+Usage: make_golden.py NAME [OUT_DIR]   (OUT_DIR defaults to test/optim/golden)
+
+Each case of CASES[NAME] is (dtype, defaults, second-group overrides or None); every case runs
+12 steps on the shapes of SHAPES (or SHAPES_FOR[NAME]) with seeded parameters and gradients,
+one gradient missing at step 4 (that parameter is skipped), and new learning rates at step 6.
+The trajectory comes from the for-loop path (foreach=False), PyTorch's reference."""
+import json
+import os
+import sys
+
+import torch
+
+SHAPES = [[4, 5], [5], [3, 2, 2]]
+# Optimizers that take only some shapes (Muon: matrices).
+SHAPES_FOR = {}
+
+F64, F32 = "float64", "float32"
+
+# name -> [(dtype, defaults, options of a second group holding the last parameter, or None)]
+CASES = {}
+
+STEPS = 12
+MISSING_GRAD_STEP = 4
+LR_CHANGE_STEP = 6
+
+
+def values(t):
+    return [float(v) for v in t.detach().double().flatten().tolist()]
+
+
+def make_case(name, dtype_name, defaults, second_group, shapes):
+    dtype = torch.float64 if dtype_name == F64 else torch.float32
+    gen = torch.Generator().manual_seed(len(CASES[name]) * 1000 + sum(map(ord, name + dtype_name + json.dumps(defaults))))
+    params = [torch.randn(s, generator=gen, dtype=torch.float64).to(dtype).requires_grad_() for s in shapes]
+    if second_group is None:
+        groups = [{"params": list(range(len(shapes))), "options": {}}]
+    else:
+        groups = [{"params": list(range(len(shapes) - 1)), "options": {}}, {"params": [len(shapes) - 1], "options": second_group}]
+    torch_groups = [dict(g["options"], params=[params[i] for i in g["params"]]) for g in groups]
+    torch_defaults = {k: (tuple(v) if isinstance(v, list) else v) for k, v in defaults.items()}
+    kwargs = dict(torch_defaults)
+    if "foreach" in getattr(torch.optim, name).__init__.__code__.co_varnames:
+        kwargs.setdefault("foreach", False)
+    opt = getattr(torch.optim, name)(torch_groups, **kwargs)
+    case = {
+        "optimizer": name,
+        "dtype": dtype_name,
+        "defaults": defaults,
+        "groups": groups,
+        "shapes": shapes,
+        "params0": [values(p) for p in params],
+        "steps": [],
+    }
+    for step in range(STEPS):
+        lr = None
+        if step == LR_CHANGE_STEP:
+            lr = [g["lr"] * 0.5 for g in opt.param_groups]
+            for g, new_lr in zip(opt.param_groups, lr):
+                g["lr"] = new_lr
+        grads = []
+        for i, (p, s) in enumerate(zip(params, shapes)):
+            if step == MISSING_GRAD_STEP and i == 0:
+                p.grad = None
+                grads.append(None)
+            else:
+                g = torch.randn(s, generator=gen, dtype=torch.float64).to(dtype)
+                p.grad = g.clone()
+                grads.append(values(g))
+        opt.step()
+        case["steps"].append({"lr": lr, "grads": grads, "params": [values(p) for p in params]})
+    return case
+
+
+def main():
+    name = sys.argv[1]
+    out_dir = sys.argv[2] if len(sys.argv) > 2 else os.path.join(os.path.dirname(__file__), "..", "golden")
+    if name not in CASES:
+        sys.exit(f"make_golden.py: no cases for {name!r}; known: {', '.join(sorted(CASES))}")
+    shapes = SHAPES_FOR.get(name, SHAPES)
+    cases = [make_case(name, dtype, defaults, second, shapes) for dtype, defaults, second in CASES[name]]
+    os.makedirs(out_dir, exist_ok=True)
+    with open(os.path.join(out_dir, name + ".json"), "w") as f:
+        json.dump({"reference": f"torch.optim {name} (PyTorch {torch.__version__}), test/optim/python/make_golden.py", "cases": cases}, f)
+        f.write("\n")
+
+
+if __name__ == "__main__":
+    main()
