@@ -34,7 +34,9 @@ math::LambScalars Scalars(const LambOptions& o, int64_t step) {
 
 float ClipFactor(const LambOptions& defaults, float global_sq) {
   if (!defaults.has_max_grad_norm()) return 1.0f;
-  float norm = std::sqrt(global_sq);
+  // ATen's sqrt, as the reference step and SuperGradients take it: PyTorch's wheel computes it
+  // with MKL, which is not correctly rounded, and the norm's last bit reaches every parameter.
+  float norm = at::sqrt(at::full({1}, global_sq, at::kFloat)).item<float>();
   float max_norm = static_cast<float>(defaults.max_grad_norm());
   return norm > max_norm ? norm / max_norm : 1.0f;
 }

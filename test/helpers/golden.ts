@@ -6,6 +6,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 
+import { buildInfo } from '../../lib/build-info';
 import { packageRoot } from '../../lib/native';
 import { createOptimizer } from '../../lib/optim';
 import { NativeOptimizer, StepPath } from '../../lib/optim/native-optimizer';
@@ -48,8 +49,14 @@ export function repoGoldenDir(): string {
   return path.join(packageRoot(), 'test', 'optim', 'golden');
 }
 
-/** The file for one optimizer: the seed's folder first, then the repository's. */
+/**
+ * The file for one optimizer: on a LibTorch 2.x build the repository's torch2/ variant where there
+ * is one (SuperGradients' Lamb run on PyTorch 2.15: its wheel's sqrt is MKL's, see
+ * test/optim/python/golden_sg_lamb_torch2.py), else the seed's folder, then the repository's.
+ */
 function goldenFile(name: string): string {
+  const torch2 = path.join(repoGoldenDir(), 'torch2', `${name}.json`);
+  if (buildInfo().torchVersion.startsWith('2.') && fs.existsSync(torch2)) return torch2;
   const shared = path.join(goldenDir(), `${name}.json`);
   return fs.existsSync(shared) ? shared : path.join(repoGoldenDir(), `${name}.json`);
 }

@@ -125,6 +125,20 @@ function assertClose(a: Trajectory, b: Trajectory, dtype: Dtype, rtol: number, w
   assert.ok(d.params <= rtol && d.grads <= rtol && d.state <= stateTol, `${what}: params ${d.params}, grads ${d.grads}, state ${d.state}`);
 }
 
+/**
+ * Whether this LibTorch's CPU sqrt is correctly rounded (Debian's 1.13: std::sqrt). PyTorch's
+ * wheel uses MKL's vsSqrt, 1 ulp off for about a fifth of float32 inputs; our fused loops keep a
+ * correctly rounded sqrt, so against that reference a float32 result can differ by the ulp that
+ * centered RMSprop's cancellation (sqrt(v − ḡ²)) then amplifies: measured 1.2e-5 relative over
+ * four steps. There the float32 comparison allows 2e-5; everywhere else it stays at 1e-5.
+ */
+function sqrtCorrectlyRounded(): boolean {
+  const xs = Array.from({ length: 4096 }, (_, i) => 1 + i / 1024 + i * 1e-7);
+  const ours = sg.tensor(xs, { dtype: 'float32' }).sqrt().toArray();
+  return ours.every((v, i) => v === Math.fround(Math.sqrt(Math.fround(xs[i]))));
+}
+const FLOAT32_RTOL = sqrtCorrectlyRounded() ? 1e-5 : 2e-5;
+
 describe('optimizers: fused CPU path agrees with the reference path', function () {
   forEachKernelBuild((kernels) => {
     for (const name of GOLDEN_OPTIMIZERS) {
@@ -139,12 +153,12 @@ describe('optimizers: fused CPU path agrees with the reference path', function (
         });
       });
 
-      it(`${name} (${kernels} loops): float32 within 1e-5, and switching paths mid-run shares the state`, () => {
+      it(`${name} (${kernels} loops): float32 within ${FLOAT32_RTOL}, and switching paths mid-run shares the state`, () => {
         sets.forEach((set, k) => {
           const fused = run(name, set, 40 + k, 'fused', 'float32');
           const ref = run(name, set, 40 + k, 'reference', 'float32');
           assert.deepEqual(fused.paths, ['fused-cpu', 'fused-cpu', 'fused-cpu', 'fused-cpu']);
-          assertClose(fused, ref, 'float32', 1e-5, `${name} float32 ${JSON.stringify(set)}`);
+          assertClose(fused, ref, 'float32', FLOAT32_RTOL, `${name} float32 ${JSON.stringify(set)}`);
         });
         const last = sets[sets.length - 1];
         const mixed = run(name, last, 99, { switchAt: 2 });
