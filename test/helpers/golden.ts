@@ -45,7 +45,7 @@ export function goldenDir(): string {
 }
 
 /** The golden files this repository made itself (optimizers the seed's folder does not cover). */
-export function repoGoldenDir(): string {
+function repoGoldenDir(): string {
   return path.join(packageRoot(), 'test', 'optim', 'golden');
 }
 
