@@ -2,7 +2,8 @@
  * The published package, as a user installs it: `npm pack`, install the tarball into an empty
  * project with g++ and cmake off the PATH and install scripts blocked (npm's default for
  * dependencies), then require it, step an optimizer and train two epochs on an MNIST subset.
- * Nothing may compile: the prebuilt binary must load.
+ * Nothing may compile: the prebuilt binary must load. Where the 2.15 wheel build exists, the
+ * same again on its shipped prebuilt with only that PyTorch (SG_OPTIM_PYTHON).
  */
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'child_process';
@@ -72,6 +73,26 @@ describe('package: npm pack → install without a compiler → require and train
     const esm = spawnSync(process.execPath, ['--input-type=module', '-e', "import { zeros, optim } from 'sg-optim'; console.log(zeros([2]).numel(), typeof optim.SGD);"], { cwd: app, env, encoding: 'utf8' });
     assert.equal(esm.status, 0, esm.stderr);
     assert.match(esm.stdout, /2 function/);
+
+    // The second prebuilt, for PyTorch's wheel (issue 10): shipped whenever scripts/torch-wheel.sh
+    // built it, and a user with only `pip install torch` trains on it with nothing to set. The
+    // 1.13 binary is removed from the installed copy, as for a user without Debian's LibTorch.
+    const venvPython = path.join(root, '.venv-torch', 'bin', 'python');
+    if (fs.existsSync(path.join(root, 'build-torch2.15', 'Release', 'sg_optim.node')) && fs.existsSync(venvPython)) {
+      assert.match(listing, /package\/prebuilds\/linux-x64\/sg-optim\.torch2\.15\.cuda\.node/);
+      const prebuilds = path.join(app, 'node_modules', 'sg-optim', 'prebuilds', 'linux-x64');
+      for (const name of fs.readdirSync(prebuilds)) if (!name.includes('torch2.15')) fs.rmSync(path.join(prebuilds, name));
+      const withPyTorch = { ...env, SG_OPTIM_PYTHON: venvPython };
+      const wheel = spawnSync(process.execPath, ['-e', `${script}; console.error(JSON.stringify(require('sg-optim').buildInfo()))`], { cwd: app, env: withPyTorch, encoding: 'utf8' });
+      assert.equal(wheel.status, 0, wheel.stderr);
+      const trained = JSON.parse(wheel.stdout.trim().split('\n').pop()!);
+      assert.match(trained.version, /^2\.15\./);
+      assert.ok(trained.accuracy > 0.5, `accuracy ${trained.accuracy} on the 2.15 prebuilt`);
+      const info = JSON.parse(wheel.stderr.trim().split('\n').pop()!);
+      assert.equal(info.binary, path.join(fs.realpathSync(prebuilds), 'sg-optim.torch2.15.cuda.node'));
+      assert.equal(info.source, 'pytorch');
+      assert.equal(info.cuda, true);
+    }
     fs.rmSync(work, { recursive: true, force: true });
   });
 });
