@@ -48,6 +48,11 @@ const EXTRA: Record<string, Array<Record<string, unknown>>> = {
     { lr: 0.01, max_grad_norm: 1e6, always_adapt: true, weight_decay: 0.0 },
   ],
   Lion: [{ lr: 0.001, weight_decay: 0.1, betas: [0.95, 0.98] }, { lr: 0.002, betas: [0.5, 0.9] }],
+  Adagrad: [{ lr: 0.1, lr_decay: 0.1, weight_decay: 0.1, initial_accumulator_value: 1, eps: 1e-3, maximize: true }],
+  Adadelta: [{ lr: 0.7, rho: 0.5, eps: 1e-3, weight_decay: 0.1, maximize: true }],
+  Adamax: [{ lr: 0.05, betas: [0.6, 0.9], eps: 1e-3, weight_decay: 0.1, maximize: true }],
+  NAdam: [{ lr: 0.05, betas: [0.6, 0.9], momentum_decay: 0.5, weight_decay: 0.1, maximize: true }],
+  RAdam: [{ lr: 0.05, betas: [0.6, 0.9], eps: 1e-3, weight_decay: 0.1, maximize: true }],
 };
 
 /** Every option combination of the golden cases (defaults and group overrides), plus EXTRA. */
