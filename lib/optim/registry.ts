@@ -118,9 +118,9 @@ export function optimizerInfo(nameOrClass: string | OptimizerClass): OptimizerIn
 const TORCH_OPTIM = 'torch.optim.';
 
 /** Why a torch.optim optimizer that exists in PyTorch has no class here. */
-const TORCH_OPTIM_UNSUPPORTED: Readonly<Record<string, string>> = {
-  SparseAdam: 'it steps sparse gradients, and sg-optim has no sparse tensors; use torch.optim.Adam',
-};
+const TORCH_OPTIM_UNSUPPORTED: ReadonlyMap<string, string> = new Map([
+  ['SparseAdam', 'it steps sparse gradients, and sg-optim has no sparse tensors; use torch.optim.Adam'],
+]);
 
 /**
  * The built-in for a PyTorch name `torch.optim.X`: the record whose reference is exactly that name
@@ -131,7 +131,7 @@ function resolveTorchOptimName(name: string): OptimizerClass {
   const known = BUILT_IN_OPTIMIZERS.filter((info) => info.reference.startsWith(TORCH_OPTIM));
   const info = known.find((i) => i.reference === name);
   if (info !== undefined) return info.cls;
-  const why = TORCH_OPTIM_UNSUPPORTED[name.slice(TORCH_OPTIM.length)];
+  const why = TORCH_OPTIM_UNSUPPORTED.get(name.slice(TORCH_OPTIM.length));
   if (why !== undefined) throw new Error(`optimizer '${name}' is not supported: ${why}`);
   throw unknownNameError('torch.optim optimizer', name, known.map((i) => i.reference));
 }

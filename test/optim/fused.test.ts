@@ -38,7 +38,7 @@ interface OptionSet {
 /** Options the golden cases do not cover, where a path could still go wrong on its own (optional per optimizer). */
 const EXTRA: Record<string, Array<Record<string, unknown>>> = {
   SGD: [{ lr: 0.05, momentum: 0.9, nesterov: true, weight_decay: 1e-3, maximize: true }, { lr: 0.05, momentum: 0.8, dampening: 0.3, maximize: true, weight_decay: 0.01 }],
-  Adam: [{ lr: 0.01, amsgrad: true, weight_decay: 0.01, betas: [0.8, 0.99], eps: 1e-3, maximize: true }],
+  Adam: [{ lr: 0.01, amsgrad: true, weight_decay: 0.01, betas: [0.8, 0.99], eps: 1e-3, maximize: true }, { lr: 0.01, weight_decay: 0.1, decoupled_weight_decay: true, maximize: true }],
   AdamW: [{ lr: 0.01, weight_decay: 0.1, amsgrad: true, maximize: true }, { lr: 0.01, weight_decay: 0.1, betas: [0.7, 0.95] }],
   RMSprop: [{ lr: 0.01, weight_decay: 0.01 }, { lr: 0.01, momentum: 0.9, maximize: true }, { lr: 0.01, centered: true, alpha: 0.9 }],
   RMSpropTF: [{ lr: 0.01, momentum: 0.9, centered: true, weight_decay: 0.01 }, { lr: 0.01, weight_decay: 0.01, decoupled_decay: true }],

@@ -42,6 +42,10 @@ describe('optimizers by their torch.optim names', () => {
     // PyTorch's names are attributes of a module: the case matters, as for SuperGradients' import.
     assert.throws(() => createOptimizer('torch.optim.nadam', [], {}), /^Error: unknown torch\.optim optimizer 'torch\.optim\.nadam'; did you mean 'torch\.optim\.NAdam'\?/);
     assert.throws(() => resolveOptimizer('torch.optim.SparseAdam'), /^Error: optimizer 'torch\.optim\.SparseAdam' is not supported: .*no sparse tensors/);
+    // Names are looked up as names only, never as properties of an object.
+    for (const name of ['torch.optim.constructor', 'torch.optim.__proto__', 'torch.optim.toString']) {
+      assert.throws(() => resolveOptimizer(name), (e: Error) => e.message.startsWith(`unknown torch.optim optimizer '${name}'`), name);
+    }
     // Our own names keep SuperGradients' fuzzy rule.
     assert.equal(resolveOptimizer('radam'), RAdam);
     assert.equal(resolveOptimizer('NAdam'), NAdam);
