@@ -20,7 +20,10 @@ export function adamOptions(weightDecay: number): OptionSchema {
   };
 }
 
-export const ADAM_OPTIONS: OptionSchema = adamOptions(0);
+export const ADAM_OPTIONS: OptionSchema = {
+  ...adamOptions(0),
+  decoupled_weight_decay: { kind: 'boolean', default: false, doc: "decay p by lr·weight_decay directly, as AdamW (PyTorch 2.x's option)" },
+};
 
 export interface AdamOptions {
   lr?: number;
@@ -33,10 +36,13 @@ export interface AdamOptions {
   fused?: boolean | null;
   capturable?: boolean;
   differentiable?: boolean;
+  /** PyTorch 2.x: true makes Adam AdamW (decoupled weight decay). */
+  decoupled_weight_decay?: boolean;
 }
 
 /**
- * Adam with coupled (L2) weight decay, exactly torch.optim.Adam.
+ * Adam with coupled (L2) weight decay, exactly torch.optim.Adam; `decoupled_weight_decay: true`
+ * makes it AdamW, as in PyTorch 2.x.
  *
  * @example
  * const opt = new sg.optim.Adam(model.parameters(), { lr: 1e-3, betas: [0.9, 0.999] });
@@ -52,7 +58,7 @@ export const ADAM_INFO = defineOptimizer({
   name: 'Adam',
   cls: Adam,
   schema: ADAM_OPTIONS,
-  description: 'Adam with coupled (L2) weight decay; AMSGrad optional.',
+  description: 'Adam with coupled (L2) weight decay, or decoupled as AdamW; AMSGrad optional.',
   reference: 'torch.optim.Adam',
   sgDefaults: { weight_decay: 1e-4 },
   flags: { stepAsTensor: true, hasGroupState: false },

@@ -15,7 +15,8 @@ export const ADAMW_OPTIONS: OptionSchema = adamOptions(1e-2);
  * const opt = new sg.optim.AdamW(model.parameters(), { lr: 1e-3, weight_decay: 0.05 });
  */
 export class AdamW extends NativeOptimizer {
-  constructor(params: ParamsOrGroups, options: AdamOptions = {}) {
+  // torch.optim.AdamW takes no decoupled_weight_decay (it is always true there).
+  constructor(params: ParamsOrGroups, options: Omit<AdamOptions, 'decoupled_weight_decay'> = {}) {
     super(ADAMW_INFO, params, options as Record<string, unknown>);
   }
 }

@@ -8,14 +8,19 @@
  * class CustomOptimizer extends sg.optim.Optimizer { ... }
  * sg.optim.createOptimizer('CustomOptimizer', model.parameters(), { alpha: 1e-3 });
  */
-import { isPlainObject, typeError } from '../errors';
+import { isPlainObject, typeError, unknownNameError } from '../errors';
 import { makeRegister, Registry } from '../registry/registry';
+import { ADADELTA_INFO } from './adadelta';
+import { ADAGRAD_INFO } from './adagrad';
 import { ADAM_INFO } from './adam';
+import { ADAMAX_INFO } from './adamax';
 import { ADAMW_INFO } from './adamw';
 import { LAMB_INFO } from './lamb';
 import { LION_INFO } from './lion';
+import { NADAM_INFO } from './nadam';
 import { checkOptionNames, Optimizer, ParamsOrGroups } from './optimizer';
 import { OptimizerClass, OptimizerInfo } from './optimizer-info';
+import { RADAM_INFO } from './radam';
 import { RMSPROP_INFO } from './rmsprop';
 import { RMSPROP_TF_INFO } from './rmsprop-tf';
 import { SGD_INFO } from './sgd';
@@ -31,6 +36,11 @@ export const BUILT_IN_OPTIMIZERS: readonly OptimizerInfo[] = Object.freeze([
   RMSPROP_TF_INFO,
   LAMB_INFO,
   LION_INFO,
+  ADAGRAD_INFO,
+  ADADELTA_INFO,
+  ADAMAX_INFO,
+  NADAM_INFO,
+  RADAM_INFO,
 ]);
 
 export const OPTIMIZERS = new Registry<OptimizerClass>('optimizer');
@@ -94,7 +104,7 @@ export function listOptimizers(options: ListOptimizersOptions = {}): string[] | 
 }
 
 /**
- * The record of an optimizer, by name (exact, then SuperGradients' fuzzy rule) or class.
+ * The record of an optimizer, by name (exact, `torch.optim.X`, then SuperGradients' fuzzy rule) or class.
  *
  * @example
  * sg.optim.optimizerInfo('adam_w').sgDefaults; // {}
@@ -104,18 +114,48 @@ export function optimizerInfo(nameOrClass: string | OptimizerClass): OptimizerIn
   return recordOf(OPTIMIZERS.nameOf(cls) ?? cls.name, cls);
 }
 
-/** The class for a name (exact, then SuperGradients' fuzzy rule) or the class itself. */
+/** The prefix of PyTorch's optimizer names as SuperGradients imports them (`optimizer: torch.optim.Adam`). */
+const TORCH_OPTIM = 'torch.optim.';
+
+/** Why a torch.optim optimizer that exists in PyTorch has no class here. */
+const TORCH_OPTIM_UNSUPPORTED: ReadonlyMap<string, string> = new Map([
+  ['SparseAdam', 'it steps sparse gradients, and sg-optim has no sparse tensors; use torch.optim.Adam'],
+]);
+
+/**
+ * The built-in for a PyTorch name `torch.optim.X`: the record whose reference is exactly that name
+ * (as SuperGradients imports it: the case matters); an unknown one is the did-you-mean error
+ * over the torch.optim names we have.
+ */
+function resolveTorchOptimName(name: string): OptimizerClass {
+  const known = BUILT_IN_OPTIMIZERS.filter((info) => info.reference.startsWith(TORCH_OPTIM));
+  const info = known.find((i) => i.reference === name);
+  if (info !== undefined) return info.cls;
+  const why = TORCH_OPTIM_UNSUPPORTED.get(name.slice(TORCH_OPTIM.length));
+  if (why !== undefined) throw new Error(`optimizer '${name}' is not supported: ${why}`);
+  throw unknownNameError('torch.optim optimizer', name, known.map((i) => i.reference));
+}
+
+/**
+ * The class for a name (exact, then `torch.optim.X` as PyTorch's class X, then SuperGradients'
+ * fuzzy rule) or the class itself.
+ *
+ * @example
+ * sg.optim.resolveOptimizer('torch.optim.NAdam') === sg.optim.NAdam; // true
+ */
 export function resolveOptimizer(nameOrClass: string | OptimizerClass): OptimizerClass {
   if (typeof nameOrClass === 'function') return nameOrClass;
   if (typeof nameOrClass !== 'string') throw typeError('optimizer', 'an optimizer name or class', nameOrClass);
+  if (nameOrClass.startsWith(TORCH_OPTIM) && !OPTIMIZERS.has(nameOrClass)) return resolveTorchOptimName(nameOrClass);
   return OPTIMIZERS.get(nameOrClass);
 }
 
 /**
- * Builds an optimizer by name or class.
+ * Builds an optimizer by name (ours, SuperGradients' fuzzy form, or PyTorch's `torch.optim.X`) or class.
  *
  * @example
  * const opt = sg.optim.createOptimizer('adam_w', model.parameters(), { lr: 1e-3 }); // AdamW
+ * const nadam = sg.optim.createOptimizer('torch.optim.NAdam', model.parameters(), { lr: 2e-3 });
  */
 export function createOptimizer(
   nameOrClass: string | OptimizerClass,

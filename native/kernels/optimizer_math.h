@@ -183,5 +183,111 @@ C10_HOST_DEVICE static inline void LambApply(T& p, T u, T trust, const LambScala
   p = p + T(-s.lr) * (u * trust);
 }
 
+// ---- Helpers of the torch.optim optimizers below, as ATen computes them -----------------------
+// torch.lerp with a scalar weight: self + w·(end − self) for |w| < 0.5, else end − (end − self)·(1 − w).
+template <typename T>
+C10_HOST_DEVICE static inline T Lerp(T self, T end, T weight) {
+  return (weight < T(0.5) && weight > T(-0.5)) ? self + weight * (end - self) : end - (end - self) * (T(1) - weight);
+}
+
+template <typename T>
+C10_HOST_DEVICE static inline T Abs(T x) {
+  return x < T(0) ? -x : x;
+}
+
+// torch.maximum: NaN in either argument gives NaN.
+template <typename T>
+C10_HOST_DEVICE static inline T MaxPropagateNan(T a, T b) {
+  return (a != a || a > b) ? a : b;
+}
+
+// ---- Adagrad (torch.optim.Adagrad) ----------------------------------------------------------
+struct AdagradScalars {
+  double clr, weight_decay, eps;  // clr = lr / (1 + (step − 1)·lr_decay)
+};
+
+template <typename T>
+C10_HOST_DEVICE static inline void AdagradElement(T& p, T g, T& sum, const AdagradScalars& s) {
+  if (s.weight_decay != 0) g = g + T(s.weight_decay) * p;
+  sum = sum + T(1) * g * g;
+  T std = Sqrt(sum) + T(s.eps);
+  p = p + T(-s.clr) * g / std;
+}
+
+// ---- Adadelta (torch.optim.Adadelta) --------------------------------------------------------
+struct AdadeltaScalars {
+  double lr, rho, eps, weight_decay;
+};
+
+template <typename T>
+C10_HOST_DEVICE static inline void AdadeltaElement(T& p, T g, T& square_avg, T& acc_delta, const AdadeltaScalars& s) {
+  if (s.weight_decay != 0) g = g + T(s.weight_decay) * p;
+  square_avg = square_avg * T(s.rho) + T(1 - s.rho) * g * g;
+  T std = Sqrt(square_avg + T(s.eps));
+  T delta = Sqrt(acc_delta + T(s.eps)) / std * g;
+  acc_delta = acc_delta * T(s.rho) + T(1 - s.rho) * delta * delta;
+  p = p + T(-s.lr) * delta;
+}
+
+// ---- Adamax (torch.optim.Adamax) ------------------------------------------------------------
+struct AdamaxScalars {
+  double beta1, beta2, eps, weight_decay, clr;  // clr = lr / (1 − beta1^step)
+};
+
+template <typename T>
+C10_HOST_DEVICE static inline void AdamaxElement(T& p, T g, T& exp_avg, T& exp_inf, const AdamaxScalars& s) {
+  if (s.weight_decay != 0) g = g + T(s.weight_decay) * p;
+  exp_avg = Lerp(exp_avg, g, T(1 - s.beta1));
+  exp_inf = MaxPropagateNan(exp_inf * T(s.beta2), Abs(g) + T(s.eps));
+  p = p + T(-s.clr) * exp_avg / exp_inf;
+}
+
+// ---- NAdam (torch.optim.NAdam) --------------------------------------------------------------
+struct NadamScalars {
+  double beta1, beta2, eps, weight_decay, bias_correction2;
+  double grad_coef, exp_avg_coef;  // −lr(1 − μ_t)/(1 − Πμ) and −lr·μ_{t+1}/(1 − Πμ·μ_{t+1})
+  double decay_factor;             // 1 − lr·wd (decoupled)
+  bool decoupled;
+};
+
+template <typename T>
+C10_HOST_DEVICE static inline void NadamElement(T& p, T g, T& m, T& v, const NadamScalars& s) {
+  if (s.weight_decay != 0) {
+    if (s.decoupled) p = p * T(s.decay_factor);
+    else g = g + T(s.weight_decay) * p;
+  }
+  m = Lerp(m, g, T(1 - s.beta1));
+  v = v * T(s.beta2) + T(1 - s.beta2) * g * g;
+  T denom = Sqrt(v / T(s.bias_correction2)) + T(s.eps);
+  p = p + T(s.grad_coef) * g / denom;
+  p = p + T(s.exp_avg_coef) * m / denom;
+}
+
+// ---- RAdam (torch.optim.RAdam) --------------------------------------------------------------
+struct RadamScalars {
+  double beta1, beta2, eps, weight_decay, lr, bias_correction1, bias_correction2_sqrt, rect;
+  double decay_factor;  // 1 − lr·wd (decoupled)
+  bool decoupled;
+  bool rectified;  // rho_t > 5: the adaptive, rectified step; else plain momentum
+};
+
+template <typename T>
+C10_HOST_DEVICE static inline void RadamElement(T& p, T g, T& m, T& v, const RadamScalars& s) {
+  if (s.weight_decay != 0) {
+    if (s.decoupled) p = p * T(s.decay_factor);
+    else g = g + T(s.weight_decay) * p;
+  }
+  m = Lerp(m, g, T(1 - s.beta1));
+  v = v * T(s.beta2) + T(1 - s.beta2) * g * g;
+  T corrected = m / T(s.bias_correction1);
+  if (s.rectified) {
+    // bias_correction2**0.5 / (sqrt(v) + eps): Python's scalar / tensor is reciprocal × scalar.
+    T adaptive = T(1) / (Sqrt(v) + T(s.eps)) * T(s.bias_correction2_sqrt);
+    p = p + T(-1) * (corrected * T(s.lr) * adaptive * T(s.rect));
+  } else {
+    p = p + T(-1) * (corrected * T(s.lr));
+  }
+}
+
 }  // namespace math
 }  // namespace sgoptim

@@ -6,7 +6,36 @@
 #include "optim/libtorch_fused_adam.h"
 #include "optim/optimizer_kinds.h"
 
+#include <type_traits>
+#include <utility>
+#include <vector>
+
 namespace sgoptim {
+
+at::Tensor AdamWithDecoupledDecay::step(LossClosure closure) {
+  at::Tensor loss = RunClosure(closure);
+  at::NoGradGuard no_grad;
+  std::vector<std::pair<torch::optim::AdamOptions*, double>> decayed;  // groups whose weight_decay is lent out
+  for (auto& group : param_groups_) {
+    auto& o = static_cast<torch::optim::AdamOptions&>(group.options());
+    if (!DecoupledDecay(o) || o.weight_decay() == 0) continue;
+    for (auto& p : group.params()) {
+      if (p.grad().defined()) p.mul_(1 - o.lr() * o.weight_decay());
+    }
+    decayed.emplace_back(&o, o.weight_decay());
+    o.weight_decay(0);
+  }
+  // Put the weight decays back even when the step throws.
+  struct Restore {
+    std::vector<std::pair<torch::optim::AdamOptions*, double>>& groups;
+    ~Restore() {
+      for (auto& [o, wd] : groups) o->weight_decay(wd);
+    }
+  } restore{decayed};
+  torch::optim::Adam::step(nullptr);
+  return loss;
+}
+
 namespace {
 
 using torch::optim::OptimizerOptions;
@@ -22,7 +51,7 @@ void FusedStep(torch::optim::Optimizer& opt) {
       if (!p.grad().defined()) continue;
       State& st = EnsureAdamState<State>(opt, p, o.amsgrad());
       st.step(st.step() + 1);
-      const math::AdamScalars s = AdamScalars(o, st.step(), kDecoupled);
+      const math::AdamScalars s = AdamScalars(o, st.step(), kDecoupled || DecoupledDecay(o));
       at::Tensor vmax = o.amsgrad() ? st.max_exp_avg_sq() : at::Tensor();
       jobs.add(p, [&](auto t) {
         using T = decltype(t);
@@ -47,6 +76,9 @@ class AdamLikeKind : public OptimizerKind {
   std::unique_ptr<OptimizerOptions> readOptions(const OptionReader& r) const override {
     auto o = std::make_unique<Options>(r.number("lr"));
     o->betas(r.pair("betas")).eps(r.number("eps")).weight_decay(r.number("weight_decay")).amsgrad(r.boolean("amsgrad"));
+    if constexpr (std::is_same_v<Options, AdamOptionsWithDecay>) {
+      if (r.has("decoupled_weight_decay")) o->decoupled_weight_decay = r.boolean("decoupled_weight_decay");
+    }
     return o;
   }
   std::unique_ptr<torch::optim::Optimizer> create(std::vector<OptimizerParamGroup> groups,
@@ -79,7 +111,7 @@ class AdamLikeKind : public OptimizerKind {
 }  // namespace
 
 const OptimizerKind& AdamOptimizerKind() {
-  static const AdamLikeKind<torch::optim::AdamOptions, torch::optim::AdamParamState, torch::optim::Adam, false> kind("Adam");
+  static const AdamLikeKind<AdamOptionsWithDecay, torch::optim::AdamParamState, AdamWithDecoupledDecay, false> kind("Adam");
   return kind;
 }
 

@@ -7,12 +7,38 @@
 #include <torch/optim/adamw.h>
 
 #include <cmath>
+#include <memory>
 #include <tuple>
 
 #include "kernels/optimizer_math.h"
 #include "optim/optimizer_state.h"
 
 namespace sgoptim {
+
+// torch::optim::AdamOptions with PyTorch 2.x's `decoupled_weight_decay` (true: AdamW's decay,
+// p ← p·(1 − lr·wd) before the update, and no L2 term in the gradient). What Adam's kind reads;
+// clone() keeps the flag (LibTorch clones a group's options when it adds the group).
+struct AdamOptionsWithDecay : public torch::optim::AdamOptions {
+  using torch::optim::AdamOptions::AdamOptions;
+  bool decoupled_weight_decay = false;
+  std::unique_ptr<torch::optim::OptimizerOptions> clone() const override { return std::make_unique<AdamOptionsWithDecay>(*this); }
+};
+
+// Whether a group's decay is decoupled: always for AdamW, for Adam where the group says so.
+inline bool DecoupledDecay(const torch::optim::AdamWOptions&) { return true; }
+inline bool DecoupledDecay(const torch::optim::AdamOptions& o) {
+  auto* with = dynamic_cast<const AdamOptionsWithDecay*>(&o);
+  return with != nullptr && with->decoupled_weight_decay;
+}
+
+// torch::optim::Adam (the reference step) for groups with decoupled_weight_decay too: their
+// parameters are decayed first and stepped with weight_decay 0, which is torch.optim.Adam's
+// decoupled branch (and LibTorch's AdamW) operation for operation.
+class AdamWithDecoupledDecay : public torch::optim::Adam {
+ public:
+  using torch::optim::Adam::Adam;
+  at::Tensor step(LossClosure closure = nullptr) override;
+};
 
 // The parameter's state as torch.optim creates it on its first step (step 0, zero moments), with
 // max_exp_avg_sq added when amsgrad is on.

@@ -50,6 +50,42 @@ struct LambJob {
   double trust = 1;  // 1 where the trust ratio does not apply
 };
 
+// Adagrad, Adadelta, Adamax, NAdam, RAdam: a parameter, its gradient and two or one state buffers.
+template <typename T>
+struct AdagradJob {
+  T *p, *g, *sum;
+  int64_t n;
+  math::AdagradScalars s;
+};
+
+template <typename T>
+struct AdadeltaJob {
+  T *p, *g, *square_avg, *acc_delta;
+  int64_t n;
+  math::AdadeltaScalars s;
+};
+
+template <typename T>
+struct AdamaxJob {
+  T *p, *g, *exp_avg, *exp_inf;
+  int64_t n;
+  math::AdamaxScalars s;
+};
+
+template <typename T>
+struct NadamJob {
+  T *p, *g, *exp_avg, *exp_avg_sq;
+  int64_t n;
+  math::NadamScalars s;
+};
+
+template <typename T>
+struct RadamJob {
+  T *p, *g, *exp_avg, *exp_avg_sq;
+  int64_t n;
+  math::RadamScalars s;
+};
+
 // One chunk of each optimizer's loop, for one element type.
 template <typename T>
 struct LoopsFor {
@@ -64,6 +100,11 @@ struct LoopsFor {
   // Lamb stage 2: p ← p − lr·trust·u, u recomputed from the new moments.
   void (*lamb_apply)(const LambJob<T>&, int64_t begin, int64_t end);
   double (*sum_of_squares)(const T* x, int64_t begin, int64_t end);
+  void (*adagrad)(const AdagradJob<T>&, int64_t begin, int64_t end);
+  void (*adadelta)(const AdadeltaJob<T>&, int64_t begin, int64_t end);
+  void (*adamax)(const AdamaxJob<T>&, int64_t begin, int64_t end);
+  void (*nadam)(const NadamJob<T>&, int64_t begin, int64_t end);
+  void (*radam)(const RadamJob<T>&, int64_t begin, int64_t end);
 };
 
 struct Loops {

@@ -47,7 +47,7 @@ void Step(torch::optim::Optimizer& opt, bool decoupled) {
     const double beta1 = std::get<0>(o.betas()), beta2 = std::get<1>(o.betas());
     for (auto& b : buckets) {
       double weight_decay = o.weight_decay();
-      if (decoupled) {
+      if (decoupled || DecoupledDecay(o)) {
         if (weight_decay != 0) at::_foreach_mul_(b.params, 1 - o.lr() * weight_decay);
         weight_decay = 0;
       }

@@ -13,7 +13,8 @@ namespace sgoptim {
 // dtype, device and layout, so one fused call per (group, device, dtype) can step it.
 bool LibTorchFusedEligible(torch::optim::Optimizer& optimizer);
 
-// One Adam (AdamW) step of every group through at::_fused_adam_. AdamW's decay p ← p·(1 − lr·wd)
+// One Adam (AdamW) step of every group through at::_fused_adam_. AdamW's decay (and Adam's with
+// decoupled_weight_decay) p ← p·(1 − lr·wd)
 // runs first (one _foreach_mul_ per bucket), then the Adam update with weight_decay 0: what
 // torch.optim.AdamW computes. Step counters stay in the same AdamParamState/AdamWParamState the
 // reference path uses (EnsureAdamState, adam.h), so the paths mix within a run.

@@ -19,7 +19,12 @@ namespace sgoptim {
   X(RmspropOptimizerKind)     \
   X(RmspropTfOptimizerKind)   \
   X(LambOptimizerKind)        \
-  X(LionOptimizerKind)
+  X(LionOptimizerKind)        \
+  X(AdagradOptimizerKind)     \
+  X(AdadeltaOptimizerKind)    \
+  X(AdamaxOptimizerKind)      \
+  X(NAdamOptimizerKind)       \
+  X(RAdamOptimizerKind)
 
 #define SG_DECLARE_KIND(fn) const OptimizerKind& fn();
 SG_OPTIMIZER_KINDS(SG_DECLARE_KIND)

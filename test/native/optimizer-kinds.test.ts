@@ -14,6 +14,11 @@ const EXPECTED = [
   { name: 'RMSpropTF', supportsMaximize: false, stepKeptAsTensor: false, hasGroupState: false, fusedCpu: true, fusedCuda: cuda, libtorchFused: false },
   { name: 'Lamb', supportsMaximize: false, stepKeptAsTensor: false, hasGroupState: true, fusedCpu: true, fusedCuda: cuda, libtorchFused: false },
   { name: 'Lion', supportsMaximize: false, stepKeptAsTensor: false, hasGroupState: false, fusedCpu: true, fusedCuda: cuda, libtorchFused: false },
+  { name: 'Adagrad', supportsMaximize: true, stepKeptAsTensor: true, hasGroupState: false, fusedCpu: true, fusedCuda: false, libtorchFused: false },
+  { name: 'Adadelta', supportsMaximize: true, stepKeptAsTensor: true, hasGroupState: false, fusedCpu: true, fusedCuda: false, libtorchFused: false },
+  { name: 'Adamax', supportsMaximize: true, stepKeptAsTensor: true, hasGroupState: false, fusedCpu: true, fusedCuda: false, libtorchFused: false },
+  { name: 'NAdam', supportsMaximize: true, stepKeptAsTensor: true, hasGroupState: false, fusedCpu: true, fusedCuda: false, libtorchFused: false },
+  { name: 'RAdam', supportsMaximize: true, stepKeptAsTensor: true, hasGroupState: false, fusedCpu: true, fusedCuda: false, libtorchFused: false },
 ];
 
 describe('native optimizer kinds (optimizerKinds)', () => {
@@ -27,6 +32,6 @@ describe('native optimizer kinds (optimizerKinds)', () => {
   });
 
   it('a kind that is not registered is refused by name', () => {
-    assert.throws(() => new native.NativeOptimizer('Adagrad', [], {}), { name: 'RangeError', message: "unknown native optimizer kind 'Adagrad'" });
+    assert.throws(() => new native.NativeOptimizer('Yogi', [], {}), { name: 'RangeError', message: "unknown native optimizer kind 'Yogi'" });
   });
 });

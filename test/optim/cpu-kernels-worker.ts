@@ -23,6 +23,12 @@ const CASES: Array<[string, Record<string, unknown>]> = [
   ['Lamb', { lr: 0.01 }],
   ['Lamb', { lr: 0.01, max_grad_norm: 1e6, weight_decay: 0, always_adapt: true }],
   ['Lion', { lr: 1e-3, weight_decay: 0.1 }],
+  ['Adagrad', { lr: 0.1, lr_decay: 0.01, weight_decay: 0.01, initial_accumulator_value: 0.1 }],
+  ['Adadelta', { lr: 1.0, weight_decay: 0.01 }],
+  ['Adamax', { lr: 0.01, weight_decay: 0.01 }],
+  ['NAdam', { lr: 0.01, weight_decay: 0.01 }],
+  ['NAdam', { lr: 0.01, weight_decay: 0.1, decoupled_weight_decay: true }],
+  ['RAdam', { lr: 0.01, weight_decay: 0.1, decoupled_weight_decay: true }],
 ];
 
 const hash = createHash('sha256');

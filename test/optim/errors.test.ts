@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 
-import { Adam, createOptimizer, Lamb, Lion, RMSprop, RMSpropTF, SGD } from '../../lib/optim';
+import { Adadelta, Adagrad, Adam, Adamax, createOptimizer, Lamb, Lion, NAdam, RAdam, RMSprop, RMSpropTF, SGD } from '../../lib/optim';
 import { describeValue } from '../../lib/errors';
 import { Optimizer } from '../../lib/optim/optimizer';
 import { tensor, Tensor, zeros } from '../../lib/tensor';
@@ -170,6 +170,10 @@ const RANGE_MESSAGES: Record<string, string> = {
   eps: 'Invalid epsilon value: nan',
   momentum: 'Invalid momentum value: nan',
   weight_decay: 'Invalid weight_decay value: nan',
+  lr_decay: 'Invalid lr_decay value: nan',
+  initial_accumulator_value: 'Invalid initial_accumulator_value value: nan',
+  rho: 'Invalid rho value: nan',
+  momentum_decay: 'Invalid momentum_decay value: nan',
 };
 // [optimizer, class, its NaN-able hyperparameters, those the reference range-checks]
 const HYPERPARAMETERS: Array<[string, OptimizerClass, string[], string[]]> = [
@@ -180,6 +184,11 @@ const HYPERPARAMETERS: Array<[string, OptimizerClass, string[], string[]]> = [
   ['RMSpropTF', RMSpropTF as never, ['lr', 'eps', 'momentum', 'weight_decay'], ['lr', 'eps', 'momentum', 'weight_decay']],
   ['Lamb', Lamb as never, ['lr', 'eps', 'betas', 'weight_decay'], []],
   ['Lion', Lion as never, ['lr', 'betas', 'weight_decay'], ['lr', 'betas']],
+  ['Adagrad', Adagrad as never, ['lr', 'lr_decay', 'weight_decay', 'initial_accumulator_value', 'eps'], ['lr', 'lr_decay', 'weight_decay', 'initial_accumulator_value', 'eps']],
+  ['Adadelta', Adadelta as never, ['lr', 'rho', 'eps', 'weight_decay'], ['lr', 'rho', 'eps', 'weight_decay']],
+  ['Adamax', Adamax as never, ['lr', 'eps', 'betas', 'weight_decay'], ['lr', 'eps', 'betas', 'weight_decay']],
+  ['NAdam', NAdam as never, ['lr', 'eps', 'betas', 'weight_decay', 'momentum_decay'], ['lr', 'eps', 'betas', 'weight_decay', 'momentum_decay']],
+  ['RAdam', RAdam as never, ['lr', 'eps', 'betas', 'weight_decay'], ['lr', 'eps', 'betas', 'weight_decay']],
 ];
 
 function nanCase(name: string, Ctor: OptimizerClass, option: string, value: unknown, rangeChecked: boolean, betaIndex = 0): Case {
@@ -240,9 +249,9 @@ cases.push(
 );
 
 describe('optimizers: BAD CALL table', () => {
-  it('has at least 25 cases, 30 of them NaN hyperparameters', () => {
+  it('has at least 25 cases, 55 of them NaN hyperparameters', () => {
     assert.ok(cases.length >= 25, `${cases.length} cases`);
-    assert.equal(cases.filter((c) => /^[A-Za-z]+ with (NaN |betas )/.test(c.name)).length, 30);
+    assert.equal(cases.filter((c) => /^[A-Za-z]+ with (NaN |betas )/.test(c.name)).length, 55);
   });
   for (const c of cases) {
     it(`BAD CALL: ${c.name}`, () => {

@@ -38,7 +38,7 @@ interface OptionSet {
 /** Options the golden cases do not cover, where a path could still go wrong on its own (optional per optimizer). */
 const EXTRA: Record<string, Array<Record<string, unknown>>> = {
   SGD: [{ lr: 0.05, momentum: 0.9, nesterov: true, weight_decay: 1e-3, maximize: true }, { lr: 0.05, momentum: 0.8, dampening: 0.3, maximize: true, weight_decay: 0.01 }],
-  Adam: [{ lr: 0.01, amsgrad: true, weight_decay: 0.01, betas: [0.8, 0.99], eps: 1e-3, maximize: true }],
+  Adam: [{ lr: 0.01, amsgrad: true, weight_decay: 0.01, betas: [0.8, 0.99], eps: 1e-3, maximize: true }, { lr: 0.01, weight_decay: 0.1, decoupled_weight_decay: true, maximize: true }],
   AdamW: [{ lr: 0.01, weight_decay: 0.1, amsgrad: true, maximize: true }, { lr: 0.01, weight_decay: 0.1, betas: [0.7, 0.95] }],
   RMSprop: [{ lr: 0.01, weight_decay: 0.01 }, { lr: 0.01, momentum: 0.9, maximize: true }, { lr: 0.01, centered: true, alpha: 0.9 }],
   RMSpropTF: [{ lr: 0.01, momentum: 0.9, centered: true, weight_decay: 0.01 }, { lr: 0.01, weight_decay: 0.01, decoupled_decay: true }],
@@ -48,6 +48,11 @@ const EXTRA: Record<string, Array<Record<string, unknown>>> = {
     { lr: 0.01, max_grad_norm: 1e6, always_adapt: true, weight_decay: 0.0 },
   ],
   Lion: [{ lr: 0.001, weight_decay: 0.1, betas: [0.95, 0.98] }, { lr: 0.002, betas: [0.5, 0.9] }],
+  Adagrad: [{ lr: 0.1, lr_decay: 0.1, weight_decay: 0.1, initial_accumulator_value: 1, eps: 1e-3, maximize: true }],
+  Adadelta: [{ lr: 0.7, rho: 0.5, eps: 1e-3, weight_decay: 0.1, maximize: true }],
+  Adamax: [{ lr: 0.05, betas: [0.6, 0.9], eps: 1e-3, weight_decay: 0.1, maximize: true }],
+  NAdam: [{ lr: 0.05, betas: [0.6, 0.9], momentum_decay: 0.5, weight_decay: 0.1, maximize: true }],
+  RAdam: [{ lr: 0.05, betas: [0.6, 0.9], eps: 1e-3, weight_decay: 0.1, maximize: true }],
 };
 
 /** Every option combination of the golden cases (defaults and group overrides), plus EXTRA. */

@@ -27,7 +27,7 @@ import * as sg from '../../lib/tensor';
 import { Tensor } from '../../lib/tensor';
 import { GOLDEN_OPTIMIZERS, goldenFiles, NO_GOLDEN } from '../helpers/golden';
 
-const NAMES = ['SGD', 'Adam', 'AdamW', 'RMSprop', 'RMSpropTF', 'Lamb', 'Lion'];
+const NAMES = ['SGD', 'Adam', 'AdamW', 'RMSprop', 'RMSpropTF', 'Lamb', 'Lion', 'Adagrad', 'Adadelta', 'Adamax', 'NAdam', 'RAdam'];
 
 /** The state dict after one step of `info`'s optimizer on a float64 parameter (with SG's defaults: SGD then has state). */
 function steppedStateDict(info: OptimizerInfo) {
@@ -85,7 +85,7 @@ describe('optim: one record per optimizer', () => {
   it('flags decide the state layout: step as a tensor, and group state in param_groups', () => {
     const asTensor = BUILT_IN_OPTIMIZERS.filter((i) => i.flags.stepAsTensor).map((i) => i.name);
     const grouped = BUILT_IN_OPTIMIZERS.filter((i) => i.flags.hasGroupState).map((i) => i.name);
-    assert.deepEqual(asTensor, ['SGD', 'Adam', 'AdamW', 'RMSprop'], "PyTorch 2.x's torch.optim four");
+    assert.deepEqual(asTensor, ['SGD', 'Adam', 'AdamW', 'RMSprop', 'Adagrad', 'Adadelta', 'Adamax', 'NAdam', 'RAdam'], "PyTorch 2.x's torch.optim ones");
     assert.deepEqual(grouped, ['Lamb']);
     let tensorSteps = 0;
     for (const info of BUILT_IN_OPTIMIZERS) {
@@ -110,7 +110,7 @@ describe('optim: one record per optimizer', () => {
       other.loadStateDict(sd);
       assert.deepEqual(Object.keys(other.stateDict().param_groups[0]).sort(), Object.keys(sd.param_groups[0]).sort(), info.name);
     }
-    assert.equal(tensorSteps, 3, 'Adam, AdamW and RMSprop keep a tensor step');
+    assert.equal(tensorSteps, 8, 'Adam, AdamW, RMSprop, Adagrad, Adadelta, Adamax, NAdam and RAdam keep a tensor step');
   });
 
   it('listOptimizers({verbose: true}) returns the records, in the order of the names', () => {

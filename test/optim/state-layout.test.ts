@@ -22,6 +22,11 @@ const OPTIONS: Record<string, Record<string, unknown>> = {
   RMSpropTF: { lr: 0.01, momentum: 0.9, centered: true },
   Lamb: { lr: 0.01 },
   Lion: { lr: 0.001 },
+  Adagrad: { lr: 0.1, lr_decay: 0.01, initial_accumulator_value: 0.1 },
+  Adadelta: { lr: 1.0, weight_decay: 0.01 },
+  Adamax: { lr: 0.01 },
+  NAdam: { lr: 0.01, weight_decay: 0.01, decoupled_weight_decay: true },
+  RAdam: { lr: 0.01 },
 };
 
 describe('optimizers: state loaded in another memory layout', () => {

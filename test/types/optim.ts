@@ -14,7 +14,15 @@ export function optionInterfaces(): void {
   const rmsTf: optim.RMSpropTFOptions = { lr: 0.016, alpha: 0.9, eps: 1e-3, weight_decay: 1e-5, momentum: 0.9, centered: false, decoupled_decay: false, lr_in_momentum: true, foreach: null, fused: null };
   const lamb: optim.LambOptions = { lr: 5e-3, bias_correction: true, betas: [0.9, 0.999], eps: 1e-6, weight_decay: 0.02, grad_averaging: true, max_grad_norm: null, trust_clip: false, always_adapt: false, foreach: null, fused: null };
   const lion: optim.LionOptions = { lr: 1e-4, betas: [0.9, 0.99], weight_decay: 0.1, foreach: null, fused: null };
-  void [sgd, adam, rms, rmsTf, lamb, lion];
+  const adagrad: optim.AdagradOptions = { lr: 0.01, lr_decay: 0, weight_decay: 0, initial_accumulator_value: 0, eps: 1e-10, foreach: null, maximize: false, differentiable: false, fused: null };
+  const adadelta: optim.AdadeltaOptions = { lr: 1, rho: 0.9, eps: 1e-6, weight_decay: 0, foreach: null, capturable: false, maximize: false, differentiable: false, fused: null };
+  const adamax: optim.AdamaxOptions = { lr: 2e-3, betas: [0.9, 0.999], eps: 1e-8, weight_decay: 0, foreach: null, maximize: false, differentiable: false, capturable: false, fused: null };
+  const nadam: optim.NAdamOptions = { lr: 2e-3, betas: [0.9, 0.999], eps: 1e-8, weight_decay: 0, momentum_decay: 4e-3, decoupled_weight_decay: false, foreach: null, maximize: false, capturable: false, differentiable: false };
+  const radam: optim.RAdamOptions = { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weight_decay: 0, decoupled_weight_decay: true, foreach: null, maximize: false, capturable: false, differentiable: false };
+  const adamDecoupled: optim.AdamOptions = { lr: 1e-3, weight_decay: 0.01, decoupled_weight_decay: true };
+  void [sgd, adam, rms, rmsTf, lamb, lion, adagrad, adadelta, adamax, nadam, radam, adamDecoupled];
+  // @ts-expect-error torch.optim.AdamW takes no decoupled_weight_decay
+  void new optim.AdamW([], { decoupled_weight_decay: true });
 
   // @ts-expect-error lr is a number
   const a1: optim.AdamOptions = { lr: '1e-3' };
@@ -143,7 +151,7 @@ export function schemas(): void {
   const spec: optim.OptionSpec = { kind: 'number', default: 0.1, doc: 'learning rate', check: (v: number) => (v < 0 ? `Invalid learning rate: ${v}` : undefined), fillOnLoad: true };
   const kinds: optim.OptionKind[] = ['number', 'boolean', 'pair', 'number-or-null', 'boolean-or-null'];
   const schema: optim.OptionSchema = { lr: spec };
-  for (const s of [optim.SGD_OPTIONS, optim.ADAM_OPTIONS, optim.ADAMW_OPTIONS, optim.RMSPROP_OPTIONS, optim.RMSPROP_TF_OPTIONS, optim.LAMB_OPTIONS, optim.LION_OPTIONS, optim.adamOptions(0.01)]) {
+  for (const s of [optim.SGD_OPTIONS, optim.ADAM_OPTIONS, optim.ADAMW_OPTIONS, optim.RMSPROP_OPTIONS, optim.RMSPROP_TF_OPTIONS, optim.LAMB_OPTIONS, optim.LION_OPTIONS, optim.adamOptions(0.01), optim.ADAGRAD_OPTIONS, optim.ADADELTA_OPTIONS, optim.ADAMAX_OPTIONS, optim.NADAM_OPTIONS, optim.RADAM_OPTIONS]) {
     expectType<optim.OptionSpec | undefined>(s.lr);
   }
   expectType<string>(optim.pythonNumber(1e-8));

@@ -20,7 +20,48 @@ SHAPES_FOR = {}
 F64, F32 = "float64", "float32"
 
 # name -> [(dtype, defaults, options of a second group holding the last parameter, or None)]
-CASES = {}
+CASES = {
+    # Adagrad: the second group's initial_accumulator_value is ignored, as PyTorch ignores it (the
+    # state is made in __init__, and later from the optimizer's defaults).
+    "Adagrad": [
+        (F64, {"lr": 0.1}, None),
+        (F64, {"lr": 0.05, "lr_decay": 0.01, "weight_decay": 0.01, "initial_accumulator_value": 0.1, "eps": 1e-8}, None),
+        (F64, {"lr": 0.1, "maximize": True}, {"lr": 0.02, "lr_decay": 0.05, "weight_decay": 0.1, "initial_accumulator_value": 0.5}),
+        (F32, {"lr": 0.1, "lr_decay": 0.01, "initial_accumulator_value": 0.1}, None),
+        (F32, {"lr": 0.05, "weight_decay": 0.01}, {"lr": 0.1}),
+    ],
+    "Adadelta": [
+        (F64, {"lr": 1.0}, None),
+        (F64, {"lr": 0.5, "rho": 0.95, "eps": 1e-4, "weight_decay": 0.01}, None),
+        (F64, {"lr": 1.0, "maximize": True}, {"lr": 0.3, "rho": 0.8, "weight_decay": 0.1}),
+        (F32, {"lr": 1.0, "rho": 0.9}, None),
+        (F32, {"lr": 0.5, "weight_decay": 0.01, "eps": 1e-5}, {"rho": 0.5}),
+    ],
+    "Adamax": [
+        (F64, {"lr": 0.01}, None),
+        (F64, {"lr": 0.02, "betas": [0.8, 0.99], "eps": 1e-6, "weight_decay": 0.01}, None),
+        (F64, {"lr": 0.01, "maximize": True}, {"lr": 0.05, "betas": [0.5, 0.9], "weight_decay": 0.1}),
+        (F32, {"lr": 0.01}, None),
+        (F32, {"lr": 0.02, "weight_decay": 0.01}, {"betas": [0.7, 0.95]}),
+    ],
+    "NAdam": [
+        (F64, {"lr": 0.01}, None),
+        (F64, {"lr": 0.02, "betas": [0.8, 0.99], "eps": 1e-6, "weight_decay": 0.01, "momentum_decay": 0.01}, None),
+        (F64, {"lr": 0.01, "weight_decay": 0.05, "decoupled_weight_decay": True, "maximize": True},
+         {"lr": 0.05, "momentum_decay": 0.1, "decoupled_weight_decay": False, "weight_decay": 0.02}),
+        (F32, {"lr": 0.01}, None),
+        (F32, {"lr": 0.02, "weight_decay": 0.1, "decoupled_weight_decay": True}, {"betas": [0.7, 0.95]}),
+    ],
+    # RAdam: 12 steps cover both branches (rho_t <= 5 for the first five steps with these betas).
+    "RAdam": [
+        (F64, {"lr": 0.01}, None),
+        (F64, {"lr": 0.02, "betas": [0.8, 0.99], "eps": 1e-6, "weight_decay": 0.01}, None),
+        (F64, {"lr": 0.01, "weight_decay": 0.05, "decoupled_weight_decay": True, "maximize": True},
+         {"lr": 0.05, "betas": [0.5, 0.9], "decoupled_weight_decay": False, "weight_decay": 0.02}),
+        (F32, {"lr": 0.01}, None),
+        (F32, {"lr": 0.02, "weight_decay": 0.1, "decoupled_weight_decay": True}, {"betas": [0.7, 0.95]}),
+    ],
+}
 
 STEPS = 12
 MISSING_GRAD_STEP = 4
