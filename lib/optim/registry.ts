@@ -1,5 +1,5 @@
 /**
- * The optimizer registry: the seven built-ins plus whatever users register; names work the same
+ * The optimizer registry: the built-ins plus whatever users register; names work the same
  * in code and in recipes. Each built-in is registered from its record (`SGD_INFO` in sgd.ts, ...):
  * adding one is its own file plus its line in BUILT_IN_OPTIMIZERS.
  *
@@ -10,14 +10,18 @@
  */
 import { isPlainObject, typeError } from '../errors';
 import { makeRegister, Registry } from '../registry/registry';
+import { ADAFACTOR_INFO } from './adafactor';
 import { ADAM_INFO } from './adam';
 import { ADAMW_INFO } from './adamw';
+import { ASGD_INFO } from './asgd';
 import { LAMB_INFO } from './lamb';
+import { LBFGS_INFO } from './lbfgs';
 import { LION_INFO } from './lion';
 import { checkOptionNames, Optimizer, ParamsOrGroups } from './optimizer';
 import { OptimizerClass, OptimizerInfo } from './optimizer-info';
 import { RMSPROP_INFO } from './rmsprop';
 import { RMSPROP_TF_INFO } from './rmsprop-tf';
+import { RPROP_INFO } from './rprop';
 import { SGD_INFO } from './sgd';
 
 export type { OptimizerClass } from './optimizer-info';
@@ -31,6 +35,10 @@ export const BUILT_IN_OPTIMIZERS: readonly OptimizerInfo[] = Object.freeze([
   RMSPROP_TF_INFO,
   LAMB_INFO,
   LION_INFO,
+  ASGD_INFO,
+  RPROP_INFO,
+  ADAFACTOR_INFO,
+  LBFGS_INFO,
 ]);
 
 export const OPTIMIZERS = new Registry<OptimizerClass>('optimizer');

@@ -50,6 +50,20 @@ struct LambJob {
   double trust = 1;  // 1 where the trust ratio does not apply
 };
 
+template <typename T>
+struct AsgdJob {
+  T *p, *g, *ax;
+  int64_t n;
+  math::AsgdScalars s;
+};
+
+template <typename T>
+struct RpropJob {
+  T *p, *g, *prev, *step_size;
+  int64_t n;
+  math::RpropScalars s;
+};
+
 // One chunk of each optimizer's loop, for one element type.
 template <typename T>
 struct LoopsFor {
@@ -64,6 +78,8 @@ struct LoopsFor {
   // Lamb stage 2: p ← p − lr·trust·u, u recomputed from the new moments.
   void (*lamb_apply)(const LambJob<T>&, int64_t begin, int64_t end);
   double (*sum_of_squares)(const T* x, int64_t begin, int64_t end);
+  void (*asgd)(const AsgdJob<T>&, int64_t begin, int64_t end);
+  void (*rprop)(const RpropJob<T>&, int64_t begin, int64_t end);
 };
 
 struct Loops {

@@ -19,7 +19,10 @@ namespace sgoptim {
   X(RmspropOptimizerKind)     \
   X(RmspropTfOptimizerKind)   \
   X(LambOptimizerKind)        \
-  X(LionOptimizerKind)
+  X(LionOptimizerKind)        \
+  X(AsgdOptimizerKind)        \
+  X(RpropOptimizerKind)       \
+  X(AdafactorOptimizerKind)
 
 #define SG_DECLARE_KIND(fn) const OptimizerKind& fn();
 SG_OPTIMIZER_KINDS(SG_DECLARE_KIND)
