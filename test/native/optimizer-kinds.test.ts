@@ -14,6 +14,9 @@ const EXPECTED = [
   { name: 'RMSpropTF', supportsMaximize: false, stepKeptAsTensor: false, hasGroupState: false, fusedCpu: true, fusedCuda: cuda, libtorchFused: false },
   { name: 'Lamb', supportsMaximize: false, stepKeptAsTensor: false, hasGroupState: true, fusedCpu: true, fusedCuda: cuda, libtorchFused: false },
   { name: 'Lion', supportsMaximize: false, stepKeptAsTensor: false, hasGroupState: false, fusedCpu: true, fusedCuda: cuda, libtorchFused: false },
+  { name: 'ASGD', supportsMaximize: true, stepKeptAsTensor: true, hasGroupState: false, fusedCpu: true, fusedCuda: false, libtorchFused: false },
+  { name: 'Rprop', supportsMaximize: true, stepKeptAsTensor: true, hasGroupState: false, fusedCpu: true, fusedCuda: false, libtorchFused: false },
+  { name: 'Adafactor', supportsMaximize: true, stepKeptAsTensor: true, hasGroupState: false, fusedCpu: false, fusedCuda: false, libtorchFused: false },
 ];
 
 describe('native optimizer kinds (optimizerKinds)', () => {
