@@ -5,7 +5,7 @@
  */
 import { typeError, unknownNameError } from '../errors';
 
-export type OptionKind = 'number' | 'boolean' | 'pair' | 'number-or-null' | 'boolean-or-null';
+export type OptionKind = 'number' | 'boolean' | 'pair' | 'number-or-null' | 'boolean-or-null' | 'pair-first-or-null' | 'string-or-null';
 
 export interface OptionSpec {
   kind: OptionKind;
@@ -84,6 +84,15 @@ function checkKind(path: string, spec: OptionSpec, value: unknown): void {
     case 'pair':
       if (!Array.isArray(value) || value.length !== 2 || !value.every((x) => typeof x === 'number' && (nanOk || !Number.isNaN(x)))) {
         throw typeError(path, 'a pair of numbers [b1, b2]', value);
+      }
+      return;
+    case 'string-or-null':
+      if (value !== null && typeof value !== 'string') throw typeError(path, 'a string or null', value);
+      return;
+    case 'pair-first-or-null':
+      // Adafactor's eps: [eps1 or null (the dtype's machine epsilon), eps2].
+      if (!Array.isArray(value) || value.length !== 2 || !value.every((x, i) => (i === 0 && x === null) || (typeof x === 'number' && (nanOk || !Number.isNaN(x))))) {
+        throw typeError(path, 'a pair [number or null, number]', value);
       }
       return;
   }

@@ -1,5 +1,5 @@
 /**
- * The optimizer registry: the seven built-ins plus whatever users register; names work the same
+ * The optimizer registry: the built-ins plus whatever users register; names work the same
  * in code and in recipes. Each built-in is registered from its record (`SGD_INFO` in sgd.ts, ...):
  * adding one is its own file plus its line in BUILT_IN_OPTIMIZERS.
  *
@@ -12,10 +12,13 @@ import { isPlainObject, typeError, unknownNameError } from '../errors';
 import { makeRegister, Registry } from '../registry/registry';
 import { ADADELTA_INFO } from './adadelta';
 import { ADAGRAD_INFO } from './adagrad';
+import { ADAFACTOR_INFO } from './adafactor';
 import { ADAM_INFO } from './adam';
 import { ADAMAX_INFO } from './adamax';
 import { ADAMW_INFO } from './adamw';
+import { ASGD_INFO } from './asgd';
 import { LAMB_INFO } from './lamb';
+import { LBFGS_INFO } from './lbfgs';
 import { LION_INFO } from './lion';
 import { NADAM_INFO } from './nadam';
 import { checkOptionNames, Optimizer, ParamsOrGroups } from './optimizer';
@@ -23,6 +26,7 @@ import { OptimizerClass, OptimizerInfo } from './optimizer-info';
 import { RADAM_INFO } from './radam';
 import { RMSPROP_INFO } from './rmsprop';
 import { RMSPROP_TF_INFO } from './rmsprop-tf';
+import { RPROP_INFO } from './rprop';
 import { SGD_INFO } from './sgd';
 
 export type { OptimizerClass } from './optimizer-info';
@@ -41,6 +45,10 @@ export const BUILT_IN_OPTIMIZERS: readonly OptimizerInfo[] = Object.freeze([
   ADAMAX_INFO,
   NADAM_INFO,
   RADAM_INFO,
+  ASGD_INFO,
+  RPROP_INFO,
+  ADAFACTOR_INFO,
+  LBFGS_INFO,
 ]);
 
 export const OPTIMIZERS = new Registry<OptimizerClass>('optimizer');

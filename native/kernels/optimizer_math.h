@@ -287,6 +287,42 @@ C10_HOST_DEVICE static inline void RadamElement(T& p, T g, T& m, T& v, const Rad
   } else {
     p = p + T(-1) * (corrected * T(s.lr));
   }
+// ---- ASGD (torch.optim.ASGD) ----------------------------------------------------------------
+struct AsgdScalars {
+  double weight_decay, decay_factor, eta, mu;  // decay_factor = 1 − lambd·eta
+};
+
+// kAverage: mu ≠ 1 (ax moves towards p); otherwise ax becomes a copy of p.
+template <typename T, bool kAverage>
+C10_HOST_DEVICE static inline void AsgdElement(T& p, T g, T& ax, const AsgdScalars& s) {
+  if (s.weight_decay != 0) g = g + T(s.weight_decay) * p;
+  p = p * T(s.decay_factor);
+  p = p + T(-s.eta) * g;
+  ax = kAverage ? ax + (p - ax) * T(s.mu) : p;
+}
+
+// ---- Rprop (torch.optim.Rprop) --------------------------------------------------------------
+struct RpropScalars {
+  double etaminus, etaplus, step_size_min, step_size_max;
+};
+
+// sign(g·prev) picks the factor (etaplus, etaminus, or 1 where it is 0), the step size is clamped
+// (a NaN stays NaN, as ATen's clamp), and where it shrank the gradient counts as 0.
+template <typename T>
+C10_HOST_DEVICE static inline void RpropElement(T& p, T g, T& prev, T& step_size, const RpropScalars& s) {
+  const T sign = Sign(g * prev);
+  const T etaminus = T(s.etaminus);
+  const T factor = sign > T(0) ? T(s.etaplus) : sign < T(0) ? etaminus
+                                                            : T(1);
+  T size = step_size * factor;
+  if (size == size) {
+    size = size < T(s.step_size_min) ? T(s.step_size_min) : size;
+    size = size > T(s.step_size_max) ? T(s.step_size_max) : size;
+  }
+  step_size = size;
+  const T d = factor == etaminus ? T(0) : g;
+  p = p + T(-1) * Sign(d) * size;
+  prev = d;
 }
 
 }  // namespace math

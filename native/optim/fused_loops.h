@@ -84,6 +84,18 @@ struct RadamJob {
   T *p, *g, *exp_avg, *exp_avg_sq;
   int64_t n;
   math::RadamScalars s;
+template <typename T>
+struct AsgdJob {
+  T *p, *g, *ax;
+  int64_t n;
+  math::AsgdScalars s;
+};
+
+template <typename T>
+struct RpropJob {
+  T *p, *g, *prev, *step_size;
+  int64_t n;
+  math::RpropScalars s;
 };
 
 // One chunk of each optimizer's loop, for one element type.
@@ -105,6 +117,8 @@ struct LoopsFor {
   void (*adamax)(const AdamaxJob<T>&, int64_t begin, int64_t end);
   void (*nadam)(const NadamJob<T>&, int64_t begin, int64_t end);
   void (*radam)(const RadamJob<T>&, int64_t begin, int64_t end);
+  void (*asgd)(const AsgdJob<T>&, int64_t begin, int64_t end);
+  void (*rprop)(const RpropJob<T>&, int64_t begin, int64_t end);
 };
 
 struct Loops {

@@ -24,7 +24,10 @@ namespace sgoptim {
   X(AdadeltaOptimizerKind)    \
   X(AdamaxOptimizerKind)      \
   X(NAdamOptimizerKind)       \
-  X(RAdamOptimizerKind)
+  X(RAdamOptimizerKind)       \
+  X(AsgdOptimizerKind)        \
+  X(RpropOptimizerKind)       \
+  X(AdafactorOptimizerKind)
 
 #define SG_DECLARE_KIND(fn) const OptimizerKind& fn();
 SG_OPTIMIZER_KINDS(SG_DECLARE_KIND)

@@ -35,10 +35,23 @@ export interface GoldenCase {
  * registered in lib/optim/registry.ts; test/optim/registry.test.ts checks that each has a golden
  * file here or an entry in this table).
  */
-export const NO_GOLDEN: Readonly<Record<string, string>> = {};
+export const NO_GOLDEN: Readonly<Record<string, string>> = {
+  LBFGS: 'closure-driven (several evaluations per step), so no per-step gradients: test/optim/lbfgs.test.ts replays its own fixture',
+};
 
 /** The optimizers whose golden files are replayed: every built-in's record, less NO_GOLDEN. */
 export const GOLDEN_OPTIMIZERS = BUILT_IN_OPTIMIZERS.map((info) => info.name).filter((name) => !(name in NO_GOLDEN));
+
+/**
+ * Built-in optimizers without a fused CPU step, each with the reason (test/optim/registry.test.ts
+ * checks this table against what each native kind answers, optimizerKinds()).
+ */
+export const NO_FUSED_CPU: Readonly<Record<string, string>> = {
+  Adafactor: 'reductions between its element-wise parts (the parameter RMS, the factored second moment, the update RMS)',
+};
+
+/** The golden optimizers whose default CPU path is the fused loops. */
+export const FUSED_OPTIMIZERS = GOLDEN_OPTIMIZERS.filter((name) => !(name in NO_FUSED_CPU));
 
 export function goldenDir(): string {
   return process.env.SG_GOLDEN_DIR ?? path.join(packageRoot(), '..', 'shared', 'golden');

@@ -19,6 +19,9 @@ const EXPECTED = [
   { name: 'Adamax', supportsMaximize: true, stepKeptAsTensor: true, hasGroupState: false, fusedCpu: true, fusedCuda: false, libtorchFused: false },
   { name: 'NAdam', supportsMaximize: true, stepKeptAsTensor: true, hasGroupState: false, fusedCpu: true, fusedCuda: false, libtorchFused: false },
   { name: 'RAdam', supportsMaximize: true, stepKeptAsTensor: true, hasGroupState: false, fusedCpu: true, fusedCuda: false, libtorchFused: false },
+  { name: 'ASGD', supportsMaximize: true, stepKeptAsTensor: true, hasGroupState: false, fusedCpu: true, fusedCuda: false, libtorchFused: false },
+  { name: 'Rprop', supportsMaximize: true, stepKeptAsTensor: true, hasGroupState: false, fusedCpu: true, fusedCuda: false, libtorchFused: false },
+  { name: 'Adafactor', supportsMaximize: true, stepKeptAsTensor: true, hasGroupState: false, fusedCpu: false, fusedCuda: false, libtorchFused: false },
 ];
 
 describe('native optimizer kinds (optimizerKinds)', () => {

@@ -11,7 +11,7 @@ import { BUILT_IN_OPTIMIZERS, createOptimizer } from '../../lib/optim';
 import { NativeOptimizer, StepPath } from '../../lib/optim/native-optimizer';
 import * as sg from '../../lib/tensor';
 import { Dtype, Tensor } from '../../lib/tensor';
-import { describeCase, GOLDEN_OPTIMIZERS, loadGolden, maxRelativeError, replay, tolerance } from '../helpers/golden';
+import { describeCase, FUSED_OPTIMIZERS, GOLDEN_OPTIMIZERS, loadGolden, maxRelativeError, replay, tolerance } from '../helpers/golden';
 import { forEachKernelBuild } from '../helpers/kernels';
 
 describe('optimizers: reference path (fused: false) on the golden files', () => {
@@ -146,7 +146,7 @@ const FLOAT32_RTOL = sqrtCorrectlyRounded() ? 1e-5 : 2e-5;
 
 describe('optimizers: fused CPU path agrees with the reference path', function () {
   forEachKernelBuild((kernels) => {
-    for (const name of GOLDEN_OPTIMIZERS) {
+    for (const name of FUSED_OPTIMIZERS) {
       const sets = optionSets(name);
       it(`${name} (${kernels} loops): ${sets.length} option sets, float64 within 1e-12, 12 tensors across chunk boundaries, missing grads`, () => {
         sets.forEach((set, k) => {

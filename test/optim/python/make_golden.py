@@ -63,6 +63,27 @@ CASES = {
     ],
 }
 
+# optim-b: ASGD (small t0, so that averaging starts), Rprop, Adafactor (factored and not).
+CASES.update({
+    "ASGD": [
+        (F64, {"lr": 0.05}, None),
+        (F64, {"lr": 0.1, "lambd": 0.01, "alpha": 0.5, "t0": 3, "weight_decay": 0.01}, {"lr": 0.02, "t0": 0, "maximize": True}),
+        (F32, {"lr": 0.05, "lambd": 1e-3, "t0": 5}, {"weight_decay": 0.1}),
+        (F64, {"lr": 0.01, "t0": 2, "maximize": True}, None),
+    ],
+    "Rprop": [
+        (F64, {"lr": 0.01}, None),
+        (F64, {"lr": 0.05, "etas": [0.3, 1.5], "step_sizes": [1e-3, 0.1]}, {"lr": 0.02, "maximize": True}),
+        (F32, {"lr": 0.01}, {"etas": [0.6, 1.1]}),
+    ],
+    "Adafactor": [
+        (F64, {"lr": 0.01}, None),
+        (F64, {"lr": 0.05, "beta2_decay": -0.5, "eps": [1e-30, 1e-3], "d": 1.5, "weight_decay": 0.01}, {"lr": 0.02, "maximize": True}),
+        (F32, {"lr": 0.01}, {"weight_decay": 0.1}),
+        (F64, {"lr": 0.1, "eps": [None, 0.1]}, None),
+    ],
+})
+
 STEPS = 12
 MISSING_GRAD_STEP = 4
 LR_CHANGE_STEP = 6

@@ -1,0 +1,144 @@
+/**
+ * LBFGS against torch.optim.LBFGS 2.15 itself: trajectories (the closure's loss, parameters and
+ * counters after each step(closure), the final state's scalars) on a fixed objective, with and
+ * without the strong-Wolfe line search (test/optim/fixtures/lbfgs.json, made by
+ * test/optim/python/make_lbfgs_fixture.py); its state dict, and its errors.
+ */
+import assert from 'node:assert/strict';
+import * as fs from 'fs';
+import * as path from 'path';
+
+import { createOptimizer, LBFGS, OptimizerStateDict } from '../../lib/optim';
+import { packageRoot } from '../../lib/package-root';
+import { Dtype, tensor, Tensor } from '../../lib/tensor';
+import { maxRelativeError, tolerance } from '../helpers/golden';
+
+interface Case {
+  dtype: Dtype;
+  options: Record<string, unknown>;
+  steps: Array<{ loss: number; params: number[][]; func_evals: number; n_iter: number }>;
+  final: { t: number; prev_loss: number; history: number; d: number[]; H_diag: number };
+}
+interface Fixture {
+  A: number[][];
+  B: number[];
+  C: number[][];
+  w0: number[];
+  v0: number[][];
+  cases: Case[];
+}
+
+const FIXTURE = JSON.parse(fs.readFileSync(path.join(packageRoot(), 'test', 'optim', 'fixtures', 'lbfgs.json'), 'utf8')) as Fixture;
+
+/** The fixture's objective, with the same operations in the same order as the script. */
+function problem(dtype: Dtype, options: Record<string, unknown>) {
+  const w = tensor(FIXTURE.w0, { dtype, requiresGrad: true });
+  const v = tensor(FIXTURE.v0, { dtype, requiresGrad: true });
+  const a = tensor(FIXTURE.A, { dtype });
+  const b = tensor(FIXTURE.B, { dtype });
+  const c = tensor(FIXTURE.C, { dtype });
+  const sign = options.maximize === true ? -1 : 1;
+  const objective = () => {
+    const r = a.matmul(w).sub(b);
+    const d = v.sub(c);
+    return r.mul(r).sum().add(w.pow(4).sum().mul(0.1)).add(d.mul(d).mul(v.mul(v).add(1)).sum()).add(w.sum().mul(v.sum()).pow(2).mul(0.05));
+  };
+  const opt = createOptimizer('LBFGS', [w, v], options) as LBFGS;
+  const closure = () => {
+    opt.zeroGrad();
+    const loss = objective().mul(sign);
+    loss.backward();
+    return loss;
+  };
+  return { w, v, opt, closure };
+}
+
+function stateOf(opt: LBFGS, p: Tensor): Record<string, unknown> {
+  return opt.state.get(p)!;
+}
+
+describe('LBFGS (torch.optim.LBFGS 2.15)', () => {
+  FIXTURE.cases.forEach((c, index) => {
+    it(`#${index} ${c.dtype} ${JSON.stringify(c.options)}: losses, parameters, counters and final state as PyTorch`, () => {
+      const { w, v, opt, closure } = problem(c.dtype, c.options);
+      const tol = tolerance(c.dtype);
+      // The golden replays' floors: values near zero are compared absolutely below them.
+      const floor = c.dtype === 'float32' ? 1e-2 : 1e-3;
+      c.steps.forEach((expected, s) => {
+        const loss = opt.step(closure) as Tensor;
+        const where = `step ${s}`;
+        assert.ok(maxRelativeError([Number(loss.item())], [expected.loss]) <= tol, `${where}: loss ${Number(loss.item())} vs ${expected.loss}`);
+        const err = Math.max(maxRelativeError(w.toArray() as number[], expected.params[0], floor), maxRelativeError((v.toArray() as unknown as number[][]).flat(), expected.params[1], floor));
+        assert.ok(err <= tol, `${where}: parameters differ by ${err}`);
+        const st = stateOf(opt, w);
+        assert.equal(st.func_evals, expected.func_evals, `${where}: func_evals`);
+        assert.equal(st.n_iter, expected.n_iter, `${where}: n_iter`);
+      });
+      const st = stateOf(opt, w);
+      assert.ok(maxRelativeError([st.t as number, st.prev_loss as number], [c.final.t, c.final.prev_loss]) <= tol);
+      assert.equal((st.old_dirs as Tensor[]).length, c.final.history);
+      // float32: the last direction carries the rounding of every iteration's float32 scalars, amplified.
+      if (c.dtype === 'float64') assert.ok(maxRelativeError((st.d as Tensor).toArray() as number[], c.final.d, floor) <= tol, 'd');
+      const hDiag = st.H_diag instanceof Tensor ? Number(st.H_diag.item()) : (st.H_diag as number);
+      assert.ok(maxRelativeError([hDiag], [c.final.H_diag]) <= tol, 'H_diag');
+    });
+  });
+
+  it("keeps PyTorch's state layout on the first parameter; a state dict saved mid-run resumes the same trajectory", () => {
+    const c = FIXTURE.cases[1];
+    const whole = problem(c.dtype, c.options);
+    const resumed = problem(c.dtype, c.options);
+    whole.opt.step(whole.closure);
+    resumed.opt.step(resumed.closure);
+    const sd: OptimizerStateDict = resumed.opt.stateDict();
+    assert.deepEqual(Object.keys(sd.state), ['0']);
+    assert.deepEqual(Object.keys(sd.state[0]).sort(), ['H_diag', 'al', 'd', 'func_evals', 'n_iter', 'old_dirs', 'old_stps', 'prev_flat_grad', 'prev_loss', 'ro', 't']);
+    assert.deepEqual(sd.param_groups[0].params, [0, 1]);
+    assert.equal(sd.param_groups[0].max_eval, 7, 'max_eval: max_iter * 5 // 4, as PyTorch');
+    assert.equal((sd.state[0].d as Tensor).numel(), 7, 'd is the flat direction over all parameters');
+    // A fresh optimizer over the same (already stepped) parameters, loaded from the state dict.
+    const fresh = new LBFGS([resumed.w, resumed.v], c.options as never);
+    fresh.loadStateDict(sd);
+    const closure = () => {
+      fresh.zeroGrad();
+      return resumed.closure();
+    };
+    for (let s = 1; s < c.steps.length; s++) {
+      whole.opt.step(whole.closure);
+      fresh.step(closure);
+    }
+    assert.deepEqual(resumed.w.toArray(), whole.w.toArray());
+    assert.deepEqual(resumed.v.toArray(), whole.v.toArray());
+  });
+
+  it("refuses what PyTorch refuses, in PyTorch's words, and changes nothing", () => {
+    const w = tensor([1, 2], { dtype: 'float64', requiresGrad: true });
+    const u = tensor([3], { dtype: 'float64', requiresGrad: true });
+    assert.throws(() => new LBFGS([w], { lr: -1 }), /^RangeError: Invalid learning rate: -1$/);
+    assert.throws(() => new LBFGS([{ params: [w] }, { params: [u] }]), /^Error: LBFGS doesn't support per-parameter options \(parameter groups\)$/);
+    assert.throws(() => new LBFGS([w], { line_search_fn: 'backtracking' as never }), /only 'strong_wolfe' is supported/);
+    assert.throws(() => new LBFGS([w], { momentum: 0.9 } as never), /unknown LBFGS option 'momentum'/);
+    const opt = new LBFGS([w]);
+    assert.throws(() => opt.addParamGroup({ params: [u] }), /LBFGS doesn't support per-parameter options/);
+    assert.throws(() => opt.step(), /TypeError: Expected a closure that re-evaluates the model and returns the loss for LBFGS\.step\(closure\)/);
+    assert.throws(() => opt.step(() => 'loss'), /TypeError: Expected a number or a one-element Tensor/);
+    assert.deepEqual(w.toArray(), [1, 2]);
+    assert.equal(opt.paramGroups.length, 1);
+  });
+
+  it('returns at once when the gradient is already below tolerance_grad (one evaluation)', () => {
+    const w = tensor([0, 0], { dtype: 'float64', requiresGrad: true });
+    const opt = new LBFGS([w]);
+    let calls = 0;
+    const loss = opt.step(() => {
+      calls++;
+      opt.zeroGrad();
+      const l = w.mul(w).sum();
+      l.backward();
+      return l;
+    });
+    assert.equal(calls, 1);
+    assert.equal(Number((loss as Tensor).item()), 0);
+    assert.deepEqual(Object.keys(opt.stateDict().state[0]).sort(), ['func_evals', 'n_iter']);
+  });
+});
