@@ -1,6 +1,9 @@
 /**
- * End-to-end training throughput: sg.models.LeNet + Adam on MNIST (batch 64, one epoch), images
- * per second, against the same model and optimizer in PyTorch Python on the same images.
+ * End-to-end training throughput, images per second:
+ * - sg.models.LeNet + Adam on MNIST in memory (batch 64, one epoch), against the same model and
+ *   optimizer in PyTorch Python on the same images;
+ * - the digits_folder_resnet recipe's training (PNG decoding, augmentation, the digits ResNet,
+ *   Adam), its loader with num_workers 0 and 2, for a fixed number of batches.
  *   npm run bench:e2e
  */
 import { spawnSync } from 'child_process';
@@ -8,11 +11,40 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 
-import { MnistDataset } from '../lib/data';
-import { LeNet } from '../lib/models';
+import { createDataLoaders, DataLoader, MnistDataset } from '../lib/data';
+import { createModel, LeNet } from '../lib/models';
+import * as nn from '../lib/nn';
 import { packageRoot } from '../lib/native';
 import { Adam } from '../lib/optim';
+import { loadRecipe } from '../lib/recipes';
 import * as sg from '../lib/tensor';
+
+/** Batches of the digits recipe timed per setting, after a few untimed ones (start-up, first decodes). */
+const DIGITS_BATCHES = 60;
+const DIGITS_WARMUP = 5;
+
+/** The digits_folder_resnet recipe's training step on its own train loader with `workers` loader threads. */
+async function digitsThroughput(workers: number): Promise<number> {
+  const cfg = loadRecipe('digits_folder_resnet', { overrides: [`num_workers=${workers}`] });
+  const loader = createDataLoaders(cfg.dataset_params as Record<string, unknown>).trainLoader as DataLoader;
+  sg.manualSeed(0);
+  const model = createModel('digits_resnet', cfg.arch_params as Record<string, unknown>) as nn.Module;
+  model.train();
+  const opt = new Adam(model.parameters(), { lr: 3e-3 });
+  let seen = 0;
+  let b = 0;
+  let t0 = process.hrtime.bigint();
+  for (const [x, y] of loader) {
+    if (b === DIGITS_WARMUP) t0 = process.hrtime.bigint();
+    opt.zeroGrad();
+    sg.crossEntropy(model.forward(x) as sg.Tensor, y).backward();
+    opt.step();
+    if (b >= DIGITS_WARMUP) seen += x.shape[0];
+    if (++b === DIGITS_WARMUP + DIGITS_BATCHES) break;
+    if (b % 10 === 0) await new Promise((resolve) => setImmediate(resolve));
+  }
+  return seen / (Number(process.hrtime.bigint() - t0) / 1e9);
+}
 
 async function main(): Promise<void> {
   const batch = 64;
@@ -50,9 +82,28 @@ async function main(): Promise<void> {
     else console.error(r.stderr.slice(-400));
     fs.rmSync(dir, { recursive: true, force: true });
   }
-  console.log(`MNIST LeNet + Adam, batch ${batch}, ${sg.getNumThreads()} threads: sg-optim ${ours.toFixed(0)} images/s` + (theirs ? `, PyTorch ${theirs.toFixed(0)} images/s (ratio ${(ours / theirs).toFixed(2)})` : ' (PyTorch not available)'));
+  const digits: Record<string, number> = {};
+  for (const workers of [0, 2]) digits[`num_workers_${workers}`] = await digitsThroughput(workers);
+  console.log(`${sg.getNumThreads()} LibTorch threads, ${os.cpus().length} CPUs; images per second:`);
+  console.log('| workload | sg-optim | PyTorch |');
+  console.log('|---|---|---|');
+  console.log(`| MNIST LeNet + Adam, batch ${batch}, in memory | ${ours.toFixed(0)} | ${theirs ? `${theirs.toFixed(0)} (ratio ${(ours / theirs).toFixed(2)})` : 'not available'} |`);
+  for (const [key, v] of Object.entries(digits)) console.log(`| digits_folder_resnet (PNG + augmentation, batch 64), ${key.replace(/_(\d+)$/, ' $1')} | ${v.toFixed(0)} | |`);
   const out = path.join(packageRoot(), 'bench', 'results', `e2e-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-  fs.writeFileSync(out, JSON.stringify({ imagesPerSecond: ours, pytorchImagesPerSecond: theirs, batch, threads: sg.getNumThreads() }, null, 2));
+  fs.writeFileSync(
+    out,
+    JSON.stringify(
+      {
+        imagesPerSecond: ours,
+        pytorchImagesPerSecond: theirs,
+        batch,
+        threads: sg.getNumThreads(),
+        digitsFolderResnet: { batches: DIGITS_BATCHES, warmupBatches: DIGITS_WARMUP, batchSize: 64, imagesPerSecond: digits },
+      },
+      null,
+      2,
+    ),
+  );
 }
 
 main().catch((err) => {

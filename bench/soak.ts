@@ -1,7 +1,9 @@
 /**
- * `npm run soak` (outside the default suite): 100,000 optimizer steps and 1,000,000 tensor
- * creations; resident memory after warm-up must grow by less than 5%.
+ * `npm run soak` (outside the default suite): 100,000 optimizer steps, 1,000,000 tensor
+ * creations, and DataLoader batches from worker threads over hundreds of epochs (workers started
+ * and ended every epoch); resident memory after warm-up must grow by less than 5%.
  */
+import { DataLoader, ensureDigitsFolder, ImageFolderDataset, MnistDataset } from '../lib/data';
 import { createOptimizer } from '../lib/optim';
 import * as sg from '../lib/tensor';
 
@@ -43,7 +45,21 @@ async function main(): Promise<void> {
     if (i % 4 === 0) t.add(1).mul(2).sum();
     if (i % 7 === 0) t.reshape(4, 8).t().contiguous();
   });
-  if (!ok1 || !ok2) process.exit(1);
+  // Endless batches: a new pass (new workers) whenever one ends.
+  const batches = function* (loader: DataLoader): Generator<sg.Tensor[]> {
+    for (;;) yield* loader;
+  };
+  const mnist = batches(new DataLoader(new MnistDataset({ split: 'train' }), { batch_size: 64, shuffle: true, num_workers: 2 }));
+  const ok3 = await phase('MnistDataset batches from 2 worker threads (about 225 epochs)', 30000, 5000, () => {
+    mnist.next();
+  });
+  const digits = ensureDigitsFolder();
+  const augment = [{ RandomResizedCrop: { size: 28, scale: [0.7, 1] } }, { RandomCrop: { size: 28, padding: 2 } }, 'ToTensor'];
+  const images = batches(new DataLoader(new ImageFolderDataset({ root: digits.val, color_mode: 'L', transforms: augment }), { batch_size: 64, shuffle: true, num_workers: 2 }));
+  const ok4 = await phase('ImageFolderDataset batches (PNG, augmentation) from 2 worker threads (about 170 epochs)', 4000, 1000, () => {
+    images.next();
+  });
+  if (!ok1 || !ok2 || !ok3 || !ok4) process.exit(1);
 }
 
 main().catch((err) => {

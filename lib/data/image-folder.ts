@@ -13,7 +13,8 @@ import * as path from 'path';
 import { isPlainObject, typeError } from '../errors';
 import { tensor } from '../tensor/creation';
 import { Tensor } from '../tensor/tensor';
-import { Dataset } from './dataset';
+import { Dataset, DatasetWorkerSpec } from './dataset';
+import { mixSeed } from './random';
 import { buildTransforms, Compose, ImageDecodeError, runAsync, runSync, ToTensor, Transform, TransformInput } from './transforms';
 import { ColorMode, Effect, Program, RawImage } from './transforms/effects';
 import { runEffectSync } from './transforms/sync-worker';
@@ -127,6 +128,11 @@ export class ImageFolderDataset extends Dataset<Tensor[]> {
   readonly samples: [string, number][];
   readonly transforms: Compose;
   readonly colorMode: ColorMode;
+  /** The random transforms' seed (`seed` option). */
+  readonly seed: number;
+  private epoch = 0;
+  /** The options as given, for workerSpec(). */
+  private readonly options: ImageFolderOptions;
 
   constructor(options: ImageFolderOptions) {
     super();
@@ -142,12 +148,21 @@ export class ImageFolderDataset extends Dataset<Tensor[]> {
     this.colorMode = mode;
     const seed = options.seed ?? 0;
     if (!Number.isInteger(seed) || seed < 0) throw typeError('ImageFolderDataset({seed})', 'a non-negative integer', seed);
+    this.seed = seed;
+    this.options = options;
     const t = options.transforms;
     this.transforms = t instanceof Transform ? (t instanceof Compose ? t : new Compose([t])) : t === undefined || t === null ? new Compose([new ToTensor()]) : buildTransforms(t, 'ImageFolderDataset({transforms})');
     this.transforms.reseed(seed);
     const { classes, classToIdx } = findClasses(this.root);
     this.classes = classes;
     this.classToIdx = classToIdx;
+    const preset = presetSamples;
+    presetSamples = null;
+    if (preset) {
+      // A worker's copy (imageFolderFromSpec): the list the first copy found, without scanning again.
+      this.samples = preset;
+      return;
+    }
     let samples = makeDataset(this.root, classToIdx);
     if (options.skipCorrupt) {
       samples = samples.filter(([file]) => {
@@ -180,12 +195,33 @@ export class ImageFolderDataset extends Dataset<Tensor[]> {
     }
   }
 
+  /**
+   * Sets the epoch of the next items (the DataLoader does, before every pass).
+   *
+   * Item i's random transforms draw from a generator of (seed, epoch, i) alone, so an item looks the same whichever thread loads it and in whatever order,
+   * and differs from epoch to epoch.
+   */
+  override setEpoch(epoch: number): void {
+    if (!Number.isInteger(epoch) || epoch < 0) throw typeError('ImageFolderDataset.setEpoch(epoch)', 'a non-negative integer', epoch);
+    this.epoch = epoch;
+  }
+
+  /** Describes the data set to DataLoader worker threads: its options, its transforms as recipe entries (toSpec()), its file list. */
+  override workerSpec(): DatasetWorkerSpec {
+    const transforms = this.transforms.toSpec();
+    if (transforms === null) {
+      throw new TypeError('ImageFolderDataset.workerSpec: its transforms include one that is not a built-in (no toSpec()), which a worker thread cannot rebuild');
+    }
+    const options: ImageFolderOptions = { ...this.options, transforms: transforms as unknown[], skipCorrupt: false };
+    return { module: __filename, factory: 'imageFolderFromSpec', args: { options, samples: this.samples } };
+  }
+
   private *program(index: number): Program<Tensor[]> {
     const [file, label] = this.samples[index];
     const image: RawImage = yield { kind: 'decode', file, mode: this.colorMode } as Effect;
     let out: TransformInput;
     try {
-      out = yield* this.transforms.apply(image);
+      out = yield* this.transforms.apply(image, mixSeed(this.epoch, index));
     } catch (e) {
       if (e instanceof Error && !(e instanceof ImageDecodeError)) e.message = `${e.message} (image '${file}')`;
       throw e;
@@ -201,8 +237,26 @@ export class ImageFolderDataset extends Dataset<Tensor[]> {
   }
 
   /** Item i, decoded by sharp asynchronously (the event loop keeps running). */
-  async getAsync(index: number): Promise<Tensor[]> {
+  override async getAsync(index: number): Promise<Tensor[]> {
     this.checkIndex(index);
     return runAsync(this.program(index));
+  }
+}
+
+/** The file list the next ImageFolderDataset takes instead of scanning its root (set by imageFolderFromSpec only). */
+let presetSamples: [string, number][] | null = null;
+
+/**
+ * The worker side of ImageFolderDataset.workerSpec.
+ *
+ * @internal
+ * @public
+ */
+export function imageFolderFromSpec(args: { options: ImageFolderOptions; samples: [string, number][] }): ImageFolderDataset {
+  presetSamples = args.samples;
+  try {
+    return new ImageFolderDataset(args.options);
+  } finally {
+    presetSamples = null;
   }
 }

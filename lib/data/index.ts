@@ -5,3 +5,4 @@ export * from './mnist';
 export * from './recipe-datasets';
 export * from './image-folder';
 export * as transforms from './transforms';
+export { defaultCacheDir, ensureDigitsFolder } from './digits-folder';

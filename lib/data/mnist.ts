@@ -14,14 +14,19 @@ export const MNIST_STD = 0.3081;
 const TRAIN_FRACTION = 0.85;
 const PIXELS = 28 * 28;
 
-interface RawSplit {
+export interface RawSplit {
   images: Float32Array;
   labels: BigInt64Array;
 }
 
 let cache: { train: RawSplit; test: RawSplit } | null = null;
 
-function readDigits(): { train: RawSplit; test: RawSplit } {
+/**
+ * The package's digits split 85/15 per digit (pixels 0..1, not normalised), read once.
+ *
+ * @internal
+ */
+export function readDigits(): { train: RawSplit; test: RawSplit } {
   if (cache) return cache;
   const pkg = require.resolve('mnist/package.json', { paths: [__dirname, packageRoot()] });
   const dir = path.join(path.dirname(pkg), 'src', 'digits');

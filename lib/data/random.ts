@@ -23,3 +23,23 @@ export function permutation(n: number, seed: number): Int32Array {
   }
   return out;
 }
+
+/**
+ * One 32-bit seed from several non-negative integers (murmur3's finalizer over a running hash),
+ * so that e.g. (seed, epoch, sample index) give unrelated streams.
+ */
+export function mixSeed(...parts: number[]): number {
+  let h = 0x811c9dc5;
+  for (const part of parts) {
+    // Integers past 2^32 (large epochs or seeds) keep their high bits.
+    for (const word of [part >>> 0, Math.floor(part / 4294967296) >>> 0]) {
+      h = Math.imul(h ^ word, 0x9e3779b1);
+      h ^= h >>> 16;
+      h = Math.imul(h, 0x85ebca6b);
+      h ^= h >>> 13;
+      h = Math.imul(h, 0xc2b2ae35);
+      h ^= h >>> 16;
+    }
+  }
+  return h >>> 0;
+}

@@ -5,6 +5,7 @@
 import { isPlainObject, typeError } from '../errors';
 import { Registry } from '../registry/registry';
 import { DataLoader, DataLoaderOptions } from './data-loader';
+import { defaultCacheDir, ensureDigitsFolder } from './digits-folder';
 import { ImageFolderDataset, ImageFolderOptions } from './image-folder';
 import { MnistDataset } from './mnist';
 
@@ -21,9 +22,11 @@ DATASETS.register('mnist', (p) => {
   const seed = (p.seed as number | undefined) ?? 0;
   const train = new MnistDataset({ split: 'train', limit: (p.train_size as number | null | undefined) ?? null });
   const test = new MnistDataset({ split: 'test', limit: (p.test_size as number | null | undefined) ?? null });
+  // The flat num_workers (the recipe shortcut's target) goes to both loaders.
+  const workers = (p.num_workers as number | null | undefined) ?? 0;
   return {
-    trainLoader: new DataLoader(train, { batch_size: (p.batch_size as number | undefined) ?? 64, shuffle: (p.shuffle as boolean | undefined) ?? true, seed, drop_last: Boolean(p.drop_last) }),
-    validLoader: new DataLoader(test, { batch_size: (p.val_batch_size as number | undefined) ?? 500 }),
+    trainLoader: new DataLoader(train, { batch_size: (p.batch_size as number | undefined) ?? 64, shuffle: (p.shuffle as boolean | undefined) ?? true, seed, drop_last: Boolean(p.drop_last), num_workers: workers }),
+    validLoader: new DataLoader(test, { batch_size: (p.val_batch_size as number | undefined) ?? 500, num_workers: workers }),
   };
 });
 
@@ -65,13 +68,30 @@ function imageFolder(p: Record<string, unknown>, key: string): ImageFolderDatase
  * YAML list, seed, color_mode, skip_corrupt}) and `train_dataloader_params` /
  * `val_dataloader_params` (DataLoader options; the training loader shuffles unless told not to).
  */
-DATASETS.register('image_folder', (p) => {
+function imageFolderLoaders(p: Record<string, unknown>): RecipeLoaders {
   const trainLoader = section(p, 'train_dataloader_params', LOADER_KEYS, false);
   const validLoader = section(p, 'val_dataloader_params', LOADER_KEYS, false);
   return {
     trainLoader: new DataLoader(imageFolder(p, 'train_dataset_params'), { shuffle: true, ...trainLoader } as DataLoaderOptions),
     validLoader: new DataLoader(imageFolder(p, 'val_dataset_params'), { ...validLoader } as DataLoaderOptions),
   };
+}
+DATASETS.register('image_folder', imageFolderLoaders);
+
+/**
+ * `image_folder` on the MNIST digits written as PNG files (lib/data/digits-folder.ts), made on
+ * first use under `cache_dir` (default `$SG_OPTIM_CACHE` or `<tmpdir>/sg-optim-cache`); the
+ * `root` of train_dataset_params / val_dataset_params defaults to its train / val folder.
+ */
+DATASETS.register('digits_folder', (p) => {
+  const cache = p.cache_dir ?? defaultCacheDir();
+  if (typeof cache !== 'string' || cache === '') throw typeError('dataset_params.cache_dir', 'a folder path (or null for the default)', cache);
+  const roots = ensureDigitsFolder(cache);
+  const withRoot = (key: string, root: string) => {
+    const s = section(p, key, IMAGE_FOLDER_KEYS, false);
+    return { ...s, root: s.root ?? root };
+  };
+  return imageFolderLoaders({ ...p, train_dataset_params: withRoot('train_dataset_params', roots.train), val_dataset_params: withRoot('val_dataset_params', roots.val) });
 });
 
 export function registerDataset(name: string, factory: DatasetFactory, options?: { override?: boolean }): void {

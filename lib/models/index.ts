@@ -1,2 +1,3 @@
 export * from './registry';
 export * from './lenet';
+export * from './digits-resnet';

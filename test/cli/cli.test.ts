@@ -23,7 +23,7 @@ describe('CLI: sg-optim', function () {
   it('recipes lists the shipped recipes', () => {
     const r = cli(['recipes']);
     assert.equal(r.status, 0);
-    assert.deepEqual(r.stdout.trim().split('\n'), ['mnist_lenet', 'mnist_lenet_lamb', 'mnist_lenet_rmsproptf', 'mnist_mlp']);
+    assert.deepEqual(r.stdout.trim().split('\n'), ['digits_folder_resnet', 'mnist_lenet', 'mnist_lenet_lamb', 'mnist_lenet_rmsproptf', 'mnist_mlp']);
   });
 
   it('plot-lr writes an SVG with one line per param group', () => {

@@ -87,7 +87,7 @@ describe('recipes: the shipped recipe files', () => {
 
   it('every shipped file loads on its own; 1e-6 / 5e-4 / 1e-3 style numbers in them are numbers, never strings', () => {
     const files = yamlFiles(packageRecipesDir());
-    assert.equal(files.length, 8, files.join(', '));
+    assert.equal(files.length, 10, files.join(', '));
     const strings: string[] = [];
     const walk = (value: unknown, where: string): void => {
       if (typeof value === 'string' && /^[-+]?\d+(\.\d*)?[eE][-+]?\d+$/.test(value)) strings.push(`${where}: '${value}'`);
@@ -109,8 +109,13 @@ describe('recipes: the shipped recipe files', () => {
 
   it('every top-level recipe composes: a registered architecture, training params, dataset params, shortcuts filled', () => {
     const names = listRecipes();
-    assert.deepEqual(names, ['mnist_lenet', 'mnist_lenet_lamb', 'mnist_lenet_rmsproptf', 'mnist_mlp']);
-    for (const name of names) {
+    assert.deepEqual(names, ['digits_folder_resnet', 'mnist_lenet', 'mnist_lenet_lamb', 'mnist_lenet_rmsproptf', 'mnist_mlp']);
+    const digits = loadRecipe('digits_folder_resnet');
+    assert.equal(digits.architecture, 'digits_resnet');
+    assert.equal(at(digits, 'training_hyperparams').max_epochs, 3);
+    assert.equal(at(digits, 'dataset_params').dataset, 'digits_folder');
+    assert.equal(at(at(digits, 'dataset_params'), 'train_dataloader_params').num_workers, 2);
+    for (const name of names.filter((n) => n.startsWith('mnist_'))) {
       const cfg = loadRecipe(name);
       assert.match(String(cfg.architecture), /^(lenet|mnist_mlp)$/, name);
       assert.equal(cfg.experiment_name, name, name);

@@ -63,8 +63,10 @@ export function loaders(): void {
   new data.DataLoader(ds, { batch_size: '64' });
   // @ts-expect-error DataLoaderOptions is closed: the key is batch_size
   new data.DataLoader(ds, { batchSize: 64 });
-  // @ts-expect-error DataLoaderOptions is closed (no worker processes)
-  new data.DataLoader(ds, { num_workers: 2 });
+  // Worker threads, with PyTorch's option names.
+  new data.DataLoader(ds, { num_workers: 2, prefetch_factor: 4, pin_memory: false, persistent_workers: true }).close();
+  // @ts-expect-error num_workers is a number
+  new data.DataLoader(ds, { num_workers: '2' });
   // @ts-expect-error a DataLoader takes a Dataset, not a Tensor
   new data.DataLoader(sg.randn([10, 3]));
   // @ts-expect-error collate returns Tensors

@@ -14,7 +14,7 @@ import { isPlainObject, typeError } from '../../errors';
 import { Registry } from '../../registry/registry';
 import { tensor } from '../../tensor/creation';
 import { Tensor } from '../../tensor/tensor';
-import { mulberry32 } from '../random';
+import { mixSeed, mulberry32 } from '../random';
 import { Interpolation, INTERPOLATIONS, Program, RawImage } from './effects';
 
 export { ImageDecodeError, INTERPOLATIONS, runAsync, runSync } from './effects';
@@ -22,9 +22,29 @@ export type { ColorMode, Effect, Interpolation, Program, RawImage } from './effe
 
 export type TransformInput = RawImage | Tensor;
 
-/** A transform: a generator that may yield sharp work (decoding, resizing) and returns its output. */
+/**
+ * A transform: a generator that may yield sharp work (decoding, resizing) and returns its output.
+ * `sampleSeed` (a data set passes one derived from the epoch and the item's index) makes a random
+ * transform draw from a generator of its own seed and that sample seed only, so an item's
+ * augmentation does not depend on which items were loaded before it, nor on which thread loads it.
+ * Without one, a random transform continues its own seeded stream.
+ */
 export abstract class Transform {
-  abstract apply(input: TransformInput): Program<TransformInput>;
+  /** The options a built-in transform was made with (null for others), for toSpec(). */
+  protected given: Record<string, unknown> | null = null;
+
+  abstract apply(input: TransformInput, sampleSeed?: number): Program<TransformInput>;
+
+  /**
+   * The transform as a recipe writes it (`{RandomCrop: {size: 28, padding: 2}}`), from which
+   * buildTransforms makes an equal one, e.g. in a DataLoader worker thread; null for a transform
+   * that is not one of the registered built-ins.
+   */
+  toSpec(): unknown {
+    const name = this.constructor.name;
+    return this.given !== null && TRANSFORMS.has(name) ? { [name]: this.given } : null;
+  }
+
   /** Re-seeds the transform's random choices (no effect on deterministic transforms). */
   reseed(seed: number): void {
     void seed;
@@ -249,18 +269,27 @@ export function randomResizedCropParams(rng: Rng, height: number, width: number,
 // The transforms
 
 abstract class RandomTransform extends Transform {
-  protected rng: Rng;
+  private stream: Rng;
+  private baseSeed: number;
   private explicitSeed: boolean;
 
   constructor(seed: number | undefined) {
     super();
     this.explicitSeed = seed !== undefined;
-    this.rng = mulberry32(seed ?? 0);
+    this.baseSeed = seed ?? 0;
+    this.stream = mulberry32(this.baseSeed);
   }
 
   /** A seed given in the options wins over the one the data set or Compose hands down. */
   override reseed(seed: number): void {
-    if (!this.explicitSeed) this.rng = mulberry32(seed);
+    if (this.explicitSeed) return;
+    this.baseSeed = seed;
+    this.stream = mulberry32(seed);
+  }
+
+  /** The generator for one application: the stream, or one of (seed, sampleSeed) alone. */
+  protected rngFor(sampleSeed: number | undefined): Rng {
+    return sampleSeed === undefined ? this.stream : mulberry32(mixSeed(this.baseSeed, sampleSeed));
   }
 }
 
@@ -280,6 +309,7 @@ export class Resize extends Transform {
   constructor(options: ResizeOptions) {
     super();
     const o = checkKeys('Resize', options, ['size', 'interpolation', 'max_size', 'antialias']);
+    this.given = o;
     if (typeof o.size === 'number') this.size = positiveInt('Resize({size})', o.size);
     else if (Array.isArray(o.size) && o.size.length === 1) this.size = positiveInt('Resize({size})[0]', o.size[0]);
     else this.size = pairSize('Resize({size})', o.size);
@@ -304,7 +334,8 @@ export class CenterCrop extends Transform {
 
   constructor(options: { size: number | [number, number] }) {
     super();
-    this.size = pairSize('CenterCrop({size})', checkKeys('CenterCrop', options, ['size']).size);
+    this.given = checkKeys('CenterCrop', options, ['size']);
+    this.size = pairSize('CenterCrop({size})', this.given.size);
   }
 
   apply(input: TransformInput): Program<TransformInput> {
@@ -372,6 +403,7 @@ export class RandomCrop extends RandomTransform {
   constructor(options: RandomCropOptions) {
     const o = checkKeys('RandomCrop', options, ['size', 'padding', 'pad_if_needed', 'fill', 'padding_mode', 'seed']);
     super(seedOf('RandomCrop({seed})', o.seed));
+    this.given = o;
     this.size = pairSize('RandomCrop({size})', o.size);
     this.padding = o.padding === undefined || o.padding === null ? null : paddingLtrb('RandomCrop({padding})', o.padding);
     if (o.pad_if_needed !== undefined && typeof o.pad_if_needed !== 'boolean') throw typeError('RandomCrop({pad_if_needed})', 'a boolean', o.pad_if_needed);
@@ -380,17 +412,17 @@ export class RandomCrop extends RandomTransform {
     this.paddingMode = paddingModeOf('RandomCrop({padding_mode})', o.padding_mode);
   }
 
-  apply(input: TransformInput): Program<TransformInput> {
-    return done(this.run(input));
+  apply(input: TransformInput, sampleSeed?: number): Program<TransformInput> {
+    return done(this.run(input, this.rngFor(sampleSeed)));
   }
 
-  private run(input: TransformInput): TransformInput {
+  private run(input: TransformInput, rng: Rng): TransformInput {
     let img = requireImage('RandomCrop', input);
     if (this.padding) img = padImage(img, this.padding, this.fill, this.paddingMode);
     const [th, tw] = this.size;
     if (this.padIfNeeded && img.width < tw) img = padImage(img, [tw - img.width, 0, tw - img.width, 0], this.fill, this.paddingMode);
     if (this.padIfNeeded && img.height < th) img = padImage(img, [0, th - img.height, 0, th - img.height], this.fill, this.paddingMode);
-    const [i, j, h, w] = randomCropParams(this.rng, img.height, img.width, th, tw);
+    const [i, j, h, w] = randomCropParams(rng, img.height, img.width, th, tw);
     return cropImage(img, i, j, h, w);
   }
 }
@@ -422,15 +454,16 @@ export class RandomResizedCrop extends RandomTransform {
   constructor(options: RandomResizedCropOptions) {
     const o = checkKeys('RandomResizedCrop', options, ['size', 'scale', 'ratio', 'interpolation', 'antialias', 'seed']);
     super(seedOf('RandomResizedCrop({seed})', o.seed));
+    this.given = o;
     this.size = pairSize('RandomResizedCrop({size})', o.size);
     this.scale = rangePair('RandomResizedCrop({scale})', o.scale, [0.08, 1.0], false);
     this.ratio = rangePair('RandomResizedCrop({ratio})', o.ratio, [3 / 4, 4 / 3], true);
     this.interpolation = interpolationOf('RandomResizedCrop({interpolation})', o.interpolation);
   }
 
-  *apply(input: TransformInput): Program<TransformInput> {
+  *apply(input: TransformInput, sampleSeed?: number): Program<TransformInput> {
     const img = requireImage('RandomResizedCrop', input);
-    const [i, j, h, w] = randomResizedCropParams(this.rng, img.height, img.width, this.scale, this.ratio);
+    const [i, j, h, w] = randomResizedCropParams(this.rngFor(sampleSeed), img.height, img.width, this.scale, this.ratio);
     return yield* resizeImage(cropImage(img, i, j, h, w), this.size[0], this.size[1], this.interpolation);
   }
 }
@@ -448,16 +481,17 @@ export class RandomHorizontalFlip extends RandomTransform {
   constructor(options: { p?: number; seed?: number } = {}) {
     const o = checkKeys('RandomHorizontalFlip', options, ['p', 'seed']);
     super(seedOf('RandomHorizontalFlip({seed})', o.seed));
+    this.given = o;
     this.p = probability('RandomHorizontalFlip({p})', o.p);
   }
 
-  apply(input: TransformInput): Program<TransformInput> {
-    return done(this.run(input));
+  apply(input: TransformInput, sampleSeed?: number): Program<TransformInput> {
+    return done(this.run(input, this.rngFor(sampleSeed)));
   }
 
-  private run(input: TransformInput): TransformInput {
+  private run(input: TransformInput, rng: Rng): TransformInput {
     const img = requireImage('RandomHorizontalFlip', input);
-    return this.rng() < this.p ? hflipImage(img) : img;
+    return rng() < this.p ? hflipImage(img) : img;
   }
 }
 
@@ -465,7 +499,7 @@ export class RandomHorizontalFlip extends RandomTransform {
 export class ToTensor extends Transform {
   constructor(options?: Record<string, never> | null) {
     super();
-    checkKeys('ToTensor', options, []);
+    this.given = checkKeys('ToTensor', options, []);
   }
 
   apply(input: TransformInput): Program<TransformInput> {
@@ -489,6 +523,7 @@ export class Normalize extends Transform {
   constructor(options: { mean: number[] | number; std: number[] | number }) {
     super();
     const o = checkKeys('Normalize', options, ['mean', 'std', 'inplace']);
+    this.given = o;
     const list = (path: string, v: unknown): number[] => {
       const arr = typeof v === 'number' ? [v] : v;
       if (!Array.isArray(arr) || arr.length === 0 || !arr.every((x) => typeof x === 'number' && Number.isFinite(x))) throw typeError(path, 'a number or a list of numbers (one per channel)', v);
@@ -524,10 +559,17 @@ export class Compose extends Transform {
     });
   }
 
-  *apply(input: TransformInput): Program<TransformInput> {
+  *apply(input: TransformInput, sampleSeed?: number): Program<TransformInput> {
     let x = input;
-    for (const t of this.transforms) x = yield* t.apply(x);
+    // Each child mixes the sample seed with its own seed (reseed gives every child a different one).
+    for (const t of this.transforms) x = yield* t.apply(x, sampleSeed);
     return x;
+  }
+
+  /** The children's specs as a list, or null when one of them has none. */
+  override toSpec(): unknown {
+    const specs = this.transforms.map((t) => t.toSpec());
+    return specs.includes(null) ? null : specs;
   }
 
   override reseed(seed: number): void {
