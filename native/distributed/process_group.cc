@@ -79,11 +79,12 @@ Napi::Value InitProcessGroup(const Napi::CallbackInfo& info) {
   auto& slot = GetAddonData(env).distributed;
   if (slot) throw Napi::Error::New(env, "the default process group is already initialised (rank " + std::to_string(slot->rank) + " of " + std::to_string(slot->world_size) + "): call destroyProcessGroup() first");
 
-  auto group = std::make_shared<DistributedGroup>();
-  group->backend = backend;
-  group->rank = static_cast<int>(rank);
-  group->world_size = static_cast<int>(size);
-  group->timeout = std::chrono::milliseconds(timeout_ms);
+  // Filled in as a local, shared at the end (GCC 12 at -O3 warns falsely about stores through a fresh make_shared).
+  DistributedGroup built;
+  built.backend = backend;
+  built.rank = static_cast<int>(rank);
+  built.world_size = static_cast<int>(size);
+  built.timeout = std::chrono::milliseconds(timeout_ms);
   std::string where = addr + ":" + std::to_string(port);
   c10::intrusive_ptr<c10d::Store> tcp;
   try {
@@ -92,7 +93,7 @@ Napi::Value InitProcessGroup(const Napi::CallbackInfo& info) {
     opts.isServer = rank == 0;
     opts.numWorkers = static_cast<size_t>(size);
     opts.waitWorkers = true;
-    opts.timeout = group->timeout;
+    opts.timeout = built.timeout;
     tcp = c10::make_intrusive<c10d::TCPStore>(addr, opts);
   } catch (const std::exception& e) {
     std::string msg = dynamic_cast<const c10::Error*>(&e) ? CleanTorchMessage(static_cast<const c10::Error&>(e).what_without_backtrace()) : e.what();
@@ -106,7 +107,7 @@ Napi::Value InitProcessGroup(const Napi::CallbackInfo& info) {
   if (rank != 0) {
     std::vector<uint8_t> zero;
     try {
-      tcp->wait({"sg_world_size_of/0"}, group->timeout);
+      tcp->wait({"sg_world_size_of/0"}, built.timeout);
       zero = tcp->get("sg_world_size_of/0");
     } catch (const std::exception& e) {
       throw Napi::Error::New(env, "initProcessGroup: rank " + std::to_string(rank) + " found no rank 0 at " + where + ": " + e.what());
@@ -115,16 +116,16 @@ Napi::Value InitProcessGroup(const Napi::CallbackInfo& info) {
     if (theirs != text) throw Napi::RangeError::New(env, "initProcessGroup: WORLD_SIZE=" + text + " on rank " + std::to_string(rank) + " but WORLD_SIZE=" + theirs + " on rank 0: every process must be given the same WORLD_SIZE");
   }
   // As init_process_group: the default group's keys live under their own prefix.
-  group->store = c10::make_intrusive<c10d::PrefixStore>("default_pg", tcp);
+  built.store = c10::make_intrusive<c10d::PrefixStore>("default_pg", tcp);
   try {
-    group->pg = MakeBackend(env, backend, group->store, group->rank, group->world_size, group->timeout);
+    built.pg = MakeBackend(env, backend, built.store, built.rank, built.world_size, built.timeout);
   } catch (const Napi::Error&) {
     throw;
   } catch (const std::exception& e) {
     std::string msg = dynamic_cast<const c10::Error*>(&e) ? CleanTorchMessage(static_cast<const c10::Error&>(e).what_without_backtrace()) : e.what();
     throw Napi::Error::New(env, "initProcessGroup: backend '" + backend + "' on rank " + std::to_string(rank) + " failed to connect its peers within " + std::to_string(timeout_ms) + " ms: " + msg);
   }
-  slot = group;
+  slot = std::make_shared<DistributedGroup>(std::move(built));
   return env.Undefined();
 }
 
