@@ -63,6 +63,16 @@ c10::intrusive_ptr<C10dBackend> MakeBackend(Napi::Env env, const std::string& ba
   throw Napi::TypeError::New(env, "Expected 'gloo' or 'nccl' for backend but received '" + backend + "'");
 }
 
+bool BackendBuiltIn(const std::string& backend) {
+#ifdef USE_C10D_GLOO
+  if (backend == "gloo") return true;
+#endif
+#if defined(SG_WITH_NCCL) && defined(USE_C10D_NCCL)
+  if (backend == "nccl") return true;
+#endif
+  return false;
+}
+
 // initProcessGroup(backend, rank, worldSize, masterAddr, masterPort, timeoutMs)
 Napi::Value InitProcessGroup(const Napi::CallbackInfo& info) {
   Args a(info);
@@ -73,6 +83,9 @@ Napi::Value InitProcessGroup(const Napi::CallbackInfo& info) {
   std::string addr = a.string(3, "masterAddr");
   int64_t port = a.integer(4, "masterPort");
   int64_t timeout_ms = a.integer(5, "timeoutMs");
+  // The backend first: a name this binary cannot create must not open a port or wait for peers.
+  if (backend != "gloo" && backend != "nccl") throw Napi::TypeError::New(env, "Expected 'gloo' or 'nccl' for backend but received '" + backend + "'");
+  if (!BackendBuiltIn(backend)) MakeBackend(env, backend, {}, 0, 1, {});  // throws its "built without" error
   if (size < 1 || rank < 0 || rank >= size) throw Napi::RangeError::New(env, "rank " + std::to_string(rank) + " must be in [0, worldSize=" + std::to_string(size) + ")");
   if (port < 1 || port > 65535) throw Napi::RangeError::New(env, "masterPort " + std::to_string(port) + " is not a port (1 to 65535)");
   if (timeout_ms < 1) throw Napi::RangeError::New(env, "timeoutMs " + std::to_string(timeout_ms) + " must be at least 1");

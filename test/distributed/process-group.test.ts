@@ -83,6 +83,25 @@ describe('distributed: process group and collectives (c10d Gloo)', function () {
     });
   }
 
+  it('two launchers on loopback (--nnodes 2, node ranks 0 and 1) form one group of 4', async () => {
+    const port = await freePort();
+    const start = async (nodeRank: number) => {
+      const out = new Sink();
+      const l = await launch({ nprocPerNode: 2, nnodes: 2, nodeRank, masterAddr: '127.0.0.1', masterPort: port, command: [process.execPath, worker, 'collectives'], env: cleanEnv(), stdout: out, stderr: out, graceMs: 2000 });
+      return { result: await l.result, out };
+    };
+    const [zero, one] = await Promise.all([start(0), start(1)]);
+    assert.equal(zero.result.exitCode, 0, zero.out.text);
+    assert.equal(one.result.exitCode, 0, one.out.text);
+    const ranks = [...zero.out.text.matchAll(/^\[rank(\d+)\]:(\{.*\})$/gm), ...one.out.text.matchAll(/^\[rank(\d+)\]:(\{.*\})$/gm)].map((m) => JSON.parse(m[2]) as Record<string, unknown>);
+    assert.deepEqual(ranks.map((o) => o.rank).sort(), [0, 1, 2, 3]);
+    for (const o of ranks) {
+      assert.equal(o.worldSize, 4);
+      assert.deepEqual(o.gathered, [[0, 0], [1, 1], [2, 4], [3, 9]]);
+      close(o.sum, [1 + 2 + 3 + 4, 10 + 7 + 4 + 1, 0.5 * (2 + 3 + 4 + 5)], 'sum');
+    }
+  });
+
   it('a peer killed between collectives: the survivors get an Error (not a hang) and the launch fails naming the dead rank', async () => {
     const { result, byRank, text } = await run(3, ['peer-dies', '1', '10000']);
     assert.notEqual(result.exitCode, 0);

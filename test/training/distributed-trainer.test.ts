@@ -85,6 +85,37 @@ describe('training: multi_gpu DDP recipe runs (sg-optim train relaunches itself)
     fs.rmSync(root, { recursive: true, force: true });
   });
 
+  it('a worker SIGKILLed mid-epoch ends the run naming its rank; the last finished epoch\'s checkpoint is intact and resuming continues', () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'sg-ddp-kill-'));
+    const seed = path.join(root, 'seed.js');
+    fs.writeFileSync(seed, `require(${JSON.stringify(path.join(__dirname, '..', '..', 'lib', 'tensor'))}).manualSeed(0);\n`);
+    // Rank 1 kills itself at its 6th optimizer step (4 per epoch: in the second epoch).
+    const kill = path.join(root, 'kill.js');
+    const trainerModule = JSON.stringify(path.join(__dirname, '..', '..', 'lib', 'training', 'distributed-trainer'));
+    fs.writeFileSync(
+      kill,
+      `const { DistributedTrainer } = require(${trainerModule});\n` +
+        'const step = DistributedTrainer.prototype.optimizerStep;\nlet n = 0;\n' +
+        "DistributedTrainer.prototype.optimizerStep = function (run, g) { if (process.env.RANK === '1' && ++n === 6) process.kill(process.pid, 'SIGKILL'); return step.call(this, run, g); };\n",
+    );
+    const args = [...COMMON, '--require', seed, 'epochs=3', 'batch_size=16', '+multi_gpu=DDP', '+num_gpus=2', `ckpt_root_dir=${root}`, 'experiment_name=two'];
+    const killed = cli([...args, '--require', kill]);
+    assert.equal(killed.status, 1, killed.stdout + killed.stderr);
+    assert.match(killed.stderr, /rank 1 \(local rank 1, pid \d+\) was killed by SIGKILL/);
+    const ckpt = load(path.join(root, 'two', 'ckpt_latest.pth')) as { epoch: number };
+    assert.equal(ckpt.epoch, 1, 'the checkpoint of the one finished epoch');
+    const resumed = cli([...args, 'resume=True']);
+    assert.equal(resumed.status, 0, resumed.stdout + resumed.stderr);
+    assert.deepEqual(logLines(path.join(root, 'two')).map((l) => l.epoch), [0, 1, 2]);
+    // Same weights as the uninterrupted 1-process run with twice the batch.
+    const one = cli([...COMMON, '--require', seed, 'epochs=3', 'batch_size=32', `ckpt_root_dir=${root}`, 'experiment_name=one']);
+    assert.equal(one.status, 0, one.stderr);
+    const a = weights(path.join(root, 'one', 'ckpt_latest.pth'));
+    const b = weights(path.join(root, 'two', 'ckpt_latest.pth'));
+    for (const k of Object.keys(a)) for (let i = 0; i < a[k].length; i++) assert.ok(Math.abs(a[k][i] - b[k][i]) <= 1e-5 * Math.max(1, Math.abs(a[k][i])), `${k}[${i}]`);
+    fs.rmSync(root, { recursive: true, force: true });
+  });
+
   it('bad multi_gpu / num_gpus values are errors naming the key', () => {
     const dp = cli([...COMMON, '+multi_gpu=DP', '+num_gpus=2']);
     assert.equal(dp.status, 1);
