@@ -63,11 +63,15 @@ export class DistributedDataParallel extends Module {
 
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   forward(...inputs: any[]): any {
-    if (this.#broadcastBuffers && this.training) {
-      const buffers = this.module.buffers();
-      if (buffers.length > 0) noGrad(() => buffers.forEach((b) => broadcast(b, { src: 0 })));
-    }
+    if (this.training) this.syncBuffers();
     return this.module.forward(...inputs);
+  }
+
+  /** Copies rank 0's buffers (BatchNorm's running statistics) to every rank, as forward does in training mode; nothing when broadcastBuffers is false. */
+  syncBuffers(): void {
+    if (!this.#broadcastBuffers) return;
+    const buffers = this.module.buffers();
+    if (buffers.length > 0) noGrad(() => buffers.forEach((b) => broadcast(b, { src: 0 })));
   }
 
   /**

@@ -20,7 +20,7 @@ import { Module } from '../nn/module';
 import { tensor } from '../tensor/creation';
 import { Tensor } from '../tensor/tensor';
 import type { Metric } from './metrics';
-import { BatchLoader, PhaseResults, TrainingRun } from './trainer-run';
+import { Batch, BatchLoader, PhaseResults, TrainingRun } from './trainer-run';
 import { TrainArgs, Trainer, TrainerOptions } from './trainer';
 
 export interface DistributedTrainerOptions extends TrainerOptions {
@@ -76,11 +76,24 @@ export class DistributedTrainer extends Trainer {
     // The plain Trainer builds the optimizer and resumes (every rank from the same file); then the
     // wrap broadcasts rank 0's weights and hooks the parameters. The run keeps the plain model:
     // its checkpoints have the model's own keys (SG's unwrap_model), and the hooks live on the
-    // parameters, so its forward/backward is averaged all the same.
+    // parameters, so its forward/backward is averaged all the same (trainBatches broadcasts the
+    // buffers before each batch, as DDP's forward would).
     const run = super.prepare(sharded);
     if (this.ddp) this.ddp.detachHooks();
     this.ddp = new DistributedDataParallel(args.model as unknown as Module, this.#bucketCapMb === undefined ? {} : { bucketCapMb: this.#bucketCapMb });
     return run;
+  }
+
+  /** The rank's shard, each batch preceded by DistributedDataParallel's buffer broadcast (what its forward does in training mode). */
+  protected override trainBatches(run: TrainingRun, epoch: number): Iterable<Batch> {
+    const batches = super.trainBatches(run, epoch);
+    const ddp = this.ddp;
+    return (function* () {
+      for (const batch of batches) {
+        ddp?.syncBuffers();
+        yield batch;
+      }
+    })();
   }
 
   /** SG's reduce_results_tuple_for_ddp: the loss sums and batch counts summed, the metrics averaged across ranks. */

@@ -7,9 +7,9 @@
  * 0's DDP weights (the test compares ranks with each other).
  */
 import { initProcessGroup, getRank, getWorldSize, destroyProcessGroup } from '../../lib/distributed';
-import { DistributedDataParallel, Linear, Module, Sequential, Tanh } from '../../lib/nn';
+import { DistributedDataParallel, Linear, Module, Parameter, Sequential, Tanh } from '../../lib/nn';
 import { createOptimizer } from '../../lib/optim';
-import { manualSeed, randn } from '../../lib/tensor';
+import { manualSeed, randn, Tensor, tensor } from '../../lib/tensor';
 import { mseLoss } from '../../lib/tensor/functional';
 
 const [stepsArg, batchArg, ...names] = process.argv.slice(2);
@@ -39,8 +39,30 @@ function train(model: Module, name: string, rows: (step: number) => [number, num
   }
 }
 
+/** A module with a buffer: rank 0's reaches the others at wrap and before each training forward. */
+class WithBuffer extends Module {
+  w = Parameter(tensor([2], { dtype: 'float64' }));
+  declare stat: Tensor;
+  constructor() {
+    super();
+    this.registerBuffer('stat', tensor([10 * rank + 1], { dtype: 'float64' }));
+  }
+  forward(x: Tensor): Tensor {
+    return x.mul(this.w);
+  }
+}
+const buffered = new WithBuffer();
+const ddpBuffered = new DistributedDataParallel(buffered);
+const bufferTrace = [buffered.stat.item()];
+buffered.stat.fill_(100 + rank);
+ddpBuffered.eval().call(tensor([1], { dtype: 'float64' }));
+bufferTrace.push(buffered.stat.item()); // eval: no broadcast
+ddpBuffered.train().call(tensor([1], { dtype: 'float64' }));
+bufferTrace.push(buffered.stat.item()); // training: rank 0's
+ddpBuffered.detachHooks();
+
 const flat = (m: Module) => m.parameters().flatMap((p) => Array.from(p.toTypedArray() as Float64Array));
-const out: Record<string, unknown> = { rank, worldSize: N };
+const out: Record<string, unknown> = { rank, worldSize: N, bufferTrace };
 for (const name of names) {
   // Every rank starts from different weights: the wrap must broadcast rank 0's.
   const ddp = new DistributedDataParallel(mlp(rank === 0 ? 7 : 100 + rank));

@@ -51,6 +51,10 @@ describe('nn: DistributedDataParallel (c10d Gloo)', function () {
       const byRank = new Map<number, Record<string, PerOptimizer>>();
       for (const m of out.text.matchAll(/^\[rank(\d+)\]:(\{.*\})$/gm)) byRank.set(Number(m[1]), JSON.parse(m[2]) as Record<string, PerOptimizer>);
       assert.equal(byRank.size, n, out.text);
+      for (let r = 0; r < n; r++) {
+        // [at wrap, after an eval forward, after a training forward] of a buffer set to 10r+1, then 100+r.
+        assert.deepEqual((byRank.get(r) as unknown as { bufferTrace: number[] }).bufferTrace, [1, 100 + r, 100], `rank ${r}'s buffer`);
+      }
       for (const name of names) {
         const zero = byRank.get(0)![name];
         assert.ok(zero.moved > 1e-4, `${name}: training moved the weights`);
