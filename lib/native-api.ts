@@ -1,8 +1,8 @@
 /**
  * The compiled addon's interface: every export of native/addon.cc (the SG_ENTRY tables in
  * native/common/runtime.cc, native/tensor/{tensor_api,creation,math_ops,nn_ops}.cc,
- * native/optim/optimizer_kinds.cc, native/serialize/pickle.cc and
- * native/bench/stream.cc, and the NativeTensor / NativeOptimizer classes), with the argument order
+ * native/optim/optimizer_kinds.cc, native/serialize/pickle.cc,
+ * native/bench/stream.cc and native/distributed/{process_group,collectives,gradient_reducer}.cc, and the NativeTensor / NativeOptimizer classes), with the argument order
  * and types its Args reads. NATIVE_FUNCTION_NAMES lists the function names at run time; this file
  * fails to compile when that list and the NativeFunctions interface differ, and
  * test/native/binding-interface.test.ts fails when the loaded addon's exports differ from both.
@@ -285,6 +285,41 @@ export interface NativeFunctions {
 
   // native/bench/stream.cc
   stream(elements: number, repetitions: number): NativeStreamResult;
+
+  // native/distributed/process_group.cc: the default process group (c10d TCPStore + Gloo / NCCL)
+  /** Rendezvous at masterAddr:masterPort (rank 0 hosts the TCPStore) and connect the backend; blocks up to timeoutMs. */
+  initProcessGroup(backend: string, rank: number, worldSize: number, masterAddr: string, masterPort: number, timeoutMs: number): void;
+  destroyProcessGroup(): void;
+  isProcessGroupInitialized(): boolean;
+  processGroupInfo(): NativeProcessGroupInfo;
+  /** The backends this binary can create: 'gloo' and, in CUDA builds, 'nccl'. */
+  distributedBackends(): string[];
+
+  // native/distributed/collectives.cc: synchronous, bounded by the group's timeout
+  /** In place; op is 'sum', 'avg', 'min', 'max' or 'product'. */
+  allReduce(t: H, op: string): void;
+  /** In place: every rank's t becomes rank src's. */
+  broadcast(t: H, src: number): void;
+  /** One new tensor per rank, in rank order. */
+  allGather(t: H): H[];
+  barrier(): void;
+
+  // native/distributed/gradient_reducer.cc: DistributedDataParallel's averaging inside backward()
+  /** Hooks the parameters (leaves requiring grad) of the current group; returns the reducer's id. */
+  ddpAttach(params: H[], bucketCapBytes: number): number;
+  /** Removes the hooks; nothing when the id (or the group) is gone. */
+  ddpDetach(id: number): void;
+  /** false: backward passes keep their gradients local (no_sync). */
+  ddpSetRequireSync(id: number, sync: boolean): void;
+  ddpInfo(id: number): { buckets: number[][]; passes: number };
+}
+
+/** The initialised default process group (processGroupInfo()). */
+interface NativeProcessGroupInfo {
+  backend: string;
+  rank: number;
+  worldSize: number;
+  timeoutMs: number;
 }
 
 /** The addon's classes (exports.Set in native/addon.cc). */
@@ -323,6 +358,11 @@ export const NATIVE_FUNCTION_NAMES = [
   'optimizerKinds',
   // pickle.cc, stream.cc
   'pickle', 'stream',
+  // process_group.cc, collectives.cc
+  'initProcessGroup', 'destroyProcessGroup', 'isProcessGroupInitialized', 'processGroupInfo', 'distributedBackends',
+  'allReduce', 'broadcast', 'allGather', 'barrier',
+  // gradient_reducer.cc
+  'ddpAttach', 'ddpDetach', 'ddpSetRequireSync', 'ddpInfo',
 ] as const satisfies ReadonlyArray<keyof NativeFunctions>;
 
 /** The class names: the run-time list of NativeClasses' keys. */

@@ -4,6 +4,7 @@
 #include "bench/bench_entries.h"
 #include "common/addon_data.h"
 #include "common/runtime.h"
+#include "distributed/distributed_entries.h"
 #include "optim/optimizer_wrap.h"
 #include "serialize/serialize_entries.h"
 #include "tensor/tensor_entries.h"
@@ -31,6 +32,9 @@ Napi::Object InitAll(Napi::Env env, Napi::Object exports) {
   Register(env, exports, OptimizerEntries());
   Register(env, exports, SerializeEntries());
   Register(env, exports, BenchEntries());
+  Register(env, exports, ProcessGroupEntries());
+  Register(env, exports, CollectiveEntries());
+  Register(env, exports, GradientReducerEntries());
   return exports;
 }
 

@@ -12,6 +12,9 @@ if [ -z "${LIBTORCH:-}" ] && [ -z "${Torch_DIR:-}" ]; then
   have_pkg libtorch-dev || missing+=(libtorch-dev)
 fi
 have_pkg libopenblas0-pthread || missing+=(libopenblas0-pthread)
+# Gloo's headers: c10d's ProcessGroupGloo.hpp includes them (sg.distributed's 'gloo' backend);
+# neither Debian's libtorch-dev nor PyTorch's wheel ships them. Both builds compile against these.
+have_pkg libgloo-dev || missing+=(libgloo-dev)
 # PyTorch itself, for the interop tests and the benchmark's comparison (both skip without it).
 have_pkg python3-torch || missing+=(python3-torch)
 command -v cmake >/dev/null 2>&1 || missing+=(cmake)

@@ -7,3 +7,4 @@ export * from './normalization';
 export * from './layers';
 export * from './embedding';
 export * from './container';
+export * from './distributed-data-parallel';

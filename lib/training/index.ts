@@ -10,3 +10,4 @@ export * from './metrics';
 export * from './ema';
 export * from './clip-grad';
 export * from './checkpoints';
+export * from './distributed-trainer';

@@ -19,6 +19,8 @@ Napi::Value Stream(const Napi::CallbackInfo& info) {
   int64_t n = a.integer(0, "elements");
   int64_t reps = a.integer(1, "repetitions");
   if (n < 1 || reps < 1) throw Napi::RangeError::New(a.env(), "stream: elements and repetitions must be positive");
+  // Bounded, so that a careless call cannot allocate without end or run for hours (the fuzz test calls it with any numbers).
+  if (n > (int64_t{1} << 28) || reps > 1000) throw Napi::RangeError::New(a.env(), "stream: elements must be at most 2^28 and repetitions at most 1000, got " + std::to_string(n) + " and " + std::to_string(reps));
   std::vector<float> x(n, 1.0f), y(n, 2.0f), z(n, 0.0f);
   float* px = x.data();
   float* py = y.data();

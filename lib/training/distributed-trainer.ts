@@ -1,0 +1,111 @@
+/**
+ * The Trainer of one process of a data-parallel run (SuperGradients' DDP mode), for processes
+ * started by `sg-optim launch` (or by `sg-optim train` itself for `multi_gpu: DDP`): it joins the
+ * default process group (env://, Gloo) unless the caller did, wraps the model in
+ * DistributedDataParallel (rank 0's weights everywhere, gradients averaged inside backward),
+ * gives each rank its shard of the loaders through a DistributedSampler (the Trainer's setEpoch
+ * reaches it every epoch), sums the loss and averages the metrics across ranks at the end of
+ * each phase (SG's reduce_results_tuple_for_ddp), and lets rank 0 alone write checkpoints, the
+ * log, the run report and the progress bar. Resuming: every rank reads the same checkpoint.
+ *
+ * The recipe's batch_size is per process, as in SG: N processes with batch B train as one
+ * process with batch N·B on the same data order (unshuffled; shuffled, the sampler's order).
+ */
+import { allReduce } from '../distributed/collectives';
+import { DEFAULT_TIMEOUT_MS, getRank, getWorldSize, initProcessGroup, isInitialized } from '../distributed/process-group';
+import { DataLoader } from '../data/data-loader';
+import { DistributedSampler } from '../data/distributed-sampler';
+import { DistributedDataParallel } from '../nn/distributed-data-parallel';
+import { Module } from '../nn/module';
+import { tensor } from '../tensor/creation';
+import { Tensor } from '../tensor/tensor';
+import type { Metric } from './metrics';
+import { Batch, BatchLoader, PhaseResults, TrainingRun } from './trainer-run';
+import { TrainArgs, Trainer, TrainerOptions } from './trainer';
+
+export interface DistributedTrainerOptions extends TrainerOptions {
+  /** Bound of the rendezvous and of every collective when this Trainer joins the group (default 30 minutes). */
+  timeoutMs?: number;
+  /** DistributedDataParallel's bucket size in MiB (default 25). */
+  bucketCapMb?: number;
+}
+
+/** This rank's shard of a DataLoader: the same batches of a DistributedSampler's indices (PyTorch's padding, shuffled by seed + epoch when the loader shuffles). */
+function shardLoader(loader: BatchLoader, rank: number, worldSize: number, what: string): BatchLoader {
+  if (!(loader instanceof DataLoader)) {
+    throw new Error(`${what}: a data-parallel run shards an sg.data.DataLoader with a DistributedSampler; got another iterable (shard it yourself and use the plain Trainer)`);
+  }
+  if (loader.sampler !== undefined) return loader; // the caller chose the sampler (a DistributedSampler, presumably)
+  const sampler = new DistributedSampler(loader.dataset, { num_replicas: worldSize, rank, shuffle: loader.shuffle, seed: loader.seed });
+  // collate is the loader's own (a private field of DataLoader): the shard batches exactly as the loader would.
+  const collate = (loader as unknown as { collate: (items: Tensor[][]) => Tensor[] }).collate;
+  return new DataLoader(loader.dataset, { batch_size: loader.batchSize, drop_last: loader.dropLast, sampler, collate });
+}
+
+/**
+ * The Trainer of a launched process. Use it in a script started by `sg-optim launch`; `sg-optim
+ * train` uses it for recipes with `multi_gpu: DDP`.
+ *
+ * @example
+ * // sg-optim launch --nproc-per-node 2 -- train.js
+ * const trainer = new sg.training.DistributedTrainer({ experimentName: 'mnist_ddp' });
+ * await trainer.train({ model, trainingParams, trainLoader, validLoader });
+ */
+export class DistributedTrainer extends Trainer {
+  readonly #timeoutMs: number;
+  readonly #bucketCapMb: number | undefined;
+  /** The wrapper of the last train() call. */
+  ddp: DistributedDataParallel | null = null;
+
+  constructor(options: DistributedTrainerOptions) {
+    const { timeoutMs, bucketCapMb, ...rest } = options ?? ({} as DistributedTrainerOptions);
+    super(rest);
+    this.#timeoutMs = timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.#bucketCapMb = bucketCapMb;
+  }
+
+  protected override prepare(args: TrainArgs): TrainingRun {
+    if (!isInitialized()) initProcessGroup({ backend: 'gloo', timeoutMs: this.#timeoutMs });
+    const rank = getRank();
+    const worldSize = getWorldSize();
+    const sharded: TrainArgs = {
+      ...args,
+      trainLoader: shardLoader(args.trainLoader, rank, worldSize, 'train({trainLoader})'),
+      validLoader: args.validLoader ? shardLoader(args.validLoader, rank, worldSize, 'train({validLoader})') : args.validLoader,
+    };
+    // The plain Trainer builds the optimizer and resumes (every rank from the same file); then the
+    // wrap broadcasts rank 0's weights and hooks the parameters. The run keeps the plain model:
+    // its checkpoints have the model's own keys (SG's unwrap_model), and the hooks live on the
+    // parameters, so its forward/backward is averaged all the same (trainBatches broadcasts the
+    // buffers before each batch, as DDP's forward would).
+    const run = super.prepare(sharded);
+    if (this.ddp) this.ddp.detachHooks();
+    this.ddp = new DistributedDataParallel(args.model as unknown as Module, this.#bucketCapMb === undefined ? {} : { bucketCapMb: this.#bucketCapMb });
+    return run;
+  }
+
+  /** The rank's shard, each batch preceded by DistributedDataParallel's buffer broadcast (what its forward does in training mode). */
+  protected override trainBatches(run: TrainingRun, epoch: number): Iterable<Batch> {
+    const batches = super.trainBatches(run, epoch);
+    const ddp = this.ddp;
+    return (function* () {
+      for (const batch of batches) {
+        ddp?.syncBuffers();
+        yield batch;
+      }
+    })();
+  }
+
+  /** SG's reduce_results_tuple_for_ddp: the loss sums and batch counts summed, the metrics averaged across ranks. */
+  protected override phaseResults(_run: TrainingRun, _phase: 'train' | 'valid', metrics: Metric[], lossSum: number, count: number): PhaseResults {
+    const values = tensor([lossSum, count, ...metrics.map((m) => m.compute())], { dtype: 'float64' });
+    allReduce(values, { op: 'sum' });
+    const [sum, n, ...metricSums] = values.toArray();
+    const worldSize = getWorldSize();
+    return { loss: sum / Math.max(1, n), metrics: Object.fromEntries(metrics.map((m, i) => [m.name, metricSums[i] / worldSize])) };
+  }
+
+  protected override isMainProcess(): boolean {
+    return isInitialized() ? getRank() === 0 : true;
+  }
+}

@@ -1,0 +1,16 @@
+// Binding table of the distributed concept: the process group (native/distributed/process_group.cc)
+// its collectives (native/distributed/collectives.cc) and DistributedDataParallel's gradient
+// averaging (native/distributed/gradient_reducer.cc).
+#pragma once
+
+#include <vector>
+
+#include "common/errors.h"
+
+namespace sgoptim {
+
+const std::vector<FunctionEntry>& ProcessGroupEntries();
+const std::vector<FunctionEntry>& CollectiveEntries();
+const std::vector<FunctionEntry>& GradientReducerEntries();
+
+}  // namespace sgoptim

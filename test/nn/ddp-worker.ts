@@ -1,0 +1,82 @@
+/**
+ * A worker for test/nn/distributed-data-parallel.test.ts, one per rank: for each optimizer named
+ * on the command line it trains a small float64 MLP (no BatchNorm, no dropout) for K steps with
+ * DistributedDataParallel on its B rows of each global batch of N·B, and, without any process
+ * group involvement, the same model on the whole N·B rows in this process. It prints one JSON
+ * line: per optimizer, the largest relative difference between the two runs' weights and rank
+ * 0's DDP weights (the test compares ranks with each other).
+ */
+import { initProcessGroup, getRank, getWorldSize, destroyProcessGroup } from '../../lib/distributed';
+import { DistributedDataParallel, Linear, Module, Parameter, Sequential, Tanh } from '../../lib/nn';
+import { createOptimizer } from '../../lib/optim';
+import { manualSeed, randn, Tensor, tensor } from '../../lib/tensor';
+import { mseLoss } from '../../lib/tensor/functional';
+
+const [stepsArg, batchArg, ...names] = process.argv.slice(2);
+const K = Number(stepsArg);
+const B = Number(batchArg);
+
+initProcessGroup({ backend: 'gloo', timeoutMs: 30000 });
+const rank = getRank();
+const N = getWorldSize();
+
+function mlp(seed: number): Module {
+  manualSeed(seed);
+  return new Sequential(new Linear(5, 7, { dtype: 'float64' }), new Tanh(), new Linear(7, 3, { dtype: 'float64' }));
+}
+
+manualSeed(1234);
+const X = randn([K * N * B, 5], { dtype: 'float64' });
+const Y = randn([K * N * B, 3], { dtype: 'float64' });
+
+function train(model: Module, name: string, rows: (step: number) => [number, number]): void {
+  const opt = createOptimizer(name, model.parameters(), name === 'SGD' ? { lr: 0.05, momentum: 0.9, weight_decay: 1e-3 } : { lr: 0.01 });
+  for (let s = 0; s < K; s++) {
+    const [a, b] = rows(s);
+    opt.zeroGrad();
+    mseLoss(model.call(X.slice(0, a, b)), Y.slice(0, a, b)).backward();
+    opt.step();
+  }
+}
+
+/** A module with a buffer: rank 0's reaches the others at wrap and before each training forward. */
+class WithBuffer extends Module {
+  w = Parameter(tensor([2], { dtype: 'float64' }));
+  declare stat: Tensor;
+  constructor() {
+    super();
+    this.registerBuffer('stat', tensor([10 * rank + 1], { dtype: 'float64' }));
+  }
+  forward(x: Tensor): Tensor {
+    return x.mul(this.w);
+  }
+}
+const buffered = new WithBuffer();
+const ddpBuffered = new DistributedDataParallel(buffered);
+const bufferTrace = [buffered.stat.item()];
+buffered.stat.fill_(100 + rank);
+ddpBuffered.eval().call(tensor([1], { dtype: 'float64' }));
+bufferTrace.push(buffered.stat.item()); // eval: no broadcast
+ddpBuffered.train().call(tensor([1], { dtype: 'float64' }));
+bufferTrace.push(buffered.stat.item()); // training: rank 0's
+ddpBuffered.detachHooks();
+
+const flat = (m: Module) => m.parameters().flatMap((p) => Array.from(p.toTypedArray() as Float64Array));
+const out: Record<string, unknown> = { rank, worldSize: N, bufferTrace };
+for (const name of names) {
+  // Every rank starts from different weights: the wrap must broadcast rank 0's.
+  const ddp = new DistributedDataParallel(mlp(rank === 0 ? 7 : 100 + rank));
+  train(ddp, name, (s) => [s * N * B + rank * B, s * N * B + (rank + 1) * B]);
+  const single = mlp(7);
+  train(single, name, (s) => [s * N * B, (s + 1) * N * B]);
+  const a = flat(ddp.module);
+  const b = flat(single);
+  let rel = 0;
+  for (let i = 0; i < a.length; i++) rel = Math.max(rel, Math.abs(a[i] - b[i]) / Math.max(1e-300, Math.abs(b[i])));
+  const init = flat(mlp(7));
+  const moved = Math.max(...b.map((v, i) => Math.abs(v - init[i])));
+  out[name] = { rel, weights: a, moved, passes: ddp.reducedPasses, buckets: ddp.buckets.length };
+  ddp.detachHooks();
+}
+destroyProcessGroup();
+console.log(JSON.stringify(out));
