@@ -287,6 +287,8 @@ C10_HOST_DEVICE static inline void RadamElement(T& p, T g, T& m, T& v, const Rad
   } else {
     p = p + T(-1) * (corrected * T(s.lr));
   }
+}
+
 // ---- ASGD (torch.optim.ASGD) ----------------------------------------------------------------
 struct AsgdScalars {
   double weight_decay, decay_factor, eta, mu;  // decay_factor = 1 − lambd·eta

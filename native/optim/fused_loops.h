@@ -84,6 +84,8 @@ struct RadamJob {
   T *p, *g, *exp_avg, *exp_avg_sq;
   int64_t n;
   math::RadamScalars s;
+};
+
 template <typename T>
 struct AsgdJob {
   T *p, *g, *ax;
