@@ -56,7 +56,7 @@ async function main(): Promise<void> {
   const digits = ensureDigitsFolder();
   const augment = [{ RandomResizedCrop: { size: 28, scale: [0.7, 1] } }, { RandomCrop: { size: 28, padding: 2 } }, 'ToTensor'];
   const images = batches(new DataLoader(new ImageFolderDataset({ root: digits.val, color_mode: 'L', transforms: augment }), { batch_size: 64, shuffle: true, num_workers: 2 }));
-  const ok4 = await phase('ImageFolderDataset batches (PNG, augmentation) from 2 worker threads (about 170 epochs)', 4000, 1000, () => {
+  const ok4 = await phase('ImageFolderDataset batches (PNG, augmentation) from 2 worker threads (about 125 epochs)', 3000, 1000, () => {
     images.next();
   });
   if (!ok1 || !ok2 || !ok3 || !ok4) process.exit(1);

@@ -101,7 +101,7 @@ describe('data: DataLoader worker threads (num_workers)', () => {
     assert.deepEqual(it.next().value?.[1].toArray(), [0, 1]);
     // After batch 0 the loader sent one more: batches 1..6, 12 items, then the workers stop.
     // Wait (on the counter, not a clock) until they have loaded them, then give them room to overrun.
-    while (Atomics.load(view, 0) < 14) Atomics.wait(view, 0, Atomics.load(view, 0), 5000);
+    for (let k = 0; k < 600 && Atomics.load(view, 0) < 14; k++) Atomics.wait(view, 0, Atomics.load(view, 0), 1000); // a hang guard only
     for (let k = 0; k < 20; k++) Atomics.wait(view, 0, 14, 10);
     assert.equal(Atomics.load(view, 0), 14, 'batch 0 (2 items) plus 6 batches in flight');
     assert.deepEqual(it.next().value?.[1].toArray(), [2, 3]);
