@@ -49,7 +49,7 @@ Napi::Value AllReduceWithGrad(const Napi::CallbackInfo& info) {
   if (g->backend == "gloo" && !t.device().is_cpu()) throw Napi::TypeError::New(env, "allReduceWithGrad: backend 'gloo' takes CPU tensors here, got one on " + DeviceName(t.device()));
   at::Tensor out = SumOverRanks(*g, t, "allReduceWithGrad");
   if (t.requires_grad() && torch::autograd::GradMode::is_enabled()) {
-    auto node = std::shared_ptr<SumOverRanksBackward>(new SumOverRanksBackward(), torch::autograd::deleteNode);
+    auto node = std::make_shared<SumOverRanksBackward>();
     node->group = g;
     node->set_next_edges(torch::autograd::collect_next_edges(t));
     torch::autograd::set_history(out, node);
