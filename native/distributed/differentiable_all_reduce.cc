@@ -9,6 +9,8 @@
 #include <torch/csrc/autograd/function.h>
 #include <torch/csrc/autograd/functions/utils.h>
 
+#include <type_traits>
+
 #include "common/addon_data.h"
 #include "common/args.h"
 #include "common/errors.h"
@@ -39,6 +41,16 @@ struct SumOverRanksBackward : public torch::autograd::Node {
   std::string name() const override { return "SumOverRanksBackward"; }
 };
 
+// LibTorch's autograd nodes moved from shared_ptr to intrusive_ptr between 1.13 and 2.15.
+template <class N>
+auto MakeNode() {
+  if constexpr (std::is_base_of_v<c10::intrusive_ptr_target, torch::autograd::Node>) {
+    return c10::make_intrusive<N>();
+  } else {
+    return std::make_shared<N>();
+  }
+}
+
 // allReduceWithGrad(t) -> the sum over ranks, recorded for autograd.
 Napi::Value AllReduceWithGrad(const Napi::CallbackInfo& info) {
   Args a(info);
@@ -49,7 +61,7 @@ Napi::Value AllReduceWithGrad(const Napi::CallbackInfo& info) {
   if (g->backend == "gloo" && !t.device().is_cpu()) throw Napi::TypeError::New(env, "allReduceWithGrad: backend 'gloo' takes CPU tensors here, got one on " + DeviceName(t.device()));
   at::Tensor out = SumOverRanks(*g, t, "allReduceWithGrad");
   if (t.requires_grad() && torch::autograd::GradMode::is_enabled()) {
-    auto node = std::make_shared<SumOverRanksBackward>();
+    auto node = MakeNode<SumOverRanksBackward>();
     node->group = g;
     node->set_next_edges(torch::autograd::collect_next_edges(t));
     torch::autograd::set_history(out, node);
