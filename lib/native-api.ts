@@ -2,7 +2,7 @@
  * The compiled addon's interface: every export of native/addon.cc (the SG_ENTRY tables in
  * native/common/runtime.cc, native/tensor/{tensor_api,creation,math_ops,nn_ops}.cc,
  * native/optim/optimizer_kinds.cc, native/serialize/pickle.cc,
- * native/bench/stream.cc and native/distributed/{process_group,collectives,gradient_reducer}.cc, and the NativeTensor / NativeOptimizer classes), with the argument order
+ * native/bench/stream.cc and native/distributed/{process_group,collectives,gradient_reducer,differentiable_all_reduce}.cc, and the NativeTensor / NativeOptimizer classes), with the argument order
  * and types its Args reads. NATIVE_FUNCTION_NAMES lists the function names at run time; this file
  * fails to compile when that list and the NativeFunctions interface differ, and
  * test/native/binding-interface.test.ts fails when the loaded addon's exports differ from both.
@@ -312,6 +312,10 @@ export interface NativeFunctions {
   /** false: backward passes keep their gradients local (no_sync). */
   ddpSetRequireSync(id: number, sync: boolean): void;
   ddpInfo(id: number): { buckets: number[][]; passes: number };
+
+  // native/distributed/differentiable_all_reduce.cc
+  /** The sum over ranks as a new tensor, recorded for autograd (its backward sums the gradients over ranks). */
+  allReduceWithGrad(t: H): H;
 }
 
 /** The initialised default process group (processGroupInfo()). */
@@ -363,6 +367,8 @@ export const NATIVE_FUNCTION_NAMES = [
   'allReduce', 'broadcast', 'allGather', 'barrier',
   // gradient_reducer.cc
   'ddpAttach', 'ddpDetach', 'ddpSetRequireSync', 'ddpInfo',
+  // differentiable_all_reduce.cc
+  'allReduceWithGrad',
 ] as const satisfies ReadonlyArray<keyof NativeFunctions>;
 
 /** The class names: the run-time list of NativeClasses' keys. */

@@ -35,6 +35,7 @@ Napi::Object InitAll(Napi::Env env, Napi::Object exports) {
   Register(env, exports, ProcessGroupEntries());
   Register(env, exports, CollectiveEntries());
   Register(env, exports, GradientReducerEntries());
+  Register(env, exports, DifferentiableCollectiveEntries());
   return exports;
 }
 

@@ -8,3 +8,4 @@ export * from './layers';
 export * from './embedding';
 export * from './container';
 export * from './distributed-data-parallel';
+export * from './sync-batch-norm';

@@ -7,6 +7,7 @@
  * reaches it every epoch), sums the loss and averages the metrics across ranks at the end of
  * each phase (SG's reduce_results_tuple_for_ddp), and lets rank 0 alone write checkpoints, the
  * log, the run report and the progress bar. Resuming: every rank reads the same checkpoint.
+ * `sync_bn: true` turns every BatchNorm into a SyncBatchNorm first.
  *
  * The recipe's batch_size is per process, as in SG: N processes with batch B train as one
  * process with batch N·B on the same data order (unshuffled; shuffled, the sampler's order).
@@ -17,6 +18,8 @@ import { DataLoader } from '../data/data-loader';
 import { DistributedSampler } from '../data/distributed-sampler';
 import { DistributedDataParallel } from '../nn/distributed-data-parallel';
 import { Module } from '../nn/module';
+import { SyncBatchNorm } from '../nn/sync-batch-norm';
+import { isPlainObject, typeError } from '../errors';
 import { tensor } from '../tensor/creation';
 import { Tensor } from '../tensor/tensor';
 import type { Metric } from './metrics';
@@ -66,6 +69,11 @@ export class DistributedTrainer extends Trainer {
 
   protected override prepare(args: TrainArgs): TrainingRun {
     if (!isInitialized()) initProcessGroup({ backend: 'gloo', timeoutMs: this.#timeoutMs });
+    // sync_bn (SG's key): every BatchNorm becomes a SyncBatchNorm with the same tensors, before the
+    // optimizer is built and the model wrapped, as SG converts before its DDP wrap.
+    const syncBn = isPlainObject(args?.trainingParams) ? args.trainingParams.sync_bn : undefined;
+    if (syncBn !== undefined && syncBn !== null && typeof syncBn !== 'boolean') throw typeError('training_params.sync_bn', 'a boolean', syncBn);
+    if (syncBn === true && args.model instanceof Module) SyncBatchNorm.convertSyncBatchnorm(args.model);
     const rank = getRank();
     const worldSize = getWorldSize();
     const sharded: TrainArgs = {

@@ -12,5 +12,7 @@ namespace sgoptim {
 const std::vector<FunctionEntry>& ProcessGroupEntries();
 const std::vector<FunctionEntry>& CollectiveEntries();
 const std::vector<FunctionEntry>& GradientReducerEntries();
+// allReduceWithGrad (native/distributed/differentiable_all_reduce.cc): SyncBatchNorm's statistics.
+const std::vector<FunctionEntry>& DifferentiableCollectiveEntries();
 
 }  // namespace sgoptim

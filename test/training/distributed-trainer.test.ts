@@ -10,8 +10,19 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 
+import { Writable } from 'stream';
+
+import { launch } from '../../lib/distributed/launcher';
 import { load } from '../../lib/serialize';
 import { Tensor } from '../../lib/tensor';
+
+class Sink extends Writable {
+  text = '';
+  override _write(chunk: Buffer, _enc: BufferEncoding, done: () => void): void {
+    this.text += chunk.toString('utf8');
+    done();
+  }
+}
 
 const main = path.join(__dirname, '..', '..', 'lib', 'cli', 'main.js');
 
@@ -114,6 +125,27 @@ describe('training: multi_gpu DDP recipe runs (sg-optim train relaunches itself)
     const b = weights(path.join(root, 'two', 'ckpt_latest.pth'));
     for (const k of Object.keys(a)) for (let i = 0; i < a[k].length; i++) assert.ok(Math.abs(a[k][i] - b[k][i]) <= 1e-5 * Math.max(1, Math.abs(a[k][i])), `${k}[${i}]`);
     fs.rmSync(root, { recursive: true, force: true });
+  });
+
+  it('sync_bn: true makes the BatchNorms SyncBatchNorms: 2 × batch 4 == 1 × batch 8 (float64, 1e-10); without it they differ', async () => {
+    const worker = path.join(__dirname, 'sync-bn-trainer-worker.js');
+    const run = async (sync: boolean) => {
+      const out = new Sink();
+      const l = await launch({ nprocPerNode: 2, command: [process.execPath, worker, String(sync)], env: cleanEnv(), stdout: out, stderr: out, graceMs: 2000 });
+      assert.equal((await l.result).exitCode, 0, out.text);
+      return [...out.text.matchAll(/^\[rank(\d+)\]:(\{.*\})$/gm)].map((m) => JSON.parse(m[2]) as { rel: number; bn: string });
+    };
+    const synced = await run(true);
+    assert.equal(synced.length, 2);
+    for (const o of synced) {
+      assert.equal(o.bn, 'SyncBatchNorm');
+      assert.ok(o.rel <= 1e-10, `relative difference ${o.rel}`);
+    }
+    const local = await run(false);
+    for (const o of local) {
+      assert.equal(o.bn, 'BatchNorm1d');
+      assert.ok(o.rel > 1e-6, 'per-rank statistics give other weights');
+    }
   });
 
   it('bad multi_gpu / num_gpus values are errors naming the key', () => {
