@@ -17,6 +17,7 @@ import { ASGD_INFO } from './asgd';
 import { LAMB_INFO } from './lamb';
 import { LBFGS_INFO } from './lbfgs';
 import { LION_INFO } from './lion';
+import { MUON_INFO } from './muon';
 import { checkOptionNames, Optimizer, ParamsOrGroups } from './optimizer';
 import { OptimizerClass, OptimizerInfo } from './optimizer-info';
 import { RMSPROP_INFO } from './rmsprop';
@@ -39,6 +40,7 @@ export const BUILT_IN_OPTIMIZERS: readonly OptimizerInfo[] = Object.freeze([
   RPROP_INFO,
   ADAFACTOR_INFO,
   LBFGS_INFO,
+  MUON_INFO,
 ]);
 
 export const OPTIMIZERS = new Registry<OptimizerClass>('optimizer');

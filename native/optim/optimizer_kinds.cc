@@ -22,7 +22,8 @@ namespace sgoptim {
   X(LionOptimizerKind)        \
   X(AsgdOptimizerKind)        \
   X(RpropOptimizerKind)       \
-  X(AdafactorOptimizerKind)
+  X(AdafactorOptimizerKind)   \
+  X(MuonOptimizerKind)
 
 #define SG_DECLARE_KIND(fn) const OptimizerKind& fn();
 SG_OPTIMIZER_KINDS(SG_DECLARE_KIND)
