@@ -18,5 +18,6 @@ export * from './asgd';
 export * from './rprop';
 export * from './adafactor';
 export * from './lbfgs';
+export * from './muon';
 export * from './registry';
 export * from './param-groups';

@@ -5,7 +5,7 @@
  */
 import { typeError, unknownNameError } from '../errors';
 
-export type OptionKind = 'number' | 'boolean' | 'pair' | 'number-or-null' | 'boolean-or-null' | 'pair-first-or-null' | 'string-or-null';
+export type OptionKind = 'number' | 'boolean' | 'pair' | 'number-or-null' | 'boolean-or-null' | 'pair-first-or-null' | 'string-or-null' | 'triple';
 
 export interface OptionSpec {
   kind: OptionKind;
@@ -84,6 +84,12 @@ function checkKind(path: string, spec: OptionSpec, value: unknown): void {
     case 'pair':
       if (!Array.isArray(value) || value.length !== 2 || !value.every((x) => typeof x === 'number' && (nanOk || !Number.isNaN(x)))) {
         throw typeError(path, 'a pair of numbers [b1, b2]', value);
+      }
+      return;
+    case 'triple':
+      // Muon's ns_coefficients [a, b, c].
+      if (!Array.isArray(value) || value.length !== 3 || !value.every((x) => typeof x === 'number' && !Number.isNaN(x))) {
+        throw typeError(path, 'three numbers [a, b, c]', value);
       }
       return;
     case 'string-or-null':

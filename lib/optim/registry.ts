@@ -20,6 +20,7 @@ import { ASGD_INFO } from './asgd';
 import { LAMB_INFO } from './lamb';
 import { LBFGS_INFO } from './lbfgs';
 import { LION_INFO } from './lion';
+import { MUON_INFO } from './muon';
 import { NADAM_INFO } from './nadam';
 import { checkOptionNames, Optimizer, ParamsOrGroups } from './optimizer';
 import { OptimizerClass, OptimizerInfo } from './optimizer-info';
@@ -49,6 +50,7 @@ export const BUILT_IN_OPTIMIZERS: readonly OptimizerInfo[] = Object.freeze([
   RPROP_INFO,
   ADAFACTOR_INFO,
   LBFGS_INFO,
+  MUON_INFO,
 ]);
 
 export const OPTIMIZERS = new Registry<OptimizerClass>('optimizer');

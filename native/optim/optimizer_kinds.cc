@@ -27,7 +27,8 @@ namespace sgoptim {
   X(RAdamOptimizerKind)       \
   X(AsgdOptimizerKind)        \
   X(RpropOptimizerKind)       \
-  X(AdafactorOptimizerKind)
+  X(AdafactorOptimizerKind)   \
+  X(MuonOptimizerKind)
 
 #define SG_DECLARE_KIND(fn) const OptimizerKind& fn();
 SG_OPTIMIZER_KINDS(SG_DECLARE_KIND)

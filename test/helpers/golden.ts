@@ -48,6 +48,7 @@ export const GOLDEN_OPTIMIZERS = BUILT_IN_OPTIMIZERS.map((info) => info.name).fi
  */
 export const NO_FUSED_CPU: Readonly<Record<string, string>> = {
   Adafactor: 'reductions between its element-wise parts (the parameter RMS, the factored second moment, the update RMS)',
+  Muon: 'its update is a matrix function of the momentum (Newton–Schulz iterations)',
 };
 
 /** The golden optimizers whose default CPU path is the fused loops. */

@@ -22,6 +22,7 @@ const EXPECTED = [
   { name: 'ASGD', supportsMaximize: true, stepKeptAsTensor: true, hasGroupState: false, fusedCpu: true, fusedCuda: false, libtorchFused: false },
   { name: 'Rprop', supportsMaximize: true, stepKeptAsTensor: true, hasGroupState: false, fusedCpu: true, fusedCuda: false, libtorchFused: false },
   { name: 'Adafactor', supportsMaximize: true, stepKeptAsTensor: true, hasGroupState: false, fusedCpu: false, fusedCuda: false, libtorchFused: false },
+  { name: 'Muon', supportsMaximize: false, stepKeptAsTensor: false, hasGroupState: false, fusedCpu: false, fusedCuda: false, libtorchFused: false },
 ];
 
 describe('native optimizer kinds (optimizerKinds)', () => {

@@ -27,15 +27,17 @@ import * as sg from '../../lib/tensor';
 import { Tensor } from '../../lib/tensor';
 import { GOLDEN_OPTIMIZERS, goldenFiles, NO_FUSED_CPU, NO_GOLDEN } from '../helpers/golden';
 
-const NAMES = ['SGD', 'Adam', 'AdamW', 'RMSprop', 'RMSpropTF', 'Lamb', 'Lion', 'Adagrad', 'Adadelta', 'Adamax', 'NAdam', 'RAdam', 'ASGD', 'Rprop', 'Adafactor', 'LBFGS'];
+const NAMES = ['SGD', 'Adam', 'AdamW', 'RMSprop', 'RMSpropTF', 'Lamb', 'Lion', 'Adagrad', 'Adadelta', 'Adamax', 'NAdam', 'RAdam', 'ASGD', 'Rprop', 'Adafactor', 'LBFGS', 'Muon'];
+/** A parameter every built-in takes: Muon takes matrices only. */
+const paramFor = (info: OptimizerInfo, values: number[]) => sg.tensor(info.name === 'Muon' ? [values] : values, { dtype: 'float64' }).requiresGrad_(true);
 /** The built-ins stepped by native code (all but LBFGS, which is closure-driven TypeScript over tensor ops). */
 const NATIVE = BUILT_IN_OPTIMIZERS.filter((info) => info.cls.prototype instanceof NativeOptimizer);
 
 /** The state dict after one step of `info`'s optimizer on a float64 parameter (with SG's defaults: SGD then has state). */
 function steppedStateDict(info: OptimizerInfo) {
-  const w = sg.tensor([1, -2, 3], { dtype: 'float64' }).requiresGrad_(true);
+  const w = paramFor(info, [1, -2, 3]);
   const opt = new info.cls([w], { ...info.sgDefaults, lr: 0.01 });
-  w.grad = sg.tensor([0.5, 0.25, -1], { dtype: 'float64' });
+  w.grad = paramFor(info, [0.5, 0.25, -1]).detach();
   if (info.name === 'LBFGS') opt.step(() => w.mul(w).sum()); // closure-driven: the loss of a fixed gradient
   else opt.step();
   return opt.stateDict();
@@ -68,7 +70,7 @@ describe('optim: one record per optimizer', () => {
 
   it("each class builds what its record says: native kind, schema, and the record's SG defaults are SuperGradients' (§2)", () => {
     for (const info of NATIVE) {
-      const opt = new info.cls([sg.zeros([2], { requiresGrad: true })], { lr: 0.1 }) as NativeOptimizer;
+      const opt = new info.cls([paramFor(info, [0, 0])], { lr: 0.1 }) as NativeOptimizer;
       assert.ok(opt instanceof NativeOptimizer);
       assert.equal(opt.kind, info.name);
       assert.equal(opt.schema, info.schema);
@@ -108,7 +110,7 @@ describe('optim: one record per optimizer', () => {
         } else if ('step' in state) assert.equal(state.step, 1, info.name);
       }
       // And the state dict loads back through the same flags.
-      const w = sg.tensor([1, -2, 3], { dtype: 'float64' }).requiresGrad_(true);
+      const w = paramFor(info, [1, -2, 3]);
       const other = new info.cls([w], { ...info.sgDefaults, lr: 0.01 });
       other.loadStateDict(sd);
       assert.deepEqual(Object.keys(other.stateDict().param_groups[0]).sort(), Object.keys(sd.param_groups[0]).sort(), info.name);

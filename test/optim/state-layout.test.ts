@@ -33,7 +33,8 @@ const OPTIONS: Record<string, Record<string, unknown>> = {
 };
 
 describe('optimizers: state loaded in another memory layout', () => {
-  for (const name of GOLDEN_OPTIMIZERS) {
+  // Muon takes matrices only, which have no channels-last layout.
+  for (const name of GOLDEN_OPTIMIZERS.filter((n) => n !== 'Muon')) {
     it(`${name}: channels-last state for a contiguous weight steps exactly as fused: false`, () => {
       sg.manualSeed(1);
       const w0 = sg.randn([4, 3, 5, 6], { dtype: 'float64' });

@@ -1,11 +1,11 @@
 /**
- * ASGD, Rprop and Adafactor beyond their golden trajectories: PyTorch 2.15's range errors (the
+ * ASGD, Rprop, Adafactor (and Muon's and LBFGS's range errors) beyond their golden trajectories: PyTorch 2.15's range errors (the
  * messages torch.optim itself raised for the same values) and its state-dict layouts (keys,
  * shapes, 0-dim float32 scalars).
  */
 import assert from 'node:assert/strict';
 
-import { Adafactor, ASGD, createOptimizer, Rprop } from '../../lib/optim';
+import { Adafactor, ASGD, createOptimizer, Muon, Rprop } from '../../lib/optim';
 import * as sg from '../../lib/tensor';
 import { Tensor } from '../../lib/tensor';
 
@@ -24,6 +24,10 @@ const RANGE_ERRORS: Array<[string, Record<string, unknown>, string]> = [
   ['Adafactor', { d: 0.5 }, 'Clipping threshold d should be >= 1 but is: 0.5'],
   ['Adafactor', { weight_decay: -0.1 }, 'weight_decay should be >= 0 but is: -0.1'],
   ['LBFGS', { lr: -1 }, 'Invalid learning rate: -1'],
+  ['Muon', { lr: -1 }, 'Learning rate should be >= 0 but is: -1'],
+  ['Muon', { momentum: -0.5 }, 'momentum should be >= 0 but is: -0.5'],
+  ['Muon', { weight_decay: -0.1 }, 'weight decay should be >= 0 but is: -0.1'],
+  ['Muon', { adjust_lr_fn: 'foo' }, 'Adjust learning rate function foo is not supported'],
 ];
 
 function shapes(state: Record<string, unknown>): Record<string, unknown> {
@@ -35,13 +39,17 @@ function shapes(state: Record<string, unknown>): Record<string, unknown> {
 describe('torch.optim ASGD, Rprop, Adafactor: errors and state layouts as PyTorch 2.15', () => {
   it("range errors in PyTorch's words; a group's bad value names its place", () => {
     const w = sg.zeros([2], { requiresGrad: true });
+    const m = sg.zeros([2, 2], { requiresGrad: true });
     for (const [name, options, message] of RANGE_ERRORS) {
-      assert.throws(() => createOptimizer(name, [w], options), { name: 'RangeError', message }, `${name} ${JSON.stringify(options)}`);
+      assert.throws(() => createOptimizer(name, [name === 'Muon' ? m : w], options), { name: 'RangeError', message }, `${name} ${JSON.stringify(options)}`);
     }
     assert.throws(() => new Rprop([{ params: [w], etas: [0.5, 0.9] }]), { name: 'RangeError', message: 'Invalid eta values: 0.5, 0.9 (param_groups[0].etas)' });
     assert.throws(() => new Adafactor([w], { eps: [null, 'x'] as never }), /TypeError: Expected a pair \[number or null, number\] for optimizer_params\.eps/);
     assert.throws(() => new ASGD([w], { fused: true, foreach: true }), /`fused` and `foreach` cannot be `True` together/);
     assert.throws(() => new ASGD([w], { differentiable: true }), /differentiable: true is not supported/);
+    // Muon takes matrices only (PyTorch's ValueError, with torch.Size as PyTorch prints it).
+    assert.throws(() => new Muon([m, w]), { name: 'Error', message: 'Muon only supports 2D parameters whereas we found a parameter with size: torch.Size([2])' });
+    assert.throws(() => new Muon([sg.zeros([2, 3, 4], { requiresGrad: true })]), /torch\.Size\(\[2, 3, 4\]\)$/);
   });
 
   it("ASGD's state: step, eta and mu as 0-dim float32 tensors (eta after one step as torch 2.15 computes it), ax like the parameter", () => {

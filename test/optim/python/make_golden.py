@@ -82,7 +82,13 @@ CASES.update({
         (F32, {"lr": 0.01}, {"weight_decay": 0.1}),
         (F64, {"lr": 0.1, "eps": [None, 0.1]}, None),
     ],
+    "Muon": [
+        (F32, {"lr": 0.02}, None),
+        (F64, {"lr": 0.02, "momentum": 0.9, "nesterov": False, "weight_decay": 0.01}, {"lr": 0.01, "adjust_lr_fn": "match_rms_adamw"}),
+        (F32, {"lr": 0.01, "ns_steps": 3, "adjust_lr_fn": "spectral_unclamped"}, None),
+    ],
 })
+SHAPES_FOR.update({"Muon": [[4, 5], [5, 3], [6, 6]]})
 
 STEPS = 12
 MISSING_GRAD_STEP = 4
