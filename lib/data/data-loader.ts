@@ -111,6 +111,23 @@ export class DataLoader implements Iterable<[Tensor, Tensor]> {
     if (this.persistentWorkers && workers === 0) throw new RangeError('DataLoader: persistent_workers option needs num_workers > 0');
   }
 
+  /**
+   * The same loader (batch size, drop_last, collate, workers) over `sampler`'s indices, as a
+   * data-parallel run shards it with a DistributedSampler (a sampler excludes shuffle, as PyTorch).
+   */
+  withSampler(sampler: Sampler): DataLoader {
+    const workers = this.numWorkers > 0 ? { num_workers: this.numWorkers, prefetch_factor: this.prefetchFactor, persistent_workers: this.persistentWorkers } : {};
+    return new DataLoader(this.dataset, {
+      batch_size: this.batchSize,
+      drop_last: this.dropLast,
+      sampler,
+      seed: this.seed,
+      pin_memory: this.pinMemory,
+      ...(this.collate ? { collate: this.collate } : {}),
+      ...workers,
+    });
+  }
+
   /** Number of batches per epoch. */
   get length(): number {
     const n = this.sampler ? this.sampler.length : this.dataset.length;

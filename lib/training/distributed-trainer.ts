@@ -21,7 +21,6 @@ import { Module } from '../nn/module';
 import { SyncBatchNorm } from '../nn/sync-batch-norm';
 import { isPlainObject, typeError } from '../errors';
 import { tensor } from '../tensor/creation';
-import { Tensor } from '../tensor/tensor';
 import type { Metric } from './metrics';
 import { Batch, BatchLoader, PhaseResults, TrainingRun } from './trainer-run';
 import { TrainArgs, Trainer, TrainerOptions } from './trainer';
@@ -40,9 +39,7 @@ function shardLoader(loader: BatchLoader, rank: number, worldSize: number, what:
   }
   if (loader.sampler !== undefined) return loader; // the caller chose the sampler (a DistributedSampler, presumably)
   const sampler = new DistributedSampler(loader.dataset, { num_replicas: worldSize, rank, shuffle: loader.shuffle, seed: loader.seed });
-  // collate is the loader's own (a private field of DataLoader): the shard batches exactly as the loader would.
-  const collate = (loader as unknown as { collate: (items: Tensor[][]) => Tensor[] }).collate;
-  return new DataLoader(loader.dataset, { batch_size: loader.batchSize, drop_last: loader.dropLast, sampler, collate });
+  return loader.withSampler(sampler);
 }
 
 /**

@@ -232,7 +232,7 @@ describe('CLI: sg-optim launch', function () {
   it('runs sg-optim commands as workers', async () => {
     const r = await cli(['launch', '--nproc-per-node', '2', '--', 'sg-optim', 'recipes']);
     assert.equal(r.code, 0, r.stderr);
-    assert.deepEqual(r.stdout.trim().split('\n').filter((l) => l.startsWith('[rank1]:')), ['[rank1]:mnist_lenet', '[rank1]:mnist_lenet_lamb', '[rank1]:mnist_lenet_rmsproptf', '[rank1]:mnist_mlp']);
+    assert.deepEqual(r.stdout.trim().split('\n').filter((l) => l.startsWith('[rank1]:')), ['[rank1]:digits_folder_resnet', '[rank1]:mnist_lenet', '[rank1]:mnist_lenet_lamb', '[rank1]:mnist_lenet_rmsproptf', '[rank1]:mnist_mlp']);
   });
 
   it('two launchers with --nnodes 2 on loopback start ranks 0-3 of one world', async () => {

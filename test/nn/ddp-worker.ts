@@ -29,13 +29,23 @@ manualSeed(1234);
 const X = randn([K * N * B, 5], { dtype: 'float64' });
 const Y = randn([K * N * B, 3], { dtype: 'float64' });
 
+// LBFGS with one iteration per step calls its closure once per step on every rank (more
+// iterations end on a loss test, and each rank sees only its own loss).
+const OPTIONS: Record<string, Record<string, unknown>> = { SGD: { lr: 0.05, momentum: 0.9, weight_decay: 1e-3 }, LBFGS: { lr: 0.5, max_iter: 1 } };
+
 function train(model: Module, name: string, rows: (step: number) => [number, number]): void {
-  const opt = createOptimizer(name, model.parameters(), name === 'SGD' ? { lr: 0.05, momentum: 0.9, weight_decay: 1e-3 } : { lr: 0.01 });
+  // Muon takes matrices only (PyTorch's rule): the weights, not the biases.
+  const params = name === 'Muon' ? model.parameters().filter((p) => p.dim() === 2) : model.parameters();
+  const opt = createOptimizer(name, params, OPTIONS[name] ?? { lr: 0.01 });
   for (let s = 0; s < K; s++) {
     const [a, b] = rows(s);
-    opt.zeroGrad();
-    mseLoss(model.call(X.slice(0, a, b)), Y.slice(0, a, b)).backward();
-    opt.step();
+    // A closure, which every optimizer takes and LBFGS needs.
+    opt.step(() => {
+      opt.zeroGrad();
+      const loss = mseLoss(model.call(X.slice(0, a, b)), Y.slice(0, a, b));
+      loss.backward();
+      return loss;
+    });
   }
 }
 

@@ -123,8 +123,8 @@ describe('recipes: composition (defaults lists, _self_, groups)', () => {
 
   it('listRecipes: top-level YAML files, user folders first, each name once, no variable_setup', () => {
     const user = recipeFolder({ 'mnist_lenet.yaml': yaml('a: 1'), 'zz_mine.yaml': yaml('a: 1'), 'training_hyperparams/not_listed.yaml': yaml('a: 1') });
-    assert.deepEqual(listRecipes(), ['mnist_lenet', 'mnist_lenet_lamb', 'mnist_lenet_rmsproptf', 'mnist_mlp']);
-    assert.deepEqual(listRecipes([user]), ['mnist_lenet', 'zz_mine', 'mnist_lenet_lamb', 'mnist_lenet_rmsproptf', 'mnist_mlp']);
+    assert.deepEqual(listRecipes(), ['digits_folder_resnet', 'mnist_lenet', 'mnist_lenet_lamb', 'mnist_lenet_rmsproptf', 'mnist_mlp']);
+    assert.deepEqual(listRecipes([user]), ['mnist_lenet', 'zz_mine', 'digits_folder_resnet', 'mnist_lenet_lamb', 'mnist_lenet_rmsproptf', 'mnist_mlp']);
   });
 
   it('YAML aliases do not share objects: an override of one copy leaves the other', () => {
