@@ -1,6 +1,6 @@
 /** Adadelta: torch.optim.Adadelta's options, class and record. */
 import { NativeOptimizer } from './native-optimizer';
-import { nonNegative, OptionSchema, pythonNumber } from './option-schema';
+import { CAPTURABLE_OPTION, DIFFERENTIABLE_OPTION, FOREACH_OPTION, MAXIMIZE_OPTION, nonNegative, OptionSchema, pythonNumber } from './option-schema';
 import { ParamsOrGroups } from './optimizer';
 import { defineOptimizer } from './optimizer-info';
 
@@ -14,10 +14,10 @@ export const ADADELTA_OPTIONS: OptionSchema = {
   },
   eps: { kind: 'number', default: 1e-6, check: nonNegative('epsilon value'), doc: 'added inside both square roots' },
   weight_decay: { kind: 'number', default: 0, check: nonNegative('weight_decay value'), doc: 'L2 penalty' },
-  foreach: { kind: 'boolean-or-null', default: null, doc: 'implementation choice (accepted for compatibility)' },
-  capturable: { kind: 'boolean', default: false, doc: 'accepted for compatibility (CUDA graphs)' },
-  maximize: { kind: 'boolean', default: false, doc: 'maximize the objective' },
-  differentiable: { kind: 'boolean', default: false, doc: 'accepted for compatibility; true is refused (steps are not recorded by autograd)' },
+  foreach: FOREACH_OPTION,
+  capturable: CAPTURABLE_OPTION,
+  maximize: MAXIMIZE_OPTION,
+  differentiable: DIFFERENTIABLE_OPTION,
   fused: { kind: 'boolean-or-null', default: null, doc: "sg-optim's path choice (torch.optim.Adadelta has no fused option): false selects the reference path" },
 };
 

@@ -1,6 +1,6 @@
 /** Adafactor: torch.optim.Adafactor's options, class and record. */
 import { NativeOptimizer } from './native-optimizer';
-import { OptionSchema, pythonNumber } from './option-schema';
+import { FOREACH_OPTION, MAXIMIZE_OPTION, OptionSchema, pythonNumber } from './option-schema';
 import { ParamsOrGroups } from './optimizer';
 import { defineOptimizer } from './optimizer-info';
 
@@ -25,8 +25,8 @@ export const ADAFACTOR_OPTIONS: OptionSchema = {
   eps: { kind: 'pair-first-or-null', default: [null, 1e-3], check: epsCheck, doc: "[eps1, eps2]: eps1 floors the second moment (null: the dtype's machine epsilon), eps2 the parameter's RMS" },
   d: { kind: 'number', default: 1.0, check: atLeast('Clipping threshold d', 1), doc: 'clipping threshold of the update RMS' },
   weight_decay: { kind: 'number', default: 0, check: atLeast('weight_decay', 0), doc: 'decoupled weight decay (p ← p·(1 − lr·wd))' },
-  foreach: { kind: 'boolean-or-null', default: null, doc: 'implementation choice (accepted for compatibility)' },
-  maximize: { kind: 'boolean', default: false, doc: 'maximize the objective' },
+  foreach: FOREACH_OPTION,
+  maximize: MAXIMIZE_OPTION,
   fused: { kind: 'boolean-or-null', default: null, doc: "sg-optim's, accepted for uniform option sets: Adafactor has only its reference path" },
 };
 

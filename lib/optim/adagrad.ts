@@ -1,6 +1,6 @@
 /** Adagrad: torch.optim.Adagrad's options, class and record. */
 import { NativeOptimizer } from './native-optimizer';
-import { nonNegative, OptionSchema } from './option-schema';
+import { DIFFERENTIABLE_OPTION, FOREACH_OPTION, FUSED_OPTION, MAXIMIZE_OPTION, nonNegative, OptionSchema } from './option-schema';
 import { ParamsOrGroups } from './optimizer';
 import { defineOptimizer } from './optimizer-info';
 
@@ -15,10 +15,10 @@ export const ADAGRAD_OPTIONS: OptionSchema = {
     doc: "starting value of the sum of squares (the optimizer's, as PyTorch: a group's own value is not used)",
   },
   eps: { kind: 'number', default: 1e-10, check: nonNegative('epsilon value'), doc: 'added to the denominator' },
-  foreach: { kind: 'boolean-or-null', default: null, doc: 'implementation choice (accepted for compatibility)' },
-  maximize: { kind: 'boolean', default: false, doc: 'maximize the objective' },
-  differentiable: { kind: 'boolean', default: false, doc: 'accepted for compatibility; true is refused (steps are not recorded by autograd)' },
-  fused: { kind: 'boolean-or-null', default: null, doc: 'false selects the reference path' },
+  foreach: FOREACH_OPTION,
+  maximize: MAXIMIZE_OPTION,
+  differentiable: DIFFERENTIABLE_OPTION,
+  fused: FUSED_OPTION,
 };
 
 export interface AdagradOptions {

@@ -1,5 +1,5 @@
 /** Adam: torch.optim.Adam's options (shared with AdamW), class and record. */
-import { betasCheck, nonNegative, OptionSchema } from './option-schema';
+import { betasCheck, DIFFERENTIABLE_OPTION, FOREACH_OPTION, FUSED_OPTION, MAXIMIZE_OPTION, nonNegative, OptionSchema } from './option-schema';
 import { NativeOptimizer } from './native-optimizer';
 import { ParamsOrGroups } from './optimizer';
 import { defineOptimizer } from './optimizer-info';
@@ -12,11 +12,11 @@ export function adamOptions(weightDecay: number): OptionSchema {
     eps: { kind: 'number', default: 1e-8, check: nonNegative('epsilon value'), doc: 'added to the denominator' },
     weight_decay: { kind: 'number', default: weightDecay, check: nonNegative('weight_decay value'), doc: 'weight decay' },
     amsgrad: { kind: 'boolean', default: false, doc: 'AMSGrad variant' },
-    maximize: { kind: 'boolean', default: false, doc: 'maximize the objective' },
-    foreach: { kind: 'boolean-or-null', default: null, doc: 'implementation choice (accepted for compatibility)' },
-    fused: { kind: 'boolean-or-null', default: null, doc: 'false selects the reference path' },
+    maximize: MAXIMIZE_OPTION,
+    foreach: FOREACH_OPTION,
+    fused: FUSED_OPTION,
     capturable: { kind: 'boolean', default: false, doc: 'accepted for compatibility' },
-    differentiable: { kind: 'boolean', default: false, doc: 'accepted for compatibility; true is refused (steps are not recorded by autograd)' },
+    differentiable: DIFFERENTIABLE_OPTION,
   };
 }
 

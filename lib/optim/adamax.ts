@@ -1,6 +1,6 @@
 /** Adamax: torch.optim.Adamax's options, class and record. */
 import { NativeOptimizer } from './native-optimizer';
-import { betasCheck, nonNegative, OptionSchema } from './option-schema';
+import { betasCheck, CAPTURABLE_OPTION, DIFFERENTIABLE_OPTION, FOREACH_OPTION, MAXIMIZE_OPTION, nonNegative, OptionSchema } from './option-schema';
 import { ParamsOrGroups } from './optimizer';
 import { defineOptimizer } from './optimizer-info';
 
@@ -9,10 +9,10 @@ export const ADAMAX_OPTIONS: OptionSchema = {
   betas: { kind: 'pair', default: [0.9, 0.999], check: betasCheck, doc: 'running-average coefficients (mean, infinity norm)' },
   eps: { kind: 'number', default: 1e-8, check: nonNegative('epsilon value'), doc: 'added to |grad| in the infinity norm' },
   weight_decay: { kind: 'number', default: 0, check: nonNegative('weight_decay value'), doc: 'L2 penalty' },
-  foreach: { kind: 'boolean-or-null', default: null, doc: 'implementation choice (accepted for compatibility)' },
-  maximize: { kind: 'boolean', default: false, doc: 'maximize the objective' },
-  differentiable: { kind: 'boolean', default: false, doc: 'accepted for compatibility; true is refused (steps are not recorded by autograd)' },
-  capturable: { kind: 'boolean', default: false, doc: 'accepted for compatibility (CUDA graphs)' },
+  foreach: FOREACH_OPTION,
+  maximize: MAXIMIZE_OPTION,
+  differentiable: DIFFERENTIABLE_OPTION,
+  capturable: CAPTURABLE_OPTION,
   fused: { kind: 'boolean-or-null', default: null, doc: "sg-optim's path choice (torch.optim.Adamax has no fused option): false selects the reference path" },
 };
 

@@ -1,6 +1,6 @@
 /** ASGD: torch.optim.ASGD's options, class and record. */
 import { NativeOptimizer } from './native-optimizer';
-import { nonNegative, OptionSchema } from './option-schema';
+import { CAPTURABLE_OPTION, DIFFERENTIABLE_OPTION, MAXIMIZE_OPTION, nonNegative, OptionSchema } from './option-schema';
 import { ParamsOrGroups } from './optimizer';
 import { defineOptimizer } from './optimizer-info';
 
@@ -11,9 +11,9 @@ export const ASGD_OPTIONS: OptionSchema = {
   t0: { kind: 'number', default: 1e6, doc: 'the step from which averaging starts' },
   weight_decay: { kind: 'number', default: 0, check: nonNegative('weight_decay value'), doc: 'L2 penalty' },
   foreach: { kind: 'boolean-or-null', default: null, doc: 'implementation choice (accepted for compatibility; false selects the reference path)' },
-  maximize: { kind: 'boolean', default: false, doc: 'maximize the objective' },
-  differentiable: { kind: 'boolean', default: false, doc: 'accepted for compatibility; true is refused (steps are not recorded by autograd)' },
-  capturable: { kind: 'boolean', default: false, doc: 'accepted for compatibility (CUDA graphs)' },
+  maximize: MAXIMIZE_OPTION,
+  differentiable: DIFFERENTIABLE_OPTION,
+  capturable: CAPTURABLE_OPTION,
   fused: { kind: 'boolean-or-null', default: null, doc: "sg-optim's: false selects the reference path (torch.optim.ASGD has no fused option)" },
 };
 

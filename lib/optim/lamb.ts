@@ -1,6 +1,6 @@
 /** Lamb: SuperGradients' (timm's) Lamb; options, class and record. */
 import { NativeOptimizer } from './native-optimizer';
-import { OptionSchema } from './option-schema';
+import { FOREACH_OPTION, FUSED_OPTION, OptionSchema } from './option-schema';
 import { ParamsOrGroups } from './optimizer';
 import { defineOptimizer } from './optimizer-info';
 
@@ -14,8 +14,8 @@ export const LAMB_OPTIONS: OptionSchema = {
   max_grad_norm: { kind: 'number-or-null', default: 1.0, doc: 'global gradient clipping (the optimizer default is used); null disables' },
   trust_clip: { kind: 'boolean', default: false, doc: 'clip the trust ratio at 1 (LAMBC)' },
   always_adapt: { kind: 'boolean', default: false, doc: 'apply the trust ratio even where weight_decay is 0' },
-  foreach: { kind: 'boolean-or-null', default: null, doc: 'implementation choice (accepted for compatibility)' },
-  fused: { kind: 'boolean-or-null', default: null, doc: 'false selects the reference path' },
+  foreach: FOREACH_OPTION,
+  fused: FUSED_OPTION,
 };
 
 export interface LambOptions {

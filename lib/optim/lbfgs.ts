@@ -9,7 +9,7 @@ import { tensor, zerosLike } from '../tensor/creation';
 import { cat } from '../tensor/functional';
 import { noGrad } from '../tensor/grad-mode';
 import { Tensor } from '../tensor/tensor';
-import { checkImplementationFlags, nonNegative, OptionSchema, rejectUnknownOptions, schemaDefaults, validateOptions } from './option-schema';
+import { checkImplementationFlags, MAXIMIZE_OPTION, nonNegative, OptionSchema, rejectUnknownOptions, schemaDefaults, validateOptions } from './option-schema';
 import { Closure, Optimizer, OptimizerStateDict, ParamGroup, ParamsOrGroups } from './optimizer';
 import { defineOptimizer } from './optimizer-info';
 import { strongWolfe } from './strong-wolfe';
@@ -31,7 +31,7 @@ export const LBFGS_OPTIONS: OptionSchema = {
     check: (v: string) => (v === 'strong_wolfe' ? undefined : `only 'strong_wolfe' is supported (line_search_fn: '${v}')`),
     doc: "null (fixed step lr) or 'strong_wolfe'",
   },
-  maximize: { kind: 'boolean', default: false, doc: 'maximize the objective' },
+  maximize: MAXIMIZE_OPTION,
 };
 
 export interface LBFGSOptions {

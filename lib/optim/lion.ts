@@ -1,6 +1,6 @@
 /** Lion: SuperGradients' Lion; options, class and record. */
 import { NativeOptimizer } from './native-optimizer';
-import { betasCheck, nonNegative, OptionSchema } from './option-schema';
+import { betasCheck, FOREACH_OPTION, FUSED_OPTION, nonNegative, OptionSchema } from './option-schema';
 import { ParamsOrGroups } from './optimizer';
 import { defineOptimizer } from './optimizer-info';
 
@@ -8,8 +8,8 @@ export const LION_OPTIONS: OptionSchema = {
   lr: { kind: 'number', default: 1e-4, check: nonNegative('learning rate'), doc: 'learning rate' },
   betas: { kind: 'pair', default: [0.9, 0.99], check: betasCheck, doc: 'interpolation / running-average coefficients' },
   weight_decay: { kind: 'number', default: 0, doc: 'decoupled weight decay (p ← p·(1 − lr·wd))' },
-  foreach: { kind: 'boolean-or-null', default: null, doc: 'implementation choice (accepted for compatibility)' },
-  fused: { kind: 'boolean-or-null', default: null, doc: 'false selects the reference path' },
+  foreach: FOREACH_OPTION,
+  fused: FUSED_OPTION,
 };
 
 export interface LionOptions {

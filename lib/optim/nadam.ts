@@ -1,6 +1,6 @@
 /** NAdam: torch.optim.NAdam's options, class and record. */
 import { NativeOptimizer } from './native-optimizer';
-import { betasCheck, nonNegative, OptionSchema } from './option-schema';
+import { betasCheck, CAPTURABLE_OPTION, DIFFERENTIABLE_OPTION, FOREACH_OPTION, MAXIMIZE_OPTION, nonNegative, OptionSchema } from './option-schema';
 import { ParamsOrGroups } from './optimizer';
 import { defineOptimizer } from './optimizer-info';
 
@@ -11,10 +11,10 @@ export const NADAM_OPTIONS: OptionSchema = {
   weight_decay: { kind: 'number', default: 0, check: nonNegative('weight_decay value'), doc: 'weight decay (L2, or decoupled)' },
   momentum_decay: { kind: 'number', default: 4e-3, check: nonNegative('momentum_decay value'), doc: 'momentum decay ψ of the momentum schedule' },
   decoupled_weight_decay: { kind: 'boolean', default: false, doc: 'decay p by lr·weight_decay directly (NAdamW) instead of adding it to the gradient' },
-  foreach: { kind: 'boolean-or-null', default: null, doc: 'implementation choice (accepted for compatibility)' },
-  maximize: { kind: 'boolean', default: false, doc: 'maximize the objective' },
-  capturable: { kind: 'boolean', default: false, doc: 'accepted for compatibility (CUDA graphs)' },
-  differentiable: { kind: 'boolean', default: false, doc: 'accepted for compatibility; true is refused (steps are not recorded by autograd)' },
+  foreach: FOREACH_OPTION,
+  maximize: MAXIMIZE_OPTION,
+  capturable: CAPTURABLE_OPTION,
+  differentiable: DIFFERENTIABLE_OPTION,
   fused: { kind: 'boolean-or-null', default: null, doc: "sg-optim's path choice (torch.optim.NAdam has no fused option): false selects the reference path" },
 };
 

@@ -23,6 +23,21 @@ export interface OptionSpec {
 export type OptionSchema = Record<string, OptionSpec>;
 
 /**
+ * The implementation and compatibility options torch.optim's optimizers share, spelt once: the
+ * schemas of those that take them spread these entries in their places.
+ */
+export const FOREACH_OPTION: OptionSpec = { kind: 'boolean-or-null', default: null, doc: 'implementation choice (accepted for compatibility)' };
+export const MAXIMIZE_OPTION: OptionSpec = { kind: 'boolean', default: false, doc: 'maximize the objective' };
+export const DIFFERENTIABLE_OPTION: OptionSpec = {
+  kind: 'boolean',
+  default: false,
+  doc: 'accepted for compatibility; true is refused (steps are not recorded by autograd)',
+};
+export const CAPTURABLE_OPTION: OptionSpec = { kind: 'boolean', default: false, doc: 'accepted for compatibility (CUDA graphs)' };
+/** `fused`: PyTorch's where it has one; sg-optim's own path switch for the others. */
+export const FUSED_OPTION: OptionSpec = { kind: 'boolean-or-null', default: null, doc: 'false selects the reference path' };
+
+/**
  * A number as Python prints a float in PyTorch's messages: `nan`, `inf`, exponents with a sign
  * and two digits below 1e-4 and from 1e16 (`-1e-08`, `1.5e-05`). Whole numbers stay bare (`-1`),
  * as the int a Python user would have passed.

@@ -1,6 +1,6 @@
 /** RMSpropTF: SuperGradients' TensorFlow-style RMSprop; options, class and record. */
 import { NativeOptimizer } from './native-optimizer';
-import { nonNegative, OptionSchema } from './option-schema';
+import { FOREACH_OPTION, FUSED_OPTION, nonNegative, OptionSchema } from './option-schema';
 import { ParamsOrGroups } from './optimizer';
 import { defineOptimizer } from './optimizer-info';
 
@@ -13,8 +13,8 @@ export const RMSPROP_TF_OPTIONS: OptionSchema = {
   centered: { kind: 'boolean', default: false, doc: 'normalise by the estimated variance' },
   decoupled_decay: { kind: 'boolean', default: false, doc: 'p ← p − weight_decay·p (no LR factor, as SuperGradients)' },
   lr_in_momentum: { kind: 'boolean', default: true, doc: 'fold the LR into the momentum buffer (TensorFlow style)' },
-  foreach: { kind: 'boolean-or-null', default: null, doc: 'implementation choice (accepted for compatibility)' },
-  fused: { kind: 'boolean-or-null', default: null, doc: 'false selects the reference path' },
+  foreach: FOREACH_OPTION,
+  fused: FUSED_OPTION,
 };
 
 export interface RMSpropTFOptions {

@@ -1,6 +1,6 @@
 /** RMSprop: torch.optim.RMSprop's options, class and record. */
 import { NativeOptimizer } from './native-optimizer';
-import { nonNegative, OptionSchema } from './option-schema';
+import { CAPTURABLE_OPTION, DIFFERENTIABLE_OPTION, FOREACH_OPTION, FUSED_OPTION, MAXIMIZE_OPTION, nonNegative, OptionSchema } from './option-schema';
 import { ParamsOrGroups } from './optimizer';
 import { defineOptimizer } from './optimizer-info';
 
@@ -11,11 +11,11 @@ export const RMSPROP_OPTIONS: OptionSchema = {
   weight_decay: { kind: 'number', default: 0, check: nonNegative('weight_decay value'), doc: 'L2 penalty' },
   momentum: { kind: 'number', default: 0, check: nonNegative('momentum value'), doc: 'momentum factor', fillOnLoad: true },
   centered: { kind: 'boolean', default: false, doc: 'normalise by the estimated variance' },
-  maximize: { kind: 'boolean', default: false, doc: 'maximize the objective' },
-  foreach: { kind: 'boolean-or-null', default: null, doc: 'implementation choice (accepted for compatibility)' },
-  fused: { kind: 'boolean-or-null', default: null, doc: 'false selects the reference path' },
-  capturable: { kind: 'boolean', default: false, doc: 'accepted for compatibility (CUDA graphs)' },
-  differentiable: { kind: 'boolean', default: false, doc: 'accepted for compatibility; true is refused (steps are not recorded by autograd)' },
+  maximize: MAXIMIZE_OPTION,
+  foreach: FOREACH_OPTION,
+  fused: FUSED_OPTION,
+  capturable: CAPTURABLE_OPTION,
+  differentiable: DIFFERENTIABLE_OPTION,
 };
 
 export interface RMSpropOptions {

@@ -1,6 +1,6 @@
 /** Rprop: torch.optim.Rprop's options, class and record. */
 import { NativeOptimizer } from './native-optimizer';
-import { nonNegative, OptionSchema, pythonNumber } from './option-schema';
+import { CAPTURABLE_OPTION, DIFFERENTIABLE_OPTION, MAXIMIZE_OPTION, nonNegative, OptionSchema, pythonNumber } from './option-schema';
 import { ParamsOrGroups } from './optimizer';
 import { defineOptimizer } from './optimizer-info';
 
@@ -13,10 +13,10 @@ export const RPROP_OPTIONS: OptionSchema = {
   lr: { kind: 'number', default: 1e-2, check: nonNegative('learning rate'), doc: 'learning rate (the initial step size)' },
   etas: { kind: 'pair', default: [0.5, 1.2], check: etasCheck, doc: '(etaminus, etaplus): step size factors on a sign change / no change' },
   step_sizes: { kind: 'pair', default: [1e-6, 50], doc: '(min, max) step size' },
-  capturable: { kind: 'boolean', default: false, doc: 'accepted for compatibility (CUDA graphs)' },
+  capturable: CAPTURABLE_OPTION,
   foreach: { kind: 'boolean-or-null', default: null, doc: 'implementation choice (accepted for compatibility; false selects the reference path)' },
-  maximize: { kind: 'boolean', default: false, doc: 'maximize the objective' },
-  differentiable: { kind: 'boolean', default: false, doc: 'accepted for compatibility; true is refused (steps are not recorded by autograd)' },
+  maximize: MAXIMIZE_OPTION,
+  differentiable: DIFFERENTIABLE_OPTION,
   fused: { kind: 'boolean-or-null', default: null, doc: "sg-optim's: false selects the reference path (torch.optim.Rprop has no fused option)" },
 };
 

@@ -1,5 +1,5 @@
 /** SGD: torch.optim.SGD's options, class and record. */
-import { nonNegative, OptionSchema } from './option-schema';
+import { DIFFERENTIABLE_OPTION, FOREACH_OPTION, FUSED_OPTION, nonNegative, OptionSchema } from './option-schema';
 import { NativeOptimizer } from './native-optimizer';
 import { ParamGroup, ParamsOrGroups } from './optimizer';
 import { defineOptimizer } from './optimizer-info';
@@ -12,9 +12,9 @@ export const SGD_OPTIONS: OptionSchema = {
   weight_decay: { kind: 'number', default: 0, check: nonNegative('weight_decay value'), doc: 'L2 penalty added to the gradient' },
   nesterov: { kind: 'boolean', default: false, doc: 'Nesterov momentum' },
   maximize: { kind: 'boolean', default: false, doc: 'maximize the objective instead of minimizing' },
-  foreach: { kind: 'boolean-or-null', default: null, doc: 'implementation choice (accepted for compatibility)' },
-  fused: { kind: 'boolean-or-null', default: null, doc: 'false selects the reference path' },
-  differentiable: { kind: 'boolean', default: false, doc: 'accepted for compatibility; true is refused (steps are not recorded by autograd)' },
+  foreach: FOREACH_OPTION,
+  fused: FUSED_OPTION,
+  differentiable: DIFFERENTIABLE_OPTION,
 };
 
 export interface SGDOptions {

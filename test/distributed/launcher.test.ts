@@ -8,36 +8,17 @@ import * as fs from 'fs';
 import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
-import { Writable } from 'stream';
 
 import { DEFAULT_MASTER_PORT, freePort, launch, LaunchOptions, LaunchResult } from '../../lib/distributed/launcher';
+import { cleanEnv, Sink } from '../helpers/launch';
 
 const worker = path.join(__dirname, 'launch-worker.js');
 const main = path.join(__dirname, '..', '..', 'lib', 'cli', 'main.js');
 
-/** A writable that keeps what it gets. */
-class Sink extends Writable {
-  text = '';
-  override _write(chunk: Buffer, _enc: BufferEncoding, done: () => void): void {
-    this.text += chunk.toString('utf8');
-    done();
-  }
-  lines(): string[] {
-    return this.text.split('\n').filter((l) => l !== '');
-  }
-}
-
-/** The environment of the workers: the test's, without the variables a launcher sets. */
-function cleanEnv(): Record<string, string | undefined> {
-  const env = { ...process.env };
-  for (const k of ['RANK', 'LOCAL_RANK', 'WORLD_SIZE', 'LOCAL_WORLD_SIZE', 'GROUP_RANK', 'MASTER_ADDR', 'MASTER_PORT', 'OMP_NUM_THREADS']) delete env[k];
-  return env;
-}
-
 async function run(mode: string[], options: Partial<LaunchOptions> = {}): Promise<{ result: LaunchResult; out: Sink; err: Sink; pids: Array<number | undefined> }> {
   const out = new Sink();
   const err = new Sink();
-  const l = await launch({ nprocPerNode: 2, command: [process.execPath, worker, ...mode], env: cleanEnv(), stdout: out, stderr: err, ...options });
+  const l = await launch({ nprocPerNode: 2, command: [process.execPath, worker, ...mode], env: cleanEnv(['OMP_NUM_THREADS']), stdout: out, stderr: err, ...options });
   return { result: await l.result, out, err, pids: [...l.pids] };
 }
 
@@ -145,7 +126,7 @@ describe('distributed: the launcher', function () {
   it('a worker killed with SIGKILL fails the launch; the others end', async () => {
     const dir = tmpDir();
     const out = new Sink();
-    const l = await launch({ nprocPerNode: 2, command: [process.execPath, worker, 'wait', dir], env: cleanEnv(), stdout: out, stderr: new Sink() });
+    const l = await launch({ nprocPerNode: 2, command: [process.execPath, worker, 'wait', dir], env: cleanEnv(['OMP_NUM_THREADS']), stdout: out, stderr: new Sink() });
     for (let i = 0; i < 3000 && fs.readdirSync(dir).length < 2; i++) await new Promise((r) => setTimeout(r, 20));
     process.kill(l.pids[1]!, 'SIGKILL');
     const result = await l.result;
@@ -158,7 +139,7 @@ describe('distributed: the launcher', function () {
 
   it('a worker that ignores SIGTERM gets SIGKILL after the grace period', async () => {
     const dir = tmpDir();
-    const l = await launch({ nprocPerNode: 2, command: [process.execPath, worker, 'ignore-term', dir], env: cleanEnv(), stdout: new Sink(), stderr: new Sink(), graceMs: 300 });
+    const l = await launch({ nprocPerNode: 2, command: [process.execPath, worker, 'ignore-term', dir], env: cleanEnv(['OMP_NUM_THREADS']), stdout: new Sink(), stderr: new Sink(), graceMs: 300 });
     for (let i = 0; i < 3000 && fs.readdirSync(dir).length < 2; i++) await new Promise((r) => setTimeout(r, 20));
     l.terminate('SIGTERM');
     const result = await l.result;
@@ -199,7 +180,7 @@ describe('distributed: the launcher', function () {
 /** Runs the CLI; resolves with its exit code (or signal) and output. `onLine` sees stdout lines as they come. */
 function cli(args: string[], onLine?: (line: string, child: ReturnType<typeof spawn>) => void): Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [main, ...args], { env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [main, ...args], { env: cleanEnv(['OMP_NUM_THREADS']), stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     let pending = '';

@@ -7,26 +7,12 @@
 import assert from 'node:assert/strict';
 import * as net from 'net';
 import * as path from 'path';
-import { Writable } from 'stream';
 
 import { destroyProcessGroup, getRank, initProcessGroup, isInitialized } from '../../lib/distributed';
 import { freePort, launch, LaunchResult } from '../../lib/distributed/launcher';
+import { cleanEnv, Sink } from '../helpers/launch';
 
 const worker = path.join(__dirname, 'collectives-worker.js');
-
-class Sink extends Writable {
-  text = '';
-  override _write(chunk: Buffer, _enc: BufferEncoding, done: () => void): void {
-    this.text += chunk.toString('utf8');
-    done();
-  }
-}
-
-function cleanEnv(): Record<string, string | undefined> {
-  const env = { ...process.env };
-  for (const k of ['RANK', 'LOCAL_RANK', 'WORLD_SIZE', 'LOCAL_WORLD_SIZE', 'GROUP_RANK', 'MASTER_ADDR', 'MASTER_PORT']) delete env[k];
-  return env;
-}
 
 /** Runs the worker on n ranks; returns the launch result and each rank's JSON line. */
 async function run(n: number, args: string[]): Promise<{ result: LaunchResult; byRank: Map<number, Record<string, unknown>>; text: string }> {

@@ -5,27 +5,13 @@
  */
 import assert from 'node:assert/strict';
 import * as path from 'path';
-import { Writable } from 'stream';
 
 import { launch } from '../../lib/distributed/launcher';
 import { BatchNorm1d, Sequential, SyncBatchNorm } from '../../lib/nn';
 import { randn } from '../../lib/tensor';
+import { cleanEnv, Sink } from '../helpers/launch';
 
 const worker = path.join(__dirname, 'sync-batch-norm-worker.js');
-
-class Sink extends Writable {
-  text = '';
-  override _write(chunk: Buffer, _enc: BufferEncoding, done: () => void): void {
-    this.text += chunk.toString('utf8');
-    done();
-  }
-}
-
-function cleanEnv(): Record<string, string | undefined> {
-  const env = { ...process.env };
-  for (const k of ['RANK', 'LOCAL_RANK', 'WORLD_SIZE', 'LOCAL_WORLD_SIZE', 'GROUP_RANK', 'MASTER_ADDR', 'MASTER_PORT']) delete env[k];
-  return env;
-}
 
 describe('nn: SyncBatchNorm (c10d Gloo)', function () {
   this.timeout(300000); // a hang guard only

@@ -10,27 +10,12 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 
-import { Writable } from 'stream';
-
 import { launch } from '../../lib/distributed/launcher';
 import { load } from '../../lib/serialize';
 import { Tensor } from '../../lib/tensor';
-
-class Sink extends Writable {
-  text = '';
-  override _write(chunk: Buffer, _enc: BufferEncoding, done: () => void): void {
-    this.text += chunk.toString('utf8');
-    done();
-  }
-}
+import { cleanEnv, Sink } from '../helpers/launch';
 
 const main = path.join(__dirname, '..', '..', 'lib', 'cli', 'main.js');
-
-function cleanEnv(): Record<string, string | undefined> {
-  const env = { ...process.env };
-  for (const k of ['RANK', 'LOCAL_RANK', 'WORLD_SIZE', 'LOCAL_WORLD_SIZE', 'GROUP_RANK', 'MASTER_ADDR', 'MASTER_PORT']) delete env[k];
-  return env;
-}
 
 const cli = (args: string[]) => spawnSync(process.execPath, [main, ...args], { encoding: 'utf8', env: cleanEnv(), timeout: 600000 }); // a hang guard only
 
