@@ -71,23 +71,32 @@ async function main(): Promise<void> {
   const t0 = process.hrtime.bigint();
   const seen = await epoch(n);
   const ours = seen / (Number(process.hrtime.bigint() - t0) / 1e9);
-  let theirs: number | null = null;
-  if (spawnSync('/usr/bin/python3', ['-c', 'import torch'], { encoding: 'utf8' }).status === 0) {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sg-e2e-'));
-    fs.writeFileSync(path.join(dir, 'images.bin'), Buffer.from((images.toTypedArray() as Float32Array).buffer));
-    fs.writeFileSync(path.join(dir, 'labels.bin'), Buffer.from((labels.toTypedArray() as BigInt64Array).buffer));
-    const spec = JSON.stringify({ threads: sg.getNumThreads(), n, batch_size: batch, images: path.join(dir, 'images.bin'), labels: path.join(dir, 'labels.bin') });
-    const r = spawnSync('/usr/bin/python3', [path.join(packageRoot(), 'bench', 'torch_e2e.py'), spec], { encoding: 'utf8' });
-    if (r.status === 0) theirs = JSON.parse(r.stdout.trim()).imagesPerSecond;
+  // PyTorch on the same images and batches: Debian's 1.13 (/usr/bin/python3) and current PyTorch
+  // (SG_OPTIM_BENCH_PYTHON, else scripts/torch-wheel.sh's .venv-torch: 2.15), where they exist.
+  const pythons: Array<[string, string]> = [['/usr/bin/python3', 'PyTorch (Debian)']];
+  const current = process.env.SG_OPTIM_BENCH_PYTHON ?? path.join(packageRoot(), '.venv-torch', 'bin', 'python');
+  if (fs.existsSync(current)) pythons.push([current, 'PyTorch (current)']);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sg-e2e-'));
+  fs.writeFileSync(path.join(dir, 'images.bin'), Buffer.from((images.toTypedArray() as Float32Array).buffer));
+  fs.writeFileSync(path.join(dir, 'labels.bin'), Buffer.from((labels.toTypedArray() as BigInt64Array).buffer));
+  const spec = JSON.stringify({ threads: sg.getNumThreads(), n, batch_size: batch, images: path.join(dir, 'images.bin'), labels: path.join(dir, 'labels.bin') });
+  const pytorch: Record<string, { version: string; imagesPerSecond: number }> = {};
+  for (const [python, label] of pythons) {
+    const probe = spawnSync(python, ['-c', 'import torch; print(torch.__version__)'], { encoding: 'utf8' });
+    if (probe.status !== 0) continue;
+    const r = spawnSync(python, [path.join(packageRoot(), 'bench', 'torch_e2e.py'), spec], { encoding: 'utf8' });
+    if (r.status === 0) pytorch[label] = { version: probe.stdout.trim(), imagesPerSecond: JSON.parse(r.stdout.trim().split('\n').pop()!).imagesPerSecond };
     else console.error(r.stderr.slice(-400));
-    fs.rmSync(dir, { recursive: true, force: true });
   }
+  fs.rmSync(dir, { recursive: true, force: true });
+  const theirs = pytorch['PyTorch (Debian)']?.imagesPerSecond ?? null;
   const digits: Record<string, number> = {};
   for (const workers of [0, 2]) digits[`num_workers_${workers}`] = await digitsThroughput(workers);
   console.log(`${sg.getNumThreads()} LibTorch threads, ${os.cpus().length} CPUs; images per second:`);
   console.log('| workload | sg-optim | PyTorch |');
   console.log('|---|---|---|');
-  console.log(`| MNIST LeNet + Adam, batch ${batch}, in memory | ${ours.toFixed(0)} | ${theirs ? `${theirs.toFixed(0)} (ratio ${(ours / theirs).toFixed(2)})` : 'not available'} |`);
+  const versus = Object.values(pytorch).map((t) => `${t.version}: ${t.imagesPerSecond.toFixed(0)} (ratio ${(ours / t.imagesPerSecond).toFixed(2)})`);
+  console.log(`| MNIST LeNet + Adam, batch ${batch}, in memory | ${ours.toFixed(0)} | ${versus.length ? versus.join('; ') : 'not available'} |`);
   for (const [key, v] of Object.entries(digits)) console.log(`| digits_folder_resnet (PNG + augmentation, batch 64), ${key.replace(/_(\d+)$/, ' $1')} | ${v.toFixed(0)} | |`);
   const out = path.join(packageRoot(), 'bench', 'results', `e2e-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
   fs.writeFileSync(
@@ -96,6 +105,7 @@ async function main(): Promise<void> {
       {
         imagesPerSecond: ours,
         pytorchImagesPerSecond: theirs,
+        pytorch,
         batch,
         threads: sg.getNumThreads(),
         digitsFolderResnet: { batches: DIGITS_BATCHES, warmupBatches: DIGITS_WARMUP, batchSize: 64, imagesPerSecond: digits },
