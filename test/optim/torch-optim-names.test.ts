@@ -15,7 +15,7 @@ const TORCH_NAMES = BUILT_IN_OPTIMIZERS.filter((i) => i.reference.startsWith('to
 
 describe('optimizers by their torch.optim names', () => {
   it('every built-in whose reference is torch.optim.X resolves from that name, in createOptimizer and optimizerInfo', () => {
-    for (const name of ['SGD', 'Adam', 'AdamW', 'RMSprop', 'Adagrad', 'Adadelta', 'Adamax', 'NAdam', 'RAdam']) {
+    for (const name of ['SGD', 'Adam', 'AdamW', 'RMSprop', 'Adagrad', 'Adadelta', 'Adamax', 'NAdam', 'RAdam', 'ASGD', 'Rprop', 'Adafactor', 'LBFGS', 'Muon']) {
       assert.ok(TORCH_NAMES.some((i) => i.name === name), `${name} is a torch.optim optimizer`);
     }
     for (const info of TORCH_NAMES) {
@@ -23,7 +23,8 @@ describe('optimizers by their torch.optim names', () => {
       assert.equal(info.reference, torchName);
       assert.equal(resolveOptimizer(torchName), info.cls, torchName);
       assert.equal(optimizerInfo(torchName), info, torchName);
-      const w = tensor([1, 2], { dtype: 'float64', requiresGrad: true });
+      // Muon takes matrices only (PyTorch's rule).
+      const w = tensor(info.name === 'Muon' ? [[1, 2]] : [1, 2], { dtype: 'float64', requiresGrad: true });
       const opt = createOptimizer(torchName, [w], { lr: 0.01 });
       assert.ok(opt instanceof info.cls, `${torchName} builds ${info.name}`);
     }
