@@ -136,11 +136,26 @@ const zeroAdam = new ZeroRedundancyOptimizer(equal, 'Adam', { lr: 0.01 });
 for (const p of equal) p.grad = p.detach().mul(0.1);
 zeroAdam.step();
 out.memory = { bytes: zeroAdam.stateBytes(), owned: zeroAdam.paramsOfRank(rank).flat().length };
-try {
-  zeroAdam.stateDict();
-  out.unconsolidated = null;
-} catch (e) {
-  out.unconsolidated = (e as Error).message;
-}
+const message = (fn: () => unknown) => {
+  try {
+    fn();
+    return null;
+  } catch (e) {
+    return (e as Error).message;
+  }
+};
+out.unconsolidated = message(() => zeroAdam.stateDict());
+out.badRank = message(() => zeroAdam.consolidateStateDict(N));
+// Consolidated to the last rank: only there does stateDict() answer.
+zeroAdam.consolidateStateDict(N - 1);
+out.elsewhere = message(() => zeroAdam.stateDict());
+// A state dict that does not fit is refused, and the state is as it was.
+const before = zeroAdam.stateBytes();
+out.badLoad = message(() => zeroAdam.loadStateDict({ state: {}, param_groups: [{ params: [0, 1] }] } as OptimizerStateDict));
+out.bytesAfterBadLoad = zeroAdam.stateBytes() === before;
+// A new group is partitioned after the others: their owners stay.
+const owners = zeroAdam.paramsOfRank(rank)[0].length;
+zeroAdam.addParamGroup({ params: [Parameter(randn([16, 16], { dtype: 'float64' })), Parameter(randn([4], { dtype: 'float64' }))], lr: 0.1 });
+out.added = { kept: zeroAdam.paramsOfRank(rank)[0].length === owners, group: zeroAdam.paramsOfRank(rank)[1].map((p) => p.shape.join('x')), localGroups: zeroAdam.optim.paramGroups.length, lr: zeroAdam.optim.paramGroups[1].lr };
 destroyProcessGroup();
 console.log(JSON.stringify(out));

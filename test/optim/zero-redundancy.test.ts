@@ -92,7 +92,15 @@ describe('optim: ZeroRedundancyOptimizer (ZeRO-1 over c10d Gloo)', function () {
         const m = byRank.get(r)!.memory as { bytes: number; owned: number };
         assert.equal(m.owned, 12 / n);
         assert.equal(m.bytes, full / n, `rank ${r}'s Adam state bytes: ${m.bytes}, unsharded ${full}`);
-        assert.match(String(byRank.get(r)!.unconsolidated), /call consolidateStateDict\(to\) on every rank first/);
+        const o = byRank.get(r)!;
+        assert.match(String(o.unconsolidated), /call consolidateStateDict\(to\) on every rank first/);
+        assert.equal(o.badRank, `consolidateStateDict(to): a rank in [0, ${n - 1}], got ${n}`);
+        if (r === n - 1) assert.equal(o.elsewhere, null);
+        else assert.match(String(o.elsewhere), new RegExp(`ZeroRedundancyOptimizer.stateDict\\(\\) on rank ${r}: call consolidateStateDict`));
+        assert.match(String(o.badLoad), /loaded state dict contains a parameter group that doesn't match the size of optimizer's group \(param_groups\[0\] has 2 parameters, the optimizer's has 12\)/);
+        assert.equal(o.bytesAfterBadLoad, true);
+        // After 12 equal parameters every rank holds the same count: the new group's largest goes to rank 0, the next to rank 1.
+        assert.deepEqual(o.added, { kept: true, group: r === 0 ? ['16x16'] : r === 1 ? ['4'] : [], localGroups: 2, lr: 0.1 });
       }
     });
   }
