@@ -12,6 +12,7 @@ import { full, tensor } from '../tensor/creation';
 import { noGrad } from '../tensor/grad-mode';
 import { Tensor } from '../tensor/tensor';
 import { Lamb, LAMB_OPTIONS } from './lamb';
+import { validateOptions } from './option-schema';
 import { LBFGS } from './lbfgs';
 import { Closure, Optimizer, OptimizerStateDict, ParamGroup, ParamsOrGroups } from './optimizer';
 import { createOptimizer, OptimizerClass, resolveOptimizer } from './registry';
@@ -119,12 +120,14 @@ export class ZeroRedundancyOptimizer extends Optimizer {
     // Each rank builds the optimizer over its own shard (the groups keep their options; a rank
     // may own no parameter of a group: the group is kept, empty, so group indices match).
     const isLamb = Cls === (Lamb as unknown as OptimizerClass) || Cls.prototype instanceof Lamb;
+    // Checked here, as Lamb would (its shard optimizer is given null instead).
+    if (isLamb) validateOptions(LAMB_OPTIONS, { max_grad_norm: options.max_grad_norm ?? null }, 'optimizer_params', false);
     const lambNorm = isLamb ? (options.max_grad_norm === undefined ? LAMB_OPTIONS.max_grad_norm.default : options.max_grad_norm) : null;
     // Lamb clips by the norm of every gradient: done here, so its shard optimizer does not clip.
     this.optim = createOptimizer(Cls, this.localGroups(this.rank, this.paramGroups), lambNorm === null ? options : { ...options, max_grad_norm: null });
     this.#lambMaxGradNorm = lambNorm as number | null;
     // The shard optimizer filled in its defaults: the groups here take its options, in its order.
-    this.defaults = { ...this.optim.defaults };
+    this.defaults = { ...this.optim.defaults, ...(lambNorm === null ? {} : { max_grad_norm: lambNorm }) };
     this.paramGroups = this.paramGroups.map((g, i) => ({ ...this.sharedOptions(this.optim.paramGroups[i]), params: g.params }));
   }
 

@@ -153,6 +153,8 @@ out.elsewhere = message(() => zeroAdam.stateDict());
 const before = zeroAdam.stateBytes();
 out.badLoad = message(() => zeroAdam.loadStateDict({ state: {}, param_groups: [{ params: [0, 1] }] } as OptimizerStateDict));
 out.bytesAfterBadLoad = zeroAdam.stateBytes() === before;
+// Lamb's max_grad_norm, which ZeRO applies itself, is checked as Lamb checks it.
+out.badLamb = [message(() => new ZeroRedundancyOptimizer(equal, 'Lamb', { max_grad_norm: 'big' })), message(() => createOptimizer('Lamb', equal, { max_grad_norm: 'big' }))];
 // A new group is partitioned after the others: their owners stay.
 const owners = zeroAdam.paramsOfRank(rank)[0].length;
 zeroAdam.addParamGroup({ params: [Parameter(randn([16, 16], { dtype: 'float64' })), Parameter(randn([4], { dtype: 'float64' }))], lr: 0.1 });

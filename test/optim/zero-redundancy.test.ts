@@ -99,6 +99,9 @@ describe('optim: ZeroRedundancyOptimizer (ZeRO-1 over c10d Gloo)', function () {
         else assert.match(String(o.elsewhere), new RegExp(`ZeroRedundancyOptimizer.stateDict\\(\\) on rank ${r}: call consolidateStateDict`));
         assert.match(String(o.badLoad), /loaded state dict contains a parameter group that doesn't match the size of optimizer's group \(param_groups\[0\] has 2 parameters, the optimizer's has 12\)/);
         assert.equal(o.bytesAfterBadLoad, true);
+        const [zeroLamb, plainLamb] = o.badLamb as [string, string];
+        assert.match(zeroLamb, /max_grad_norm/);
+        assert.equal(zeroLamb, plainLamb, "ZeRO refuses a bad max_grad_norm with Lamb's own error");
         // After 12 equal parameters every rank holds the same count: the new group's largest goes to rank 0, the next to rank 1.
         assert.deepEqual(o.added, { kept: true, group: r === 0 ? ['16x16'] : r === 1 ? ['4'] : [], localGroups: 2, lr: 0.1 });
       }
