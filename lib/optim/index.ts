@@ -21,3 +21,4 @@ export * from './lbfgs';
 export * from './muon';
 export * from './registry';
 export * from './param-groups';
+export * from './zero-redundancy-optimizer';

@@ -7,7 +7,10 @@
  * reaches it every epoch), sums the loss and averages the metrics across ranks at the end of
  * each phase (SG's reduce_results_tuple_for_ddp), and lets rank 0 alone write checkpoints, the
  * log, the run report and the progress bar. Resuming: every rank reads the same checkpoint.
- * `sync_bn: true` turns every BatchNorm into a SyncBatchNorm first.
+ * `sync_bn: true` turns every BatchNorm into a SyncBatchNorm first. `zero_redundancy: true` wraps
+ * the optimizer in a ZeroRedundancyOptimizer (ZeRO-1: each rank keeps the state of its shard of
+ * the parameters); its checkpoints hold the consolidated state, in the unsharded layout, so that
+ * a run resumes with or without it.
  *
  * The recipe's batch_size is per process, as in SG: N processes with batch B train as one
  * process with batch N·B on the same data order (unshuffled; shuffled, the sampler's order).
@@ -20,9 +23,12 @@ import { DistributedDataParallel } from '../nn/distributed-data-parallel';
 import { Module } from '../nn/module';
 import { SyncBatchNorm } from '../nn/sync-batch-norm';
 import { isPlainObject, typeError } from '../errors';
+import { Optimizer } from '../optim/optimizer';
+import { ZeroRedundancyOptimizer } from '../optim/zero-redundancy-optimizer';
 import { tensor } from '../tensor/creation';
 import type { Metric } from './metrics';
 import { Batch, BatchLoader, PhaseResults, TrainingRun } from './trainer-run';
+import type { TrainingParams } from './params';
 import { TrainArgs, Trainer, TrainerOptions } from './trainer';
 
 export interface DistributedTrainerOptions extends TrainerOptions {
@@ -87,6 +93,24 @@ export class DistributedTrainer extends Trainer {
     if (this.ddp) this.ddp.detachHooks();
     this.ddp = new DistributedDataParallel(args.model as unknown as Module, this.#bucketCapMb === undefined ? {} : { bucketCapMb: this.#bucketCapMb });
     return run;
+  }
+
+  /**
+   * `zero_redundancy: true`: the optimizer the plain Trainer built, as the same class over the same
+   * groups and options, sharded by ZeroRedundancyOptimizer (before any resume loads its state).
+   */
+  protected override wrapOptimizer(optimizer: Optimizer, params: TrainingParams): Optimizer {
+    const zero = params.zero_redundancy;
+    if (zero === undefined || zero === null || zero === false) return optimizer;
+    if (zero !== true) throw typeError('training_params.zero_redundancy', 'a boolean', zero);
+    if (optimizer instanceof ZeroRedundancyOptimizer) return optimizer;
+    const groups = optimizer.paramGroups.map((g) => ({ ...g, params: [...g.params] }));
+    return new ZeroRedundancyOptimizer(groups, optimizer.constructor as never, { ...optimizer.defaults });
+  }
+
+  /** A sharded optimizer's state is gathered to rank 0 (a collective: every rank comes here) before rank 0 saves it. */
+  protected override beforeCheckpoint(run: TrainingRun): void {
+    if (run.optimizer instanceof ZeroRedundancyOptimizer) run.optimizer.consolidateStateDict(0);
   }
 
   /** The rank's shard, each batch preceded by DistributedDataParallel's buffer broadcast (what its forward does in training mode). */

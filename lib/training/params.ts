@@ -47,6 +47,7 @@ const DEFAULTS = {
   precise_bn: false,
   precise_bn_batch_size: null,
   sync_bn: false,
+  zero_redundancy: false,
   silent_mode: false,
   mixed_precision: false,
   save_ckpt_epoch_list: [],

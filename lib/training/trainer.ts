@@ -198,7 +198,7 @@ export class Trainer {
     const criterion = createLoss(params.loss, params.criterion_params);
     const trainMetrics = createMetrics(params.train_metrics_list, 'training_params.train_metrics_list');
     const validMetrics = createMetrics(params.valid_metrics_list, 'training_params.valid_metrics_list');
-    const optimizer = this.createOptimizer(model, params);
+    const optimizer = this.wrapOptimizer(this.createOptimizer(model, params), params);
     this.optimizer = optimizer;
 
     // The seed's protocol: a model with initializeParamGroups but without updateParamGroups gets
@@ -299,6 +299,24 @@ export class Trainer {
       ...settings,
     });
   }
+
+  /**
+   * Where a data-parallel trainer shards the optimizer (`zero_redundancy: true`); one process has
+   * nothing to shard it across, so here the key is an error.
+   */
+  protected wrapOptimizer(optimizer: Optimizer, params: TrainingParams): Optimizer {
+    if (params.zero_redundancy !== false && params.zero_redundancy !== undefined && params.zero_redundancy !== null) {
+      throw withErrorInfo(
+        new Error(`training_params.zero_redundancy: ${String(params.zero_redundancy)} shards the optimizer state across the processes of a data-parallel run: use it with multi_gpu: DDP (the DistributedTrainer)`),
+        'training_params.zero_redundancy',
+        'ERR_RANGE',
+      );
+    }
+    return optimizer;
+  }
+
+  /** Called on every process before the main one writes a checkpoint (a sharded optimizer gathers its state there). */
+  protected beforeCheckpoint(_run: TrainingRun): void {}
 
   /** The optimizer: a name, a class, or an instance (§1.3, §5). */
   private createOptimizer(model: TrainableModel, params: TrainingParams): Optimizer {
@@ -413,6 +431,7 @@ export class Trainer {
     const haveResults = run.validLoader ? validLoss !== null : true;
     if (run.watchedKey === undefined && haveResults) run.watchedKey = this.watchedKey(run.metricToWatch, results, params.save_model !== false);
     const watched = run.watchedKey ? results[run.watchedKey] : undefined;
+    if (params.save_model !== false) this.beforeCheckpoint(run);
     if (params.save_model !== false && this.isMainProcess()) this.saveCheckpoint(run, epoch, epochMetrics, watched);
 
     const record: EpochRecord = {
