@@ -6,28 +6,14 @@
  * line: per optimizer, the largest relative difference between the two runs' weights and rank
  * 0's DDP weights (the test compares ranks with each other).
  */
-import { initProcessGroup, getRank, getWorldSize, destroyProcessGroup } from '../../lib/distributed';
-import { DistributedDataParallel, Linear, Module, Parameter, Sequential, Tanh } from '../../lib/nn';
+import { destroyProcessGroup } from '../../lib/distributed';
+import { DistributedDataParallel, Module, Parameter } from '../../lib/nn';
 import { createOptimizer } from '../../lib/optim';
-import { manualSeed, randn, Tensor, tensor } from '../../lib/tensor';
+import { Tensor, tensor } from '../../lib/tensor';
 import { mseLoss } from '../../lib/tensor/functional';
+import { dataParallelProblem, mlp } from '../helpers/data-parallel-problem';
 
-const [stepsArg, batchArg, ...names] = process.argv.slice(2);
-const K = Number(stepsArg);
-const B = Number(batchArg);
-
-initProcessGroup({ backend: 'gloo', timeoutMs: 30000 });
-const rank = getRank();
-const N = getWorldSize();
-
-function mlp(seed: number): Module {
-  manualSeed(seed);
-  return new Sequential(new Linear(5, 7, { dtype: 'float64' }), new Tanh(), new Linear(7, 3, { dtype: 'float64' }));
-}
-
-manualSeed(1234);
-const X = randn([K * N * B, 5], { dtype: 'float64' });
-const Y = randn([K * N * B, 3], { dtype: 'float64' });
+const { K, B, names, rank, N, X, Y } = dataParallelProblem();
 
 // LBFGS with one iteration per step calls its closure once per step on every rank (more
 // iterations end on a loss test, and each rank sees only its own loss).

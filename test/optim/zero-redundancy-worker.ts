@@ -6,28 +6,14 @@
  * JSON line: per optimizer the largest relative weight difference, rank 0's consolidated state
  * dict compared with the plain optimizer's (layout and values), and the state bytes per rank.
  */
-import { destroyProcessGroup, getRank, getWorldSize, initProcessGroup } from '../../lib/distributed';
-import { DistributedDataParallel, Linear, Module, Parameter, Sequential, Tanh } from '../../lib/nn';
+import { destroyProcessGroup } from '../../lib/distributed';
+import { DistributedDataParallel, Module, Parameter } from '../../lib/nn';
 import { createOptimizer, Optimizer, OptimizerStateDict, ZeroRedundancyOptimizer } from '../../lib/optim';
 import { manualSeed, randn, Tensor } from '../../lib/tensor';
 import { mseLoss } from '../../lib/tensor/functional';
+import { dataParallelProblem, mlp } from '../helpers/data-parallel-problem';
 
-const [stepsArg, batchArg, ...names] = process.argv.slice(2);
-const K = Number(stepsArg);
-const B = Number(batchArg);
-
-initProcessGroup({ backend: 'gloo', timeoutMs: 30000 });
-const rank = getRank();
-const N = getWorldSize();
-
-function mlp(seed: number): Module {
-  manualSeed(seed);
-  return new Sequential(new Linear(5, 7, { dtype: 'float64' }), new Tanh(), new Linear(7, 3, { dtype: 'float64' }));
-}
-
-manualSeed(1234);
-const X = randn([K * N * B, 5], { dtype: 'float64' });
-const Y = randn([K * N * B, 3], { dtype: 'float64' });
+const { K, B, names, rank, N, X, Y } = dataParallelProblem();
 const OPTIONS: Record<string, Record<string, unknown>> = { SGD: { lr: 0.05, momentum: 0.9, weight_decay: 1e-3 }, Adadelta: { lr: 1.0 } };
 
 /** Muon takes matrices only (PyTorch's rule): the weights, not the biases. */
