@@ -18,7 +18,7 @@ export interface BuildInfo {
   cuda: boolean;
   /** Whether a CUDA device is usable now (false without a GPU, even in a CUDA build). */
   cudaAvailable: boolean;
-  /** The fused CPU loops in use (`avx2` or `generic`). */
+  /** The fused CPU loops in use (`avx512`, `avx2` or `generic`). */
   cpuKernels: string;
   /** The addon file loaded. */
   binary: string;

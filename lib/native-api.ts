@@ -40,7 +40,7 @@ export type StepPath = 'fused-cpu' | 'fused-cuda' | 'libtorch-fused' | 'referenc
 interface NativeBuildInfo {
   torchVersion: string;
   cuda: boolean;
-  /** The fused loops' instruction set: 'generic' or 'avx2'. */
+  /** The fused loops' instruction set: 'generic', 'avx2' or 'avx512'. */
   cpuKernels: string;
 }
 
@@ -125,7 +125,7 @@ export interface NativeFunctions {
   torchVersion(): string;
   buildInfo(): NativeBuildInfo;
   setNumThreads(threads: number): void;
-  /** 'generic', 'avx2' or 'auto'; returns the name of the loops now selected. */
+  /** 'generic', 'avx2', 'avx512' or 'auto'; returns the name of the loops now selected. */
   setCpuKernels(kernels: string): string;
   getNumThreads(): number;
 

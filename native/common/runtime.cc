@@ -78,14 +78,14 @@ Napi::Value BuildInfo(const Napi::CallbackInfo& info) {
 
 constexpr int64_t kMaxThreads = 1024;
 
-// Switches the fused loops for the rest of the process: "generic", "avx2" (where the CPU has it)
-// or "auto" (the start-up choice). Lets one test process check every build against the reference.
+// Switches the fused loops for the rest of the process: "generic", "avx2" or "avx512" (where the
+// CPU has it) or "auto" (the start-up choice). Lets one test process check every build against the reference.
 Napi::Value SetCpuKernels(const Napi::CallbackInfo& info) {
   Args a(info);
   std::string name = a.string(0, "kernels");
   const fused::Loops* loops = fused::LoopsNamed(name.c_str());
   if (loops == nullptr) {
-    throw Napi::RangeError::New(a.env(), "setCpuKernels: '" + name + "' is not a kernel build this CPU runs; known: generic, avx2 (with AVX2), auto");
+    throw Napi::RangeError::New(a.env(), "setCpuKernels: '" + name + "' is not a kernel build this CPU runs; known: generic, avx2 (with AVX2), avx512 (with AVX-512F), auto");
   }
   fused::SelectLoops(*loops);
   return Napi::String::New(a.env(), loops->name);

@@ -1,7 +1,8 @@
 // The inner loops of the fused CPU step, over one chunk [begin, end) of one tensor, compiled
-// twice: for the x86-64 baseline (SSE2) and for AVX2, and picked once at start-up by what the
-// CPU supports (SG_OPTIM_KERNELS=generic|avx2 forces one). The AVX2 build only widens the vectors:
-// no FMA contraction, and IEEE division and sqrt, so both give bit-identical results (tested).
+// three times: for the x86-64 baseline (SSE2), AVX2 and AVX-512, and picked once at start-up by
+// what the CPU supports (SG_OPTIM_KERNELS=generic|avx2|avx512 forces one). The wider builds only
+// widen the vectors: no FMA contraction, and IEEE division and sqrt, so all give bit-identical
+// results (tested).
 // The jobs are plain data; each optimizer's fused step (native/optim/<name>.cc) builds them from
 // its state and scalars, and fused_cpu.h runs them in parallel chunks.
 #pragma once
@@ -132,12 +133,13 @@ struct Loops {
 extern const Loops kGenericLoops;
 #if defined(__x86_64__)
 extern const Loops kAvx2Loops;
+extern const Loops kAvx512Loops;
 #endif
 
 // The loops for this CPU, chosen at the first call (or the ones SelectLoops set since).
 const Loops& SelectedLoops();
 
-// The loops built under `name` ("generic", "avx2") that this CPU can run, or null. "auto" is the
+// The loops built under `name` ("generic", "avx2", "avx512") that this CPU can run, or null. "auto" is the
 // start-up choice. Tests step every optimizer under each build in one process.
 const Loops* LoopsNamed(const char* name);
 void SelectLoops(const Loops& loops);
