@@ -2,6 +2,10 @@
 // gradient_reducer.cc); its JavaScript bindings are native/distributed/gradient_reducer_entries.cc.
 #pragma once
 
+// Before process_group.h, whose C10dBackend depends on TORCH_VERSION_MAJOR (without it, this
+// file would see c10d::ProcessGroup where the rest of the addon has c10d::Backend).
+#include <torch/version.h>
+
 #include <torch/csrc/autograd/function.h>
 #include <torch/csrc/autograd/variable.h>
 
