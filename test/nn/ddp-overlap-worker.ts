@@ -10,7 +10,7 @@
  *   parameter its own bucket, K SGD steps.
  * - accumulate: two backward passes under noSync, then a synced one; the gradients after each.
  * - unused: a head that rank 0 never uses (its gradients are missing there); local and
- *   averaged gradients, which the test compares across ranks.
+ *   averaged gradients, which the test compares across ranks; then a pass after detachHooks().
  */
 import { destroyProcessGroup } from '../../lib/distributed';
 import { DistributedDataParallel, Linear, Module, Sequential, Tanh } from '../../lib/nn';
@@ -135,8 +135,13 @@ function unused() {
   const ddp = new DistributedDataParallel(new TwoHeads(), { bucketCapMb: capOf(1) });
   mseLoss(ddp.call(X.slice(0, a, b), useB), Y.slice(0, a, b)).backward();
   // Local gradients, zeros where the head got none (what the average counts them as).
-  const out = { local: flat(grads(local)), averaged: flat(grads(ddp.module)), stats: ddp.lastPassStats, buckets: ddp.buckets, passes: ddp.reducedPasses };
+  const out = { local: flat(grads(local)), averaged: flat(grads(ddp.module)), stats: ddp.lastPassStats, buckets: ddp.buckets, passes: ddp.reducedPasses, relAfterDetach: 0 };
   ddp.detachHooks();
+  // Detached (tensor and AccumulateGrad hooks gone): a forward through the wrapper works and
+  // the next backward keeps the local gradients.
+  ddp.module.zeroGrad();
+  mseLoss(ddp.call(X.slice(0, a, b), useB), Y.slice(0, a, b)).backward();
+  out.relAfterDetach = relDiff(flat(grads(ddp.module)), out.local);
   return out;
 }
 

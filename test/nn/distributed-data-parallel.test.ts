@@ -34,7 +34,7 @@ interface OverlapResult {
   deep: Trained;
   shared: Trained;
   accumulate: { relLocal: number[]; passes: number[]; rel: number; grads: number[]; stats: PassStats; buckets: number; finalPasses: number };
-  unused: { local: number[]; averaged: number[]; stats: PassStats; buckets: number[][]; passes: number };
+  unused: { local: number[]; averaged: number[]; stats: PassStats; buckets: number[][]; passes: number; relAfterDetach: number };
 }
 
 async function runWorkers<T>(n: number, command: string[]): Promise<Map<number, T>> {
@@ -131,6 +131,7 @@ describe('nn: DistributedDataParallel (c10d Gloo)', function () {
           assert.ok(Math.abs(u.averaged[i] - mean) <= 1e-13 * Math.max(1, Math.abs(mean)), `unused rank ${r}, gradient ${i}: ${u.averaged[i]} vs the mean ${mean}`);
         }
         assert.deepEqual(u.averaged, zero.unused.averaged, `unused: rank ${r} equals rank 0 exactly`);
+        assert.equal(u.relAfterDetach, 0, `unused rank ${r}: after detachHooks() the gradients stay local`);
         // Bucket 0 holds head b's bias (last parameter first): never ready on rank 0, so there
         // nothing starts before the pass ends (buckets start in order); the others start all 6.
         assert.deepEqual(u.stats, r === 0 ? { bucketsLaunchedInBackward: 0, gradientHookCalls: 4 } : { bucketsLaunchedInBackward: 6, gradientHookCalls: 6 }, `unused rank ${r}`);
