@@ -21,6 +21,14 @@
 //   others'), waits for every allreduce (the group's timeout; a failure names the rank),
 //   divides by the world size and writes the averages back into .grad.
 //
+// Known limit: the buckets share the default group with every other collective. A collective
+// inside backward (SyncBatchNorm's) sits between the same buckets on every rank only when the
+// ranks' graphs are alike. Let a parameter get a gradient on some ranks only, and its bucket
+// starts during backward on those ranks but at the end on the others: the collectives no
+// longer pair up (a Gloo size error, a timeout, or wrong sums when the sizes match). Before,
+// every bucket started after backward. PyTorch's Reducer shares the group in the same way. A
+// process group of the reducer's own would remove this (follow-up).
+//
 // The copy is taken from .grad after accumulation, not from the incoming gradient, so that
 // passes under noSync (require_sync false: nothing is reduced) followed by a synced pass
 // average the accumulated gradients. Without Prepare (a forward that bypassed the wrapper, or
