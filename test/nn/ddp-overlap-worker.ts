@@ -11,6 +11,7 @@
  * - accumulate: two backward passes under noSync, then a synced one; the gradients after each.
  * - unused: a head that rank 0 never uses (its gradients are missing there); local and
  *   averaged gradients, which the test compares across ranks; then a pass after detachHooks().
+ * - failed: a backward that throws after some buckets started, then a pass that must average.
  */
 import { destroyProcessGroup } from '../../lib/distributed';
 import { DistributedDataParallel, Linear, Module, Sequential, Tanh } from '../../lib/nn';
@@ -145,6 +146,37 @@ function unused() {
   return out;
 }
 
-const result = { rank, worldSize: N, deep, shared, accumulate: accumulate(), unused: unused() };
+// A backward that fails half-way on every rank (an input saved by the first layer was modified
+// in place) after the last layer's buckets started: its final callback never runs. The next pass
+// must start clean and average as usual.
+function failed() {
+  const ddp = new DistributedDataParallel(mlp4(), { bucketCapMb: capOf(1) });
+  const [a, b] = mine(0);
+  const x = X.slice(0, a, b).clone();
+  const loss = mseLoss(ddp.call(x), Y.slice(0, a, b));
+  x.add_(1);
+  let error = '';
+  try {
+    loss.backward();
+  } catch (e) {
+    error = (e as Error).message;
+  }
+  const passesAfterFailure = ddp.reducedPasses;
+  ddp.module.zeroGrad();
+  mseLoss(ddp.call(X.slice(0, a, b)), Y.slice(0, a, b)).backward();
+  const single = mlp4();
+  mseLoss(single.call(X.slice(0, all(0)[0], all(0)[1])), Y.slice(0, all(0)[0], all(0)[1])).backward();
+  const out = { error, passesAfterFailure, passes: ddp.reducedPasses, rel: relDiff(flat(grads(ddp.module)), flat(grads(single))), stats: ddp.lastPassStats, buckets: ddp.buckets.length };
+  ddp.detachHooks();
+  return out;
+}
+
+/** Two Linear layers: the first one's saved input is what failed() modifies. */
+function mlp4(): Module {
+  manualSeed(7);
+  return new Sequential(new Linear(5, 6, f64), new Tanh(), new Linear(6, 3, f64));
+}
+
+const result = { rank, worldSize: N, deep, shared, accumulate: accumulate(), unused: unused(), failed: failed() };
 destroyProcessGroup();
 console.log(JSON.stringify(result));

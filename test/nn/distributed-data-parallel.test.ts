@@ -35,6 +35,7 @@ interface OverlapResult {
   shared: Trained;
   accumulate: { relLocal: number[]; passes: number[]; rel: number; grads: number[]; stats: PassStats; buckets: number; finalPasses: number };
   unused: { local: number[]; averaged: number[]; stats: PassStats; buckets: number[][]; passes: number; relAfterDetach: number };
+  failed: { error: string; passesAfterFailure: number; passes: number; rel: number; stats: PassStats; buckets: number };
 }
 
 async function runWorkers<T>(n: number, command: string[]): Promise<Map<number, T>> {
@@ -132,6 +133,14 @@ describe('nn: DistributedDataParallel (c10d Gloo)', function () {
         }
         assert.deepEqual(u.averaged, zero.unused.averaged, `unused: rank ${r} equals rank 0 exactly`);
         assert.equal(u.relAfterDetach, 0, `unused rank ${r}: after detachHooks() the gradients stay local`);
+        // A backward that threw after the last layer's buckets had started: not counted, and
+        // the next pass starts clean (its final callback queued again) and averages.
+        const f = o.failed;
+        assert.match(f.error, /modified by an inplace operation/);
+        assert.equal(f.passesAfterFailure, 0);
+        assert.equal(f.passes, 1);
+        assert.ok(f.rel <= 1e-10, `failed rank ${r}: relative difference ${f.rel} to one process's gradients`);
+        assert.deepEqual(f.stats, { bucketsLaunchedInBackward: 4, gradientHookCalls: 4 });
         // Bucket 0 holds head b's bias (last parameter first): never ready on rank 0, so there
         // nothing starts before the pass ends (buckets start in order); the others start all 6.
         assert.deepEqual(u.stats, r === 0 ? { bucketsLaunchedInBackward: 0, gradientHookCalls: 4 } : { bucketsLaunchedInBackward: 6, gradientHookCalls: 6 }, `unused rank ${r}`);
