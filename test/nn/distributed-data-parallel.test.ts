@@ -55,6 +55,7 @@ interface PerOptimizer {
   moved: number;
   passes: number;
   buckets: number;
+  launchedInBackward: number;
 }
 
 describe('nn: DistributedDataParallel (c10d Gloo)', function () {
@@ -81,6 +82,7 @@ describe('nn: DistributedDataParallel (c10d Gloo)', function () {
           assert.deepEqual(o.weights, zero.weights, `${name}: rank ${r} equals rank 0 exactly`);
           assert.equal(o.passes, K, `${name}: one averaged backward per step`);
           assert.equal(o.buckets, 1, 'a small model fits one 25 MiB bucket');
+          assert.equal(o.launchedInBackward, 1, `${name}: the bucket started during backward`);
         }
       }
     });
