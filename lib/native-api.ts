@@ -311,7 +311,9 @@ export interface NativeFunctions {
   ddpDetach(id: number): void;
   /** false: backward passes keep their gradients local (no_sync). */
   ddpSetRequireSync(id: number, sync: boolean): void;
-  ddpInfo(id: number): { buckets: number[][]; passes: number };
+  /** After a forward: hooks the AccumulateGrad nodes of the graph it built, so that buckets start during backward. */
+  ddpPrepare(id: number): void;
+  ddpInfo(id: number): { buckets: number[][]; passes: number; bucketsLaunchedInBackward: number; gradientHookCalls: number };
 
   // native/distributed/differentiable_all_reduce.cc
   /** The sum over ranks as a new tensor, recorded for autograd (its backward sums the gradients over ranks). */
@@ -366,7 +368,7 @@ export const NATIVE_FUNCTION_NAMES = [
   'initProcessGroup', 'destroyProcessGroup', 'isProcessGroupInitialized', 'processGroupInfo', 'distributedBackends',
   'allReduce', 'broadcast', 'allGather', 'barrier',
   // gradient_reducer.cc
-  'ddpAttach', 'ddpDetach', 'ddpSetRequireSync', 'ddpInfo',
+  'ddpAttach', 'ddpDetach', 'ddpPrepare', 'ddpSetRequireSync', 'ddpInfo',
   // differentiable_all_reduce.cc
   'allReduceWithGrad',
 ] as const satisfies ReadonlyArray<keyof NativeFunctions>;

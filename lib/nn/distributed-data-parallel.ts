@@ -1,11 +1,13 @@
 /**
  * torch.nn.parallel.DistributedDataParallel over the default process group: at wrap time the
  * parameters and buffers of rank 0 are broadcast to every rank; every backward() then averages
- * the gradients across ranks, in buckets, inside backward itself (native/distributed/
- * gradient_reducer.cc: a hook per parameter queues one final callback on LibTorch's autograd
- * engine, which all-reduces the buckets once every gradient of the pass is accumulated). So
- * after `loss.backward()` every rank holds the same averaged `.grad`, and the same optimizer
- * step keeps the replicas identical.
+ * the gradients across ranks, in buckets, inside backward itself, overlapping it as PyTorch's
+ * c10d Reducer does (native/distributed/gradient_reducer.cc): after each forward a post hook
+ * goes on every parameter's AccumulateGrad node, and as soon as every gradient of a bucket is
+ * accumulated that bucket's allreduce starts (in bucket order, the same on every rank) while
+ * backward goes on; a final callback on LibTorch's autograd engine starts what is left, waits
+ * and writes the averages into `.grad`. So after `loss.backward()` every rank holds the same
+ * averaged `.grad`, and the same optimizer step keeps the replicas identical.
  */
 import { isInitialized } from '../distributed/process-group';
 import { broadcast } from '../distributed/collectives';
@@ -64,7 +66,11 @@ export class DistributedDataParallel extends Module {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   forward(...inputs: any[]): any {
     if (this.training) this.syncBuffers();
-    return this.module.forward(...inputs);
+    const out = this.module.forward(...inputs);
+    // The graph just built holds the parameters' AccumulateGrad nodes: hook them now (PyTorch's
+    // prepare_for_backward), so that buckets start during backward.
+    native.ddpPrepare(this.#reducer);
+    return out;
   }
 
   /** Copies rank 0's buffers (BatchNorm's running statistics) to every rank, as forward does in training mode; nothing when broadcastBuffers is false. */
@@ -95,6 +101,20 @@ export class DistributedDataParallel extends Module {
   /** How many backward passes have had their gradients averaged. */
   get reducedPasses(): number {
     return native.ddpInfo(this.#reducer).passes;
+  }
+
+  /**
+   * The last averaged backward pass: buckets whose allreduce started during backward, and AccumulateGrad hook calls.
+   *
+   * `bucketsLaunchedInBackward` counts the buckets started as their last gradient was
+   * accumulated, before the pass ended: `buckets.length` when every parameter got its gradient
+   * through a forward of this wrapper (the others start when backward ends).
+   * `gradientHookCalls` counts the post hooks of the parameters' AccumulateGrad nodes: one per
+   * parameter that got a gradient, even one used several times in the graph.
+   */
+  get lastPassStats(): { bucketsLaunchedInBackward: number; gradientHookCalls: number } {
+    const { bucketsLaunchedInBackward, gradientHookCalls } = native.ddpInfo(this.#reducer);
+    return { bucketsLaunchedInBackward, gradientHookCalls };
   }
 
   /** Removes the gradient hooks: later backward passes stay local. */

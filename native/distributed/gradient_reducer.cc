@@ -1,85 +1,201 @@
-// DistributedDataParallel's gradient averaging, in C++ so that it runs inside backward():
-// a hook on every parameter's gradient queues, once per backward pass, a final callback on
-// LibTorch's autograd engine (as PyTorch's c10d Reducer finalises a pass); that callback, which
-// runs when every gradient of the pass has been accumulated, flattens the gradients bucket by
-// bucket (buckets of about bucketCapBytes, parameters in reverse order as PyTorch's DDP assigns
-// them), starts one allreduce per bucket, waits for all of them, divides by the world size and
-// writes the averages back into each parameter's .grad. The allreduces start after backward
-// (not as buckets fill, as PyTorch's Reducer does): one sync point, the same numbers.
+// DistributedDataParallel's gradient averaging, in C++ so that it runs inside backward() and
+// overlaps it, as PyTorch's c10d Reducer (torch/csrc/distributed/c10d/reducer.cpp) does:
 //
-// A parameter that got no gradient on this rank in a pass counts as zeros in its bucket and
-// receives the average of the others' gradients.
-#include <torch/version.h>
-
-#include "distributed/process_group.h"
+// - The parameters are split into buckets of about bucketCapBytes (parameters in reverse order,
+//   about the order backward produces their gradients, as PyTorch's DDP assigns them).
+// - After each forward of the wrapper, Prepare() puts a post hook on every parameter's
+//   AccumulateGrad node (the node the graph just built points at). The engine runs it once
+//   the parameter's gradient is accumulated into .grad. The engine sums every incoming
+//   gradient of a leaf in one input buffer and runs its AccumulateGrad once per backward pass,
+//   so a weight used twice in one graph becomes ready once, with its whole gradient (the shared
+//   weights test checks this: one hook call per parameter).
+// - When every parameter of a bucket is ready, the bucket is copied out of the .grads into one
+//   flat buffer and its allreduce (a sum) starts: c10d returns a Work at once, and Gloo
+//   reduces on its own threads while backward goes on. Buckets start in bucket order on every
+//   rank, as c10d matches collectives by their order: a bucket ready early waits for the ones
+//   before it.
+// - A tensor hook on every parameter (its gradient reaching AccumulateGrad) queues, once per
+//   pass, a final callback on LibTorch's autograd engine, which runs when the pass has ended.
+//   It starts the buckets still waiting (a parameter that got no gradient on this rank this
+//   pass counts as its .grad, zeros when it has none, and receives the average of the
+//   others'), waits for every allreduce (the group's timeout; a failure names the rank),
+//   divides by the world size and writes the averages back into .grad.
+//
+// Known limit: the buckets share the default group with every other collective. A collective
+// inside backward (SyncBatchNorm's) sits between the same buckets on every rank only when the
+// ranks' graphs are alike. Let a parameter get a gradient on some ranks only, and its bucket
+// starts during backward on those ranks but at the end on the others: the collectives no
+// longer pair up (a Gloo size error, a timeout, or wrong sums when the sizes match). Before,
+// every bucket started after backward. PyTorch's Reducer shares the group in the same way. A
+// process group of the reducer's own would remove this (follow-up).
+//
+// The copy is taken from .grad after accumulation, not from the incoming gradient, so that
+// passes under noSync (require_sync false: nothing is reduced) followed by a synced pass
+// average the accumulated gradients. Without Prepare (a forward that bypassed the wrapper, or
+// a parameter's node replaced since), the tensor hooks still queue the final callback, which
+// then starts every bucket: the same numbers, no overlap.
+#include "distributed/gradient_reducer.h"
 
 #include <torch/csrc/autograd/engine.h>
 
-
-#include "common/addon_data.h"
-#include "common/args.h"
-#include "common/errors.h"
-#include "distributed/distributed_entries.h"
+#include <stdexcept>
+#include <string>
 
 namespace sgoptim {
 
-struct GradientReducer {
-  c10::intrusive_ptr<C10dBackend> pg;
-  std::string backend;
-  int rank = 0;
-  int world_size = 1;
-  std::chrono::milliseconds timeout{0};
-  // Weak: the hooks live on the parameters, which must not be kept alive through them.
-  std::vector<c10::weak_intrusive_ptr<c10::TensorImpl, c10::UndefinedTensorImpl>> params;
-  std::vector<unsigned> hook_ids;
-  std::vector<std::vector<size_t>> buckets;  // indices into params
-  bool require_sync = true;
-  bool queued = false;
-  int64_t passes = 0;  // backward passes reduced (for tests and no_sync checks)
-
-  void Finalize();
-};
-
 namespace {
 
-at::Tensor Lock(const c10::weak_intrusive_ptr<c10::TensorImpl, c10::UndefinedTensorImpl>& w) {
-  auto strong = w.lock();
-  return strong ? at::Tensor(std::move(strong)) : at::Tensor();
-}
+// The post hook on a parameter's AccumulateGrad node. It holds the reducer weakly: the node
+// can outlive it (a graph kept with retain_graph), and then the hook does nothing.
+class ReadyHook : public torch::autograd::FunctionPostHook {
+ public:
+  ReadyHook(std::weak_ptr<GradientReducer> reducer, size_t index) : reducer_(std::move(reducer)), index_(index) {}
+
+  torch::autograd::variable_list operator()(const torch::autograd::variable_list& outputs, const torch::autograd::variable_list& /*inputs*/) override {
+    if (auto r = reducer_.lock()) r->MarkReady(index_);
+    return outputs;
+  }
+
+ private:
+  std::weak_ptr<GradientReducer> reducer_;
+  size_t index_;
+};
 
 }  // namespace
 
-void GradientReducer::Finalize() {
-  queued = false;
+GradientReducer::GradientReducer(const DistributedGroup& g, const std::vector<at::Tensor>& ps, double cap) : pg(g.pg) {
+  group.backend = g.backend;
+  group.rank = g.rank;
+  group.world_size = g.world_size;
+  group.timeout = g.timeout;
+  for (const at::Tensor& p : ps) params.emplace_back(p.getIntrusivePtr());
+  // A new bucket when the cap is reached or the dtype/device changes, as PyTorch's DDP.
+  std::vector<size_t> current;
+  double bytes = 0;
+  for (size_t k = ps.size(); k-- > 0;) {
+    const at::Tensor& p = ps[k];
+    bool other_kind = !current.empty() && (ps[current.front()].scalar_type() != p.scalar_type() || ps[current.front()].device() != p.device());
+    if (other_kind || (!current.empty() && bytes >= cap)) {
+      buckets.push_back(current);
+      current.clear();
+      bytes = 0;
+    }
+    current.push_back(k);
+    bytes += static_cast<double>(p.numel() * p.element_size());
+  }
+  if (!current.empty()) buckets.push_back(current);
+  bucket_of.resize(ps.size());
+  for (size_t b = 0; b < buckets.size(); ++b)
+    for (size_t i : buckets[b]) bucket_of[i] = b;
+  hooked_nodes_.assign(ps.size(), WeakNodeRef(NodeRef()));
+  hook_keys_.resize(ps.size(), 0);
+}
+
+at::Tensor GradientReducer::Param(size_t index) const {
+  auto strong = params[index].lock();
+  if (!strong) throw std::runtime_error("DistributedDataParallel: wrapped parameter " + std::to_string(index) + " was freed");
+  return at::Tensor(std::move(strong));
+}
+
+void GradientReducer::Prepare() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  std::weak_ptr<GradientReducer> self = shared_from_this();
+  for (size_t i = 0; i < params.size(); ++i) {
+    auto strong = params[i].lock();
+    if (!strong) continue;
+    NodeRef node = torch::autograd::impl::try_get_grad_accumulator(at::Tensor(std::move(strong)));
+    if (!node || hooked_nodes_[i].lock() == node) continue;  // no graph uses it, or hooked already
+    hook_keys_[i] = node->add_post_hook(std::make_unique<ReadyHook>(self, i));
+    hooked_nodes_[i] = WeakNodeRef(node);
+  }
+}
+
+void GradientReducer::RemoveNodeHooks() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  for (size_t i = 0; i < hooked_nodes_.size(); ++i) {
+    if (NodeRef node = hooked_nodes_[i].lock()) node->del_post_hook(hook_keys_[i]);
+    hooked_nodes_[i] = WeakNodeRef(NodeRef());
+  }
+}
+
+void GradientReducer::StartPassIfNew() {
+  if (!pass_token_.expired()) return;
+  // The first gradient of a backward pass. Whatever a failed earlier pass left (its final
+  // callback never ran) is dropped: c10d keeps a Work's tensors alive until it completes.
+  pass_ = Pass();
+  pass_.ready.assign(params.size(), 0);
+  pass_.not_ready.resize(buckets.size());
+  for (size_t b = 0; b < buckets.size(); ++b) pass_.not_ready[b] = buckets[b].size();
+  pass_.flats.resize(buckets.size());
+  auto token = std::make_shared<char>(0);
+  pass_token_ = token;
+  std::weak_ptr<GradientReducer> self = shared_from_this();
+  torch::autograd::Engine::get_default_engine().queue_callback([self, token] {
+    if (auto r = self.lock()) r->Finalize();
+  });
+}
+
+void GradientReducer::GradientArriving() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  StartPassIfNew();
+}
+
+void GradientReducer::MarkReady(size_t index) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  StartPassIfNew();
+  ++pass_.hook_calls;
   if (!require_sync) return;
-  DistributedGroup g;
-  g.backend = backend;
-  g.rank = rank;
-  g.world_size = world_size;
-  g.timeout = timeout;
-  std::vector<std::vector<at::Tensor>> flats(buckets.size());
-  std::vector<c10::intrusive_ptr<c10d::Work>> works;
+  size_t b = bucket_of[index];
+  if (pass_.ready[index]) {
+    // LibTorch runs a leaf's AccumulateGrad once per pass; should that ever change, a bucket
+    // already sent would miss part of the gradient: say so rather than average wrong numbers.
+    if (b < pass_.next_bucket) throw std::runtime_error("DistributedDataParallel: parameter " + std::to_string(index) + " got a second gradient in one backward pass after its bucket's allreduce had started");
+    return;
+  }
+  pass_.ready[index] = 1;
+  if (--pass_.not_ready[b] > 0 || b != pass_.next_bucket) return;
+  while (pass_.next_bucket < buckets.size() && pass_.not_ready[pass_.next_bucket] == 0) {
+    LaunchNext();
+    ++pass_.launched_in_backward;
+  }
+}
+
+void GradientReducer::LaunchNext() {
+  size_t b = pass_.next_bucket++;
+  at::NoGradGuard no_grad;
+  std::vector<at::Tensor> pieces;
+  pieces.reserve(buckets[b].size());
+  for (size_t i : buckets[b]) {
+    at::Tensor p = Param(i);
+    const at::Tensor& grad = p.grad();
+    pieces.push_back(grad.defined() ? grad.reshape({-1}) : at::zeros({p.numel()}, p.options()));
+  }
+  pass_.flats[b] = {at::cat(pieces)};
+  c10d::AllreduceOptions opts;
+  opts.reduceOp = c10d::ReduceOp::SUM;
+  opts.timeout = group.timeout;
+  pass_.works.push_back(pg->allreduce(pass_.flats[b], opts));
+}
+
+void GradientReducer::Finalize() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  // Whatever happens below (a failed allreduce), the next gradient starts a new, clean pass.
+  pass_token_.reset();
+  struct ClearOnExit {
+    Pass& pass;
+    ~ClearOnExit() { pass = Pass(); }
+  } clear{pass_};
+  // (pass_.flats is sized when a pass starts; an unstarted pass has nothing to reduce.)
+  if (!require_sync || pass_.flats.size() != buckets.size()) return;
+  while (pass_.next_bucket < buckets.size()) LaunchNext();
+  const Pass& done = pass_;
+  for (auto& w : done.works) WaitWork(group, w, "DistributedDataParallel's gradient allreduce");
   at::NoGradGuard no_grad;
   for (size_t b = 0; b < buckets.size(); ++b) {
-    std::vector<at::Tensor> pieces;
-    for (size_t i : buckets[b]) {
-      at::Tensor p = Lock(params[i]);
-      if (!p.defined()) throw std::runtime_error("DistributedDataParallel: a wrapped parameter was freed");
-      const at::Tensor& grad = p.grad();
-      pieces.push_back(grad.defined() ? grad.reshape({-1}) : at::zeros({p.numel()}, p.options()));
-    }
-    flats[b] = {at::cat(pieces)};
-    c10d::AllreduceOptions opts;
-    opts.reduceOp = c10d::ReduceOp::SUM;
-    opts.timeout = timeout;
-    works.push_back(pg->allreduce(flats[b], opts));
-  }
-  for (auto& w : works) WaitWork(g, w, "DistributedDataParallel's gradient allreduce");
-  for (size_t b = 0; b < buckets.size(); ++b) {
-    at::Tensor flat = flats[b][0].div_(world_size);
+    at::Tensor flat = done.flats[b][0].div_(group.world_size);
     int64_t offset = 0;
     for (size_t i : buckets[b]) {
-      at::Tensor p = Lock(params[i]);
+      at::Tensor p = Param(i);
       int64_t n = p.numel();
       at::Tensor avg = flat.narrow(0, offset, n).view(p.sizes());
       offset += n;
@@ -90,119 +206,9 @@ void GradientReducer::Finalize() {
       }
     }
   }
+  last_launched_in_backward = done.launched_in_backward;
+  last_hook_calls = done.hook_calls;
   ++passes;
-}
-
-namespace {
-
-std::shared_ptr<GradientReducer> Find(Napi::Env env, int64_t id) {
-  auto& reducers = CurrentGroup(env).reducers;
-  auto it = reducers.find(id);
-  if (it == reducers.end()) throw Napi::Error::New(env, "DistributedDataParallel: gradient reducer " + std::to_string(id) + " is detached");
-  return it->second;
-}
-
-// ddpAttach(params, bucketCapBytes) -> id
-Napi::Value Attach(const Napi::CallbackInfo& info) {
-  Args a(info);
-  Napi::Env env = a.env();
-  DistributedGroup& g = CurrentGroup(env);
-  std::vector<at::Tensor> params = a.tensorList(0, "params");
-  double cap = a.number(1, "bucketCapBytes");
-  if (!(cap > 0)) throw Napi::RangeError::New(env, "bucketCapBytes must be positive, got " + FormatNumber(cap));
-  for (size_t i = 0; i < params.size(); ++i) {
-    const at::Tensor& p = params[i];
-    if (!p.requires_grad() || !p.is_leaf()) throw Napi::TypeError::New(env, "params[" + std::to_string(i) + "] must be a leaf tensor that requires grad");
-    if (g.backend == "gloo" && !p.device().is_cpu()) throw Napi::TypeError::New(env, "params[" + std::to_string(i) + "] is on " + DeviceName(p.device()) + ": backend 'gloo' reduces CPU tensors here");
-  }
-  auto r = std::make_shared<GradientReducer>();
-  r->pg = g.pg;
-  r->backend = g.backend;
-  r->rank = g.rank;
-  r->world_size = g.world_size;
-  r->timeout = g.timeout;
-  // Buckets as PyTorch's DDP: parameters in reverse order (about the order backward produces
-  // their gradients), a new bucket when the cap is reached or the dtype/device changes.
-  std::vector<size_t> current;
-  double bytes = 0;
-  for (size_t k = params.size(); k-- > 0;) {
-    const at::Tensor& p = params[k];
-    bool other_kind = !current.empty() && (params[current.front()].scalar_type() != p.scalar_type() || params[current.front()].device() != p.device());
-    if (other_kind || (!current.empty() && bytes >= cap)) {
-      r->buckets.push_back(current);
-      current.clear();
-      bytes = 0;
-    }
-    current.push_back(k);
-    bytes += static_cast<double>(p.numel() * p.element_size());
-  }
-  if (!current.empty()) r->buckets.push_back(current);
-  std::weak_ptr<GradientReducer> weak = r;
-  for (const at::Tensor& p : params) {
-    r->params.emplace_back(p.getIntrusivePtr());
-    r->hook_ids.push_back(p.register_hook([weak](const at::Tensor&) {
-      auto self = weak.lock();
-      if (!self || self->queued) return;
-      self->queued = true;
-      torch::autograd::Engine::get_default_engine().queue_callback([weak] {
-        if (auto s = weak.lock()) s->Finalize();
-      });
-    }));
-  }
-  int64_t id = g.next_reducer++;
-  g.reducers[id] = r;
-  return Napi::Number::New(env, static_cast<double>(id));
-}
-
-Napi::Value Detach(const Napi::CallbackInfo& info) {
-  Args a(info);
-  auto& slot = GetAddonData(a.env()).distributed;
-  if (!slot) return a.env().Undefined();  // the group is gone, and its reducers with it
-  auto it = slot->reducers.find(a.integer(0, "id"));
-  if (it == slot->reducers.end()) return a.env().Undefined();
-  GradientReducer& r = *it->second;
-  for (size_t i = 0; i < r.params.size(); ++i) {
-    at::Tensor p = Lock(r.params[i]);
-    if (p.defined()) p.remove_hook(r.hook_ids[i]);
-  }
-  slot->reducers.erase(it);
-  return a.env().Undefined();
-}
-
-// ddpSetRequireSync(id, sync): false while in no_sync() (gradients accumulate locally).
-Napi::Value SetRequireSync(const Napi::CallbackInfo& info) {
-  Args a(info);
-  Find(a.env(), a.integer(0, "id"))->require_sync = a.boolean(1, "sync");
-  return a.env().Undefined();
-}
-
-// ddpInfo(id) -> { buckets: number[][] (parameter indices), passes }
-Napi::Value ReducerInfo(const Napi::CallbackInfo& info) {
-  Args a(info);
-  Napi::Env env = a.env();
-  auto r = Find(env, a.integer(0, "id"));
-  Napi::Array buckets = Napi::Array::New(env, r->buckets.size());
-  for (uint32_t b = 0; b < r->buckets.size(); ++b) {
-    Napi::Array idx = Napi::Array::New(env, r->buckets[b].size());
-    for (uint32_t k = 0; k < r->buckets[b].size(); ++k) idx.Set(k, static_cast<double>(r->buckets[b][k]));
-    buckets.Set(b, idx);
-  }
-  Napi::Object out = Napi::Object::New(env);
-  out.Set("buckets", buckets);
-  out.Set("passes", static_cast<double>(r->passes));
-  return out;
-}
-
-}  // namespace
-
-const std::vector<FunctionEntry>& GradientReducerEntries() {
-  static const std::vector<FunctionEntry> entries = {
-      SG_ENTRY("ddpAttach", Attach),
-      SG_ENTRY("ddpDetach", Detach),
-      SG_ENTRY("ddpSetRequireSync", SetRequireSync),
-      SG_ENTRY("ddpInfo", ReducerInfo),
-  };
-  return entries;
 }
 
 }  // namespace sgoptim

@@ -71,7 +71,7 @@ for (const name of names) {
   for (let i = 0; i < a.length; i++) rel = Math.max(rel, Math.abs(a[i] - b[i]) / Math.max(1e-300, Math.abs(b[i])));
   const init = flat(mlp(7));
   const moved = Math.max(...b.map((v, i) => Math.abs(v - init[i])));
-  out[name] = { rel, weights: a, moved, passes: ddp.reducedPasses, buckets: ddp.buckets.length };
+  out[name] = { rel, weights: a, moved, passes: ddp.reducedPasses, buckets: ddp.buckets.length, launchedInBackward: ddp.lastPassStats.bucketsLaunchedInBackward };
   ddp.detachHooks();
 }
 destroyProcessGroup();
