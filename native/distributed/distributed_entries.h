@@ -1,6 +1,6 @@
 // Binding table of the distributed concept: the process group (native/distributed/process_group.cc)
 // its collectives (native/distributed/collectives.cc) and DistributedDataParallel's gradient
-// averaging (native/distributed/gradient_reducer.cc).
+// averaging (native/distributed/gradient_reducer_entries.cc).
 #pragma once
 
 #include <vector>

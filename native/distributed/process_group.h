@@ -10,6 +10,10 @@
 #include <memory>
 #include <string>
 
+// Before any TORCH_VERSION_MAJOR test below: without it the test sees 0 and picks 1.13's types
+// under 2.x, and files that include this header first disagree with the rest on c10d's classes.
+#include <torch/version.h>
+
 #include <torch/csrc/distributed/c10d/Store.hpp>
 #include <torch/csrc/distributed/c10d/Types.hpp>
 #include <torch/csrc/distributed/c10d/Work.hpp>
@@ -29,7 +33,7 @@ using C10dBackend = c10d::Backend;
 using C10dBackend = c10d::ProcessGroup;
 #endif
 
-struct GradientReducer;  // native/distributed/gradient_reducer.cc
+struct GradientReducer;  // native/distributed/gradient_reducer.h
 
 struct DistributedGroup {
   std::string backend;  // 'gloo' or 'nccl'
