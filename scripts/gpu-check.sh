@@ -14,5 +14,6 @@ node -e "const sg = require('./dist/lib'); const info = require('./build/Release
 # The golden replay has a CUDA block that runs every case on cuda:0 when a GPU is visible: SGD and
 # RMSprop on torch::optim, Adam and AdamW through LibTorch's at::_fused_adam_, RMSpropTF, Lamb and
 # Lion through our multi-tensor kernels.
-npx mocha --no-config --timeout 600000 dist/test/optim/golden.test.js dist/test/optim/fused.test.js
+# ProcessGroupNCCL: one rank's collectives and DistributedDataParallel on cuda:0.
+npx mocha --no-config --timeout 600000 dist/test/optim/golden.test.js dist/test/optim/fused.test.js dist/test/distributed/nccl.test.js
 node dist/bench/run.js --quick

@@ -50,6 +50,10 @@ export function initProcessGroup(options: InitProcessGroupOptions = {}): void {
     const why = backend === 'nccl' ? 'NCCL needs a CUDA build against a LibTorch with NCCL' : 'its LibTorch has no ProcessGroupGloo';
     throw withErrorInfo(new Error(`sg-optim was built without c10d ${backend === 'gloo' ? 'Gloo' : 'NCCL'}: ${why} (this binary has: ${available.join(', ') || 'none'})`), 'backend', 'ERR_RANGE');
   }
+  // Before the rendezvous: ProcessGroupNCCL would be created, and fail only at the first collective.
+  if (backend === 'nccl' && !native.cudaAvailable()) {
+    throw withErrorInfo(new Error("backend 'nccl' needs a CUDA device, and none is usable here (sg.cudaAvailable() is false); use backend 'gloo' for CPU tensors"), 'backend', 'ERR_RANGE');
+  }
   const timeoutMs = expectInteger('timeoutMs', options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
   if (timeoutMs < 1) throw rangeError('timeoutMs', `timeoutMs must be at least 1, got ${timeoutMs}`);
   const env = readDistributedEnv(options.env ?? process.env);
