@@ -53,7 +53,8 @@ export interface SimulateOptions {
    * The validation loader's number of batches, whose VALIDATION_BATCH_END events are replayed;
    * null for a run without a validation loader. Default 0: a run with a validation loader (as
    * every recipe has) whose batch events are not replayed. Validation runs every
-   * `run_validation_freq` epochs, where VALIDATION_EPOCH_START fires, as in the Trainer.
+   * `run_validation_freq` epochs, where VALIDATION_EPOCH_START and VALIDATION_EPOCH_END fire,
+   * as in the Trainer.
    */
   validLoaderLen?: number | null;
 }
