@@ -103,5 +103,5 @@ export function createDataLoaders(datasetParams: Record<string, unknown>): Recip
   if (!isPlainObject(datasetParams)) throw typeError('dataset_params', 'a mapping', datasetParams);
   const name = datasetParams.dataset;
   if (typeof name !== 'string') throw typeError('dataset_params.dataset', `a data set name (${DATASETS.names().join(', ')})`, name);
-  return DATASETS.get(name)(datasetParams);
+  return DATASETS.get(name, 'dataset_params.dataset')(datasetParams);
 }

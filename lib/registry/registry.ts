@@ -47,11 +47,15 @@ export class Registry<T> {
     return found;
   }
 
-  /** Like find(), but an unknown name throws "unknown <kind> 'X'; did you mean 'Y'? known: ...". */
-  get(name: string): T {
-    if (typeof name !== 'string') throw typeError(this.kind, 'a name (string)', name);
+  /**
+   * Like find(), but an unknown name throws "unknown <kind> 'X'; did you mean 'Y'? known: ...".
+   * Both errors carry `path`: the field that held the name ('training_params.loss'), where the
+   * caller knows it, else the registry's kind.
+   */
+  get(name: string, path: string = this.kind): T {
+    if (typeof name !== 'string') throw typeError(path, 'a name (string)', name);
     const found = this.find(name);
-    if (found === undefined) throw unknownNameError(this.kind, name, this.names());
+    if (found === undefined) throw unknownNameError(this.kind, name, this.names(), path);
     return found;
   }
 

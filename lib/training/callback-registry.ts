@@ -10,7 +10,7 @@
  * }
  * sg.training.createCallbacks(['LogLr', { LogLr: { every: 2 } }], 'training_params.phase_callbacks');
  */
-import { describeValue, isPlainObject, typeError, unknownNameError } from '../errors';
+import { describeValue, isPlainObject, typeError, unknownNameError, withErrorInfo } from '../errors';
 import { makeRegister, Registry } from '../registry/registry';
 import { Callback, EventName } from './callbacks';
 
@@ -42,9 +42,13 @@ function lookUp(name: string, path: string): CallbackClass {
   const known = CALLBACKS.names();
   // An empty registry would print "known: " with nothing after it; say how to fill it instead.
   if (known.length === 0) {
-    throw new Error(`${path}: unknown callback '${name}'; no callbacks are registered (register one with sg.training.registerCallback, or load it with sg-optim --require)`);
+    throw withErrorInfo(
+      new Error(`${path}: unknown callback '${name}'; no callbacks are registered (register one with sg.training.registerCallback, or load it with sg-optim --require)`),
+      path,
+      'ERR_UNKNOWN_NAME',
+    );
   }
-  const err = unknownNameError('callback', name, known);
+  const err = unknownNameError('callback', name, known, path);
   err.message = `${path}: ${err.message}`;
   throw err;
 }

@@ -22,16 +22,18 @@
  *   if a validation loader exists and (epoch+1) % run_validation_freq == 0:
  *     validation.around(           onValidationLoaderStart                  (VALIDATION_EPOCH_START)
  *       for each validation batch: onValidationBatchEnd)                    (VALIDATION_BATCH_END)
- *   ctx.metrics = epoch.results;   onValidationLoaderEnd                    (VALIDATION_EPOCH_END, every epoch)
+ *   ctx.metrics = epoch.results
+ *   if (epoch+1) % run_validation_freq == 0:
+ *                                  onValidationLoaderEnd                    (VALIDATION_EPOCH_END)
  *   epoch.end                      (checkpoints, log)
  * onTrainingEnd
  * ```
  *
- * onValidationLoaderStart fires only in epochs that validate, as in SuperGradients'
- * `Trainer.train` (`if (epoch + 1) % self.run_validation_freq == 0:
- * on_validation_loader_start(...)`). onValidationLoaderEnd fires every epoch, as the Trainer has
- * always done (SG fires it inside the same `if`; kept so that a VALIDATION_EPOCH_END scheduler
- * of a run without a validation loader still steps on the training results).
+ * onValidationLoaderStart and onValidationLoaderEnd fire only in epochs that validate, as in
+ * SuperGradients' `Trainer.train` (both inside `if (epoch + 1) % self.run_validation_freq == 0:`):
+ * a VALIDATION_EPOCH_END scheduler (ReduceLROnPlateau) steps once per validation. A run without a
+ * validation loader (SG has none) fires VALIDATION_EPOCH_END in the epochs that would validate,
+ * with the training results as the epoch's results, so that such a scheduler still steps.
  *
  * Hook points for a multi-process (DDP) trainer: every piece of work is a method of the objects
  * passed in, so a multi-process trainer supplies its own (the Trainer's protected methods):
@@ -147,7 +149,8 @@ export function* trainingEvents<B>(plan: RunPlan, work: RunWork<B>, handler: Cal
     ctx.metrics = work.train.end(epoch);
     fire('onTrainLoaderEnd');
     const validation = work.validation;
-    const validated = validation !== null && validatesAt(epoch, plan.runValidationFreq);
+    const due = validatesAt(epoch, plan.runValidationFreq);
+    const validated = validation !== null && due;
     if (validated) {
       validation.around(epoch, () => {
         fire('onValidationLoaderStart');
@@ -158,7 +161,7 @@ export function* trainingEvents<B>(plan: RunPlan, work: RunWork<B>, handler: Cal
       });
     }
     ctx.metrics = work.epoch.results(epoch, validated);
-    fire('onValidationLoaderEnd');
+    if (due) fire('onValidationLoaderEnd');
     work.epoch.end(epoch);
   }
   fire('onTrainingEnd');

@@ -45,7 +45,7 @@ export function registerLoss(name: string, factory: LossFactory, options?: { ove
 export function createLoss(loss: unknown, criterionParams: unknown = {}): LossFunction {
   if (!isPlainObject(criterionParams ?? {})) throw typeError('training_params.criterion_params', 'an object', criterionParams);
   const params = (criterionParams ?? {}) as Record<string, unknown>;
-  if (typeof loss === 'string') return LOSSES.get(loss)(params);
+  if (typeof loss === 'string') return LOSSES.get(loss, 'training_params.loss')(params);
   if (typeof loss === 'function') return loss as LossFunction;
   if (loss && typeof loss === 'object' && typeof (loss as { forward?: unknown }).forward === 'function') {
     const obj = loss as { forward: LossFunction };
@@ -53,7 +53,7 @@ export function createLoss(loss: unknown, criterionParams: unknown = {}): LossFu
   }
   if (isPlainObject(loss) && Object.keys(loss).length === 1) {
     const [name, inner] = Object.entries(loss)[0];
-    return LOSSES.get(name)({ ...(isPlainObject(inner) ? inner : {}), ...params });
+    return LOSSES.get(name, 'training_params.loss')({ ...(isPlainObject(inner) ? inner : {}), ...params });
   }
   throw typeError('training_params.loss', `a loss name (${LOSSES.names().join(', ')}), a function or an object with forward()`, loss);
 }

@@ -64,11 +64,11 @@ export function createMetrics(list: unknown, path: string): Metric[] {
   if (list === null || list === undefined) return [];
   if (!Array.isArray(list)) throw typeError(path, 'an array of metric names', list);
   return list.map((item, i) => {
-    if (typeof item === 'string') return METRICS.get(item)({});
+    if (typeof item === 'string') return METRICS.get(item, `${path}[${i}]`)({});
     if (item && typeof item === 'object' && typeof (item as Metric).update === 'function') return item as Metric;
     if (isPlainObject(item) && Object.keys(item).length === 1) {
       const [name, params] = Object.entries(item)[0];
-      return METRICS.get(name)(isPlainObject(params) ? params : {});
+      return METRICS.get(name, `${path}[${i}]`)(isPlainObject(params) ? params : {});
     }
     throw typeError(`${path}[${i}]`, 'a metric name or a Metric', item);
   });

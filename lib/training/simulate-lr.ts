@@ -10,6 +10,7 @@ import { createLrCallbacks } from './lr/factory';
 import { LRSchedulerCallback } from './lr/torch-callback';
 import { drain, RunWork, trainingEvents } from './event-sequence';
 import { mergeTrainingParams, recursiveOverride, TrainingParams, TrainingParamsInput } from './params';
+import { firstBatches } from './trainer-run';
 import { optimizerInfo, OptimizerClass } from '../optim/registry';
 import { schemaDefaults } from '../optim/option-schema';
 
@@ -17,6 +18,7 @@ export interface SimulatedLr {
   /** Group names, in optimizer order (first group of each name). */
   groups: string[];
   epochs: number;
+  /** The batches each epoch runs: trainLoaderLen, or max_train_batches where that is smaller. */
   batchesPerEpoch: number;
   /** lr[group][epoch][batch]: the LR of that batch's optimizer step, or null when it does not step. */
   lr: Record<string, Array<Array<number | null>>>;
@@ -53,7 +55,8 @@ export interface SimulateOptions {
    * The validation loader's number of batches, whose VALIDATION_BATCH_END events are replayed;
    * null for a run without a validation loader. Default 0: a run with a validation loader (as
    * every recipe has) whose batch events are not replayed. Validation runs every
-   * `run_validation_freq` epochs, where VALIDATION_EPOCH_START fires, as in the Trainer.
+   * `run_validation_freq` epochs, where VALIDATION_EPOCH_START and VALIDATION_EPOCH_END fire,
+   * as in the Trainer.
    */
   validLoaderLen?: number | null;
 }
@@ -105,6 +108,9 @@ export function simulateLr(trainingParams: TrainingParamsInput, options: Simulat
     });
     return now;
   };
+  // The batches each epoch runs: the Trainer's loader cut at max_train_batches. The schedules and
+  // the accumulation window still count L batches an epoch (SG's len(train_loader), §10.2).
+  const batchIndices = [...firstBatches(Array.from({ length: L }, (_, b) => b), params.max_train_batches)];
   const ctx: PhaseContext = { epoch: 0, batchIdx: null, optimizer, net: options.net, metrics: {}, lrWarmupEpochs: params.lr_warmup_epochs, trainingParams: params, trainLoaderLen: L };
   // The Trainer's event sequence, with recording in place of training: every batch counts (a
   // finite loss), and the optimizer step records the LR it would use.
@@ -115,11 +121,11 @@ export function simulateLr(trainingParams: TrainingParamsInput, options: Simulat
       begin: () => {
         for (const n of names) lr[n].push([]);
       },
-      batches: () => Array.from({ length: L }, (_, b) => b),
+      batches: () => batchIndices,
       forward: () => true,
       backward: () => {},
       step: (globalStep) => {
-        // globalStep = batch + 1 + L·epoch (every epoch runs all L batches here).
+        // globalStep = batch + 1 + L·epoch (L counts every batch of the loader, run or cut).
         const epoch = Math.floor((globalStep - 1) / L);
         const now = groupLr();
         for (const n of names) lr[n][epoch].push(now[n] ?? null);
@@ -152,7 +158,7 @@ export function simulateLr(trainingParams: TrainingParamsInput, options: Simulat
   };
   const plan = { startEpoch: 0, maxEpochs: E, trainLoaderLen: L, batchAccumulate: params.batch_accumulate, runValidationFreq: params.run_validation_freq };
   drain(trainingEvents(plan, work, handler, ctx));
-  return { groups: names, epochs: E, batchesPerEpoch: L, lr, epochEnd, steps, constantMetrics: options.metrics ? [] : watched };
+  return { groups: names, epochs: E, batchesPerEpoch: batchIndices.length, lr, epochEnd, steps, constantMetrics: options.metrics ? [] : watched };
 }
 
 /** The user's per-epoch metrics (checked), or the constant default for the watched names. */

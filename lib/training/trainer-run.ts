@@ -122,8 +122,8 @@ export function localResults(metrics: Metric[], lossSum: number, count: number):
 
 const mean = (sum: number, count: number) => sum / Math.max(1, count);
 
-/** A loader's batches, stopping after `max` (null: all). */
-export function* firstBatches(loader: BatchLoader, max: number | null): Generator<Batch> {
+/** A loader's batches, stopping after `max` (null: all): max_train_batches / max_valid_batches (simulateLr cuts its batch indices with it too). */
+export function* firstBatches<T>(loader: Iterable<T>, max: number | null): Generator<T> {
   let b = 0;
   for (const batch of loader) {
     if (max != null && b >= max) break;

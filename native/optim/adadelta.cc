@@ -88,6 +88,7 @@ class AdadeltaKind : public OptimizerKind {
                                                   const OptimizerOptions& defaults) const override {
     return std::make_unique<Adadelta>(std::move(groups), static_cast<const AdadeltaOptions&>(defaults));
   }
+  void copyOptions(const OptimizerOptions& from, OptimizerOptions& to) const override { CopyOptionsAs<AdadeltaOptions>(from, to); }
   Napi::Object stateToJs(Napi::Env env, const OptimizerParamState& s) const override {
     auto& st = static_cast<const AdadeltaParamState&>(s);
     Napi::Object out = Napi::Object::New(env);

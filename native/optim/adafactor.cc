@@ -145,6 +145,7 @@ class AdafactorKind : public OptimizerKind {
                                                   const OptimizerOptions& defaults) const override {
     return std::make_unique<Adafactor>(std::move(groups), static_cast<const AdafactorOptions&>(defaults));
   }
+  void copyOptions(const OptimizerOptions& from, OptimizerOptions& to) const override { CopyOptionsAs<AdafactorOptions>(from, to); }
   Napi::Object stateToJs(Napi::Env env, const OptimizerParamState& s) const override {
     auto& st = static_cast<const AdafactorParamState&>(s);
     Napi::Object out = Napi::Object::New(env);

@@ -95,6 +95,7 @@ class AdagradKind : public OptimizerKind {
                                                   const OptimizerOptions& defaults) const override {
     return std::make_unique<Adagrad>(std::move(groups), static_cast<const AdagradOptions&>(defaults));
   }
+  void copyOptions(const OptimizerOptions& from, OptimizerOptions& to) const override { CopyOptionsAs<AdagradOptions>(from, to); }
   Napi::Object stateToJs(Napi::Env env, const OptimizerParamState& s) const override {
     auto& st = static_cast<const AdagradParamState&>(s);
     Napi::Object out = Napi::Object::New(env);

@@ -85,6 +85,7 @@ class AdamLikeKind : public OptimizerKind {
                                                   const OptimizerOptions& defaults) const override {
     return std::make_unique<Optim>(std::move(groups), static_cast<const Options&>(defaults));
   }
+  void copyOptions(const OptimizerOptions& from, OptimizerOptions& to) const override { CopyOptionsAs<Options>(from, to); }
   Napi::Object stateToJs(Napi::Env env, const OptimizerParamState& s) const override {
     auto& st = static_cast<const State&>(s);
     Napi::Object out = Napi::Object::New(env);

@@ -94,6 +94,7 @@ class AdamaxKind : public OptimizerKind {
                                                   const OptimizerOptions& defaults) const override {
     return std::make_unique<Adamax>(std::move(groups), static_cast<const AdamaxOptions&>(defaults));
   }
+  void copyOptions(const OptimizerOptions& from, OptimizerOptions& to) const override { CopyOptionsAs<AdamaxOptions>(from, to); }
   Napi::Object stateToJs(Napi::Env env, const OptimizerParamState& s) const override {
     auto& st = static_cast<const AdamaxParamState&>(s);
     Napi::Object out = Napi::Object::New(env);

@@ -123,6 +123,7 @@ class AsgdKind : public OptimizerKind {
                                                   const OptimizerOptions& defaults) const override {
     return std::make_unique<Asgd>(std::move(groups), static_cast<const AsgdOptions&>(defaults));
   }
+  void copyOptions(const OptimizerOptions& from, OptimizerOptions& to) const override { CopyOptionsAs<AsgdOptions>(from, to); }
   Napi::Object stateToJs(Napi::Env env, const OptimizerParamState& s) const override {
     auto& st = static_cast<const AsgdParamState&>(s);
     Napi::Object out = Napi::Object::New(env);

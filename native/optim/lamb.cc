@@ -217,6 +217,7 @@ class LambKind : public OptimizerKind {
                                                   const OptimizerOptions& defaults) const override {
     return std::make_unique<Lamb>(std::move(groups), static_cast<const LambOptions&>(defaults));
   }
+  void copyOptions(const OptimizerOptions& from, OptimizerOptions& to) const override { CopyOptionsAs<LambOptions>(from, to); }
   Napi::Object stateToJs(Napi::Env env, const OptimizerParamState& s) const override {
     auto& st = static_cast<const LambParamState&>(s);
     Napi::Object out = Napi::Object::New(env);

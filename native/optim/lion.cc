@@ -87,6 +87,7 @@ class LionKind : public OptimizerKind {
                                                   const OptimizerOptions& defaults) const override {
     return std::make_unique<Lion>(std::move(groups), static_cast<const LionOptions&>(defaults));
   }
+  void copyOptions(const OptimizerOptions& from, OptimizerOptions& to) const override { CopyOptionsAs<LionOptions>(from, to); }
   Napi::Object stateToJs(Napi::Env env, const OptimizerParamState& s) const override {
     auto& st = static_cast<const LionParamState&>(s);
     Napi::Object out = Napi::Object::New(env);

@@ -130,6 +130,7 @@ class MuonKind : public OptimizerKind {
                                                   const OptimizerOptions& defaults) const override {
     return std::make_unique<Muon>(std::move(groups), static_cast<const MuonOptions&>(defaults));
   }
+  void copyOptions(const OptimizerOptions& from, OptimizerOptions& to) const override { CopyOptionsAs<MuonOptions>(from, to); }
   Napi::Object stateToJs(Napi::Env env, const OptimizerParamState& s) const override {
     auto& st = static_cast<const MuonParamState&>(s);
     Napi::Object out = Napi::Object::New(env);

@@ -138,6 +138,7 @@ class NAdamKind : public OptimizerKind {
                                                   const OptimizerOptions& defaults) const override {
     return std::make_unique<NAdam>(std::move(groups), static_cast<const NAdamOptions&>(defaults));
   }
+  void copyOptions(const OptimizerOptions& from, OptimizerOptions& to) const override { CopyOptionsAs<NAdamOptions>(from, to); }
   Napi::Object stateToJs(Napi::Env env, const OptimizerParamState& s) const override {
     auto& st = static_cast<const NAdamParamState&>(s);
     Napi::Object out = Napi::Object::New(env);

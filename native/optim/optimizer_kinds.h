@@ -42,6 +42,9 @@ class OptimizerKind {
   virtual std::unique_ptr<torch::optim::OptimizerOptions> readOptions(const OptionReader& r) const = 0;
   // Carries state that lives in the options (Lamb's group step) from `from` into `to`.
   virtual void carryOver(const torch::optim::OptimizerOptions& from, torch::optim::OptimizerOptions& to) const {}
+  // Copies every option of `from` into `to`, both of this kind's options type (CopyOptionsAs).
+  // The wrapper refreshes the optimizer's defaults with it: Lamb and Adagrad read them in step.
+  virtual void copyOptions(const torch::optim::OptimizerOptions& from, torch::optim::OptimizerOptions& to) const = 0;
   virtual std::unique_ptr<torch::optim::Optimizer> create(std::vector<torch::optim::OptimizerParamGroup> groups,
                                                           const torch::optim::OptimizerOptions& defaults) const = 0;
   // Per-parameter state as {name: Tensor | number}; names as PyTorch's state_dict.
@@ -55,6 +58,13 @@ class OptimizerKind {
   }
   virtual void groupStateFromJs(const OptionReader& r, torch::optim::OptimizerOptions& options) const {}
 };
+
+// copyOptions for options of type Options. Assigning through torch::optim::OptimizerOptions&
+// would copy nothing (the base class has no fields): the assignment must name the concrete type.
+template <typename Options>
+void CopyOptionsAs(const torch::optim::OptimizerOptions& from, torch::optim::OptimizerOptions& to) {
+  static_cast<Options&>(to) = static_cast<const Options&>(from);
+}
 
 // The registered kind named `name` ('SGD', 'Adam', 'AdamW', 'RMSprop', 'RMSpropTF', 'Lamb',
 // 'Lion'), or null.

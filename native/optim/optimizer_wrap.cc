@@ -156,7 +156,9 @@ Napi::Value OptimizerWrap::Step(const Napi::CallbackInfo& info) {
       kind_->carryOver(groups[g].options(), *fresh[g]);
       groups[g].set_options(std::move(fresh[g]));
     }
-    if (defaults) optimizer_->defaults() = *defaults;
+    // The defaults as JavaScript holds them now (a user may edit opt.defaults): Lamb clips against
+    // their max_grad_norm and Adagrad starts new state from their initial_accumulator_value.
+    if (defaults) kind_->copyOptions(*defaults, optimizer_->defaults());
     maximize_ = maximize;
     MaximizeScope flip(*optimizer_, maximize_);
     // The path taken is returned, so that tests can tell that each path really ran. The kind says

@@ -121,6 +121,7 @@ class RAdamKind : public OptimizerKind {
                                                   const OptimizerOptions& defaults) const override {
     return std::make_unique<RAdam>(std::move(groups), static_cast<const RAdamOptions&>(defaults));
   }
+  void copyOptions(const OptimizerOptions& from, OptimizerOptions& to) const override { CopyOptionsAs<RAdamOptions>(from, to); }
   Napi::Object stateToJs(Napi::Env env, const OptimizerParamState& s) const override {
     auto& st = static_cast<const RAdamParamState&>(s);
     Napi::Object out = Napi::Object::New(env);

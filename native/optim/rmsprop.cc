@@ -75,6 +75,7 @@ class RmspropKind : public OptimizerKind {
                                                   const OptimizerOptions& defaults) const override {
     return std::make_unique<torch::optim::RMSprop>(std::move(groups), static_cast<const RMSpropOptions&>(defaults));
   }
+  void copyOptions(const OptimizerOptions& from, OptimizerOptions& to) const override { CopyOptionsAs<RMSpropOptions>(from, to); }
   Napi::Object stateToJs(Napi::Env env, const OptimizerParamState& s) const override {
     auto& st = static_cast<const RMSpropParamState&>(s);
     Napi::Object out = Napi::Object::New(env);

@@ -129,6 +129,7 @@ class RmspropTfKind : public OptimizerKind {
                                                   const OptimizerOptions& defaults) const override {
     return std::make_unique<RMSpropTF>(std::move(groups), static_cast<const RMSpropTFOptions&>(defaults));
   }
+  void copyOptions(const OptimizerOptions& from, OptimizerOptions& to) const override { CopyOptionsAs<RMSpropTFOptions>(from, to); }
   Napi::Object stateToJs(Napi::Env env, const OptimizerParamState& s) const override {
     auto& st = static_cast<const RMSpropTFParamState&>(s);
     Napi::Object out = Napi::Object::New(env);

@@ -94,6 +94,7 @@ class RpropKind : public OptimizerKind {
                                                   const OptimizerOptions& defaults) const override {
     return std::make_unique<Rprop>(std::move(groups), static_cast<const RpropOptions&>(defaults));
   }
+  void copyOptions(const OptimizerOptions& from, OptimizerOptions& to) const override { CopyOptionsAs<RpropOptions>(from, to); }
   Napi::Object stateToJs(Napi::Env env, const OptimizerParamState& s) const override {
     auto& st = static_cast<const RpropParamState&>(s);
     Napi::Object out = Napi::Object::New(env);

@@ -68,6 +68,7 @@ class SgdKind : public OptimizerKind {
                                                   const OptimizerOptions& defaults) const override {
     return std::make_unique<torch::optim::SGD>(std::move(groups), static_cast<const SGDOptions&>(defaults));
   }
+  void copyOptions(const OptimizerOptions& from, OptimizerOptions& to) const override { CopyOptionsAs<SGDOptions>(from, to); }
   Napi::Object stateToJs(Napi::Env env, const OptimizerParamState& s) const override {
     auto& st = static_cast<const SGDParamState&>(s);
     Napi::Object out = Napi::Object::New(env);

@@ -9,7 +9,12 @@ import { inspect } from 'util';
 import * as errors from '../../lib/errors';
 import * as sg from '../../lib/tensor';
 import * as nn from '../../lib/nn';
-import { createLoss, mergeTrainingParams, simulateLr, Trainer } from '../../lib/training';
+import { createCallbacks, createLoss, createMetrics, mergeTrainingParams, simulateLr, Trainer } from '../../lib/training';
+import { Registry } from '../../lib/registry/registry';
+import { createOptimizer } from '../../lib/optim';
+import { createModel } from '../../lib/models';
+import { createDataLoaders, transforms } from '../../lib/data';
+import { createLrCallbacks, resolveWarmup } from '../../lib/training/lr';
 import { unknownMetricToWatch } from '../../lib/training/metric-to-watch';
 
 interface Case {
@@ -127,6 +132,36 @@ describe('errors carry a path and a code', () => {
         code: 'ERR_REQUIRED',
       });
       assert.throws(() => simulateLr({ max_epochs: 1 }, { trainLoaderLen: 1 }), { name: 'TypeError', message: 'training_params.initial_lr is required', path: 'training_params.initial_lr', code: 'ERR_REQUIRED' });
+    });
+
+    it('Registry.get: an unknown name and a name of the wrong type carry the path (the registry kind unless the caller names the field)', () => {
+      const reg = new Registry<number>('widget');
+      reg.register('Alpha', 1);
+      assert.throws(() => reg.get('Alpah'), { name: 'Error', message: "unknown widget 'Alpah'; did you mean 'Alpha'? known: Alpha", code: 'ERR_UNKNOWN_NAME', path: 'widget' });
+      assert.throws(() => reg.get('Alpah', 'parts.widget'), { name: 'Error', message: "unknown widget 'Alpah'; did you mean 'Alpha'? known: Alpha", code: 'ERR_UNKNOWN_NAME', path: 'parts.widget' });
+      assert.throws(() => reg.get(3 as unknown as string, 'parts.widget'), { name: 'TypeError', message: 'Expected a name (string) for parts.widget but received 3 (number)', code: 'ERR_TYPE', path: 'parts.widget' });
+      assert.equal(reg.get('alpha', 'parts.widget'), 1, 'the fuzzy match still finds it');
+    });
+
+    it('the registries\' users name the field of an unknown name in error.path', async () => {
+      const unknown = (path: string) => ({ code: 'ERR_UNKNOWN_NAME', path });
+      assert.throws(() => createLoss('CrossEntopyLoss'), { ...unknown('training_params.loss'), message: /^unknown loss 'CrossEntopyLoss'; did you mean 'CrossEntropyLoss'\?/ });
+      assert.throws(() => createLoss({ CrossEntopyLoss: {} }), unknown('training_params.loss'));
+      assert.throws(() => createMetrics(['Accuracy', 'Acuracy'], 'training_params.valid_metrics_list'), { ...unknown('training_params.valid_metrics_list[1]'), message: /^unknown metric 'Acuracy'; did you mean 'Accuracy'\?/ });
+      assert.throws(() => createMetrics([{ Acuracy: {} }], 'training_params.train_metrics_list'), unknown('training_params.train_metrics_list[0]'));
+      assert.throws(() => createOptimizer('Adamm', new nn.Linear(2, 1).parameters(), { lr: 0.1 }), { ...unknown('optimizer'), message: /^unknown optimizer 'Adamm'; did you mean 'Adam'\?/ });
+      assert.throws(() => createModel('lenett'), { ...unknown('model'), message: /^unknown model 'lenett'; did you mean 'lenet'\?/ });
+      assert.throws(() => transforms.buildTransforms(['ToTensor', { RandomFlipp: {} }], 'dataset_params.train_transforms'), { ...unknown('dataset_params.train_transforms[1]'), message: /^dataset_params\.train_transforms\[1\]: unknown transform 'RandomFlipp'/ });
+      assert.throws(() => transforms.buildTransforms(['ToTensr']), unknown('transforms[0]'));
+      assert.throws(() => createDataLoaders({ dataset: 'mnistt' }), { ...unknown('dataset_params.dataset'), message: /^unknown dataset 'mnistt'; did you mean 'mnist'\?/ });
+      assert.throws(() => resolveWarmup('LinearEpochLRWarmupp'), unknown('training_params.warmup_mode'));
+      // Registered or not (another test file may have registered some), the callback's index is named.
+      assert.throws(() => createCallbacks(['NoSuchCallback'], 'training_params.phase_callbacks'), { ...unknown('training_params.phase_callbacks[0]'), message: /^training_params\.phase_callbacks\[0\]: unknown callback 'NoSuchCallback'/ });
+      const lr = { trainLoaderLen: 1, optimizer: { paramGroups: [] } };
+      assert.throws(() => createLrCallbacks({ ...lr, trainingParams: { initial_lr: 0.1, warmup_mode: 'LinearEpochLRWarmup', lr_mode: 'CosineLRSchedulerr' } }), unknown('training_params.lr_mode'));
+      const trainer = new Trainer({ experimentName: 'unknown-loss', ckptRootDir: null });
+      const loader = { length: 1, *[Symbol.iterator]() { yield [sg.randn([2, 3]), sg.randn([2, 2])] as [sg.Tensor, sg.Tensor]; } };
+      await assert.rejects(trainer.train({ model: new nn.Linear(3, 2), trainingParams: { max_epochs: 1, initial_lr: 0.1, loss: 'MSELos', save_model: false }, trainLoader: loader }), unknown('training_params.loss'));
     });
 
     it('metric_to_watch: ERR_UNKNOWN_NAME at training_params.metric_to_watch', () => {

@@ -1,7 +1,8 @@
 /**
  * One event sequence (lib/training/event-sequence.ts) drives both the Trainer and simulateLr:
  * they fire the same phase-callback events, in the same order, at the same (epoch, batchIdx).
- * onValidationLoaderStart fires only in epochs that validate, as in SuperGradients' Trainer.
+ * onValidationLoaderStart and onValidationLoaderEnd fire only in epochs that validate, as in
+ * SuperGradients' Trainer (a run without a validation loader: in the epochs that would).
  */
 import assert from 'node:assert/strict';
 
@@ -69,11 +70,12 @@ describe('one event sequence for the Trainer and simulateLr', function () {
       assert.deepEqual(simulated, trained);
       const E = c.params.max_epochs as number;
       const freq = (c.params.run_validation_freq as number | undefined) ?? 1;
-      const validating = c.V === null ? 0 : Array.from({ length: E }, (_, e) => (e + 1) % freq === 0).filter(Boolean).length;
+      const due = Array.from({ length: E }, (_, e) => (e + 1) % freq === 0).filter(Boolean).length;
+      const validating = c.V === null ? 0 : due;
       assert.equal(count(trained, 'onTrainBatchStart'), E * c.L);
       assert.equal(count(trained, 'onValidationLoaderStart'), validating, 'VALIDATION_EPOCH_START only in epochs that validate');
       assert.equal(count(trained, 'onValidationBatchEnd'), validating * (c.V ?? 0));
-      assert.equal(count(trained, 'onValidationLoaderEnd'), E, 'VALIDATION_EPOCH_END every epoch (as the Trainer always did)');
+      assert.equal(count(trained, 'onValidationLoaderEnd'), due, 'VALIDATION_EPOCH_END only in epochs that validate (or would, without a loader)');
     });
   }
 
@@ -86,8 +88,7 @@ describe('one event sequence for the Trainer and simulateLr', function () {
       ...['onTrainBatchStart', 'onTrainBatchLossEnd', 'onTrainBatchBackwardEnd', 'onTrainBatchGradientStepStart', 'onTrainBatchGradientStepEnd', 'onTrainBatchEnd'].map((e) => `${e} 0 1`),
       ...['onTrainBatchStart', 'onTrainBatchLossEnd', 'onTrainBatchBackwardEnd', 'onTrainBatchEnd'].map((e) => `${e} 0 2`),
       'onTrainLoaderEnd 0 2',
-      // (0 + 1) % 2 != 0: no validation in epoch 0, but VALIDATION_EPOCH_END still fires.
-      'onValidationLoaderEnd 0 2',
+      // (0 + 1) % 2 != 0: no validation in epoch 0, so neither VALIDATION_EPOCH_START nor _END.
       'onTrainLoaderStart 1 null',
       // Step 4 = batch 0 of epoch 1 (1 + 3·1): the window straddles the epochs.
       ...['onTrainBatchStart', 'onTrainBatchLossEnd', 'onTrainBatchBackwardEnd', 'onTrainBatchGradientStepStart', 'onTrainBatchGradientStepEnd', 'onTrainBatchEnd'].map((e) => `${e} 1 0`),
@@ -107,6 +108,16 @@ describe('one event sequence for the Trainer and simulateLr', function () {
     const result = await trainer.train({ model: new nn.Linear(3, 2), trainingParams: params, trainLoader: fixed(2), validLoader: fixed(1) });
     const simulated = simulateLr(params, { trainLoaderLen: 2 });
     assert.deepEqual(simulated.epochEnd.default, [0.1, 0.05, 0.05, 0.025, 0.025, 0.0125]);
+    assert.deepEqual(result.epochs.map((e) => e.lr.default), simulated.epochEnd.default);
+  });
+
+  it('a VALIDATION_EPOCH_END scheduler steps only in epochs that validate, in both (SG calls on_validation_loader_end inside the same if)', async () => {
+    const params = { ...base, max_epochs: 6, run_validation_freq: 3, lr_mode: { StepLR: { step_size: 1, gamma: 0.5, phase: 'VALIDATION_EPOCH_END' } } };
+    const trainer = new Trainer({ experimentName: 'validation-end', ckptRootDir: null });
+    const result = await trainer.train({ model: new nn.Linear(3, 2), trainingParams: params, trainLoader: fixed(2), validLoader: fixed(1) });
+    const simulated = simulateLr(params, { trainLoaderLen: 2 });
+    // Epochs 2 and 5 validate: the LR halves after each, and only there.
+    assert.deepEqual(simulated.epochEnd.default, [0.1, 0.1, 0.05, 0.05, 0.05, 0.025]);
     assert.deepEqual(result.epochs.map((e) => e.lr.default), simulated.epochEnd.default);
   });
 

@@ -123,3 +123,57 @@ describe('LR schedules: the LR every step of a real Trainer used', function () {
     });
   }
 });
+
+describe('LR schedules with max_train_batches: simulateLr runs the steps a Trainer runs', function () {
+  let root: string;
+  before(() => (root = fs.mkdtempSync(path.join(os.tmpdir(), 'sg-lr-cut-'))));
+  after(() => fs.rmSync(root, { recursive: true, force: true }));
+
+  const used: number[] = [];
+  class RecordingSGD extends SGD {
+    override step(closure?: () => unknown): unknown {
+      used.push(this.paramGroups[0].lr as number);
+      return super.step(closure);
+    }
+  }
+
+  // A loader of L = 4 batches cut at 2: the schedules still count 4 batches an epoch (§10.2),
+  // and so does the accumulation window ((b + 1 + 4·e) % 3).
+  const cases: Array<{ title: string; params: Record<string, unknown>; steps: Array<[number, number]> }> = [
+    {
+      title: 'per-step cosine after a 1-epoch warm-up, a step every batch',
+      params: { max_epochs: 3, initial_lr: 1, lr_mode: 'cosine', cosine_final_lr_ratio: 0.2, lr_warmup_epochs: 1, max_train_batches: 2 },
+      steps: [[0, 0], [0, 1], [1, 0], [1, 1], [2, 0], [2, 1]],
+    },
+    {
+      title: 'LinearBatchLRWarmup then cosine, batch_accumulate 3 (global steps 6 and 9 fall in the cut epochs)',
+      params: { max_epochs: 3, initial_lr: 1, lr_mode: 'cosine', cosine_final_lr_ratio: 0.1, warmup_mode: 'LinearBatchLRWarmup', warmup_initial_lr: 0.1, lr_warmup_steps: 3, batch_accumulate: 3, max_train_batches: 2 },
+      steps: [[1, 1], [2, 0]],
+    },
+  ];
+  for (const c of cases) {
+    it(c.title, async () => {
+      sg.manualSeed(0);
+      const trainLoader = new DataLoader(new TensorDataset(sg.randn([16, 4]), sg.randint(0, 3, [16])), { batch_size: 4 });
+      used.length = 0;
+      const trainingParams = { loss: 'CrossEntropyLoss', optimizer: RecordingSGD, optimizer_params: {}, silent_mode: true, save_model: false, ...c.params };
+      await new Trainer({ experimentName: `lr-cut-${cases.indexOf(c)}`, ckptRootDir: root }).train({ model: new nn.Sequential(new nn.Linear(4, 3)), trainingParams, trainLoader });
+      const sim = simulateLr({ loss: 'CrossEntropyLoss', ...c.params }, { trainLoaderLen: 4 });
+      assert.deepEqual(
+        sim.steps.map((s) => [s.epoch, s.batch]),
+        c.steps,
+      );
+      assert.equal(used.length, c.steps.length, 'the Trainer steps as often');
+      assert.deepEqual(
+        sim.steps.map((s) => s.lr.default),
+        used,
+      );
+      assert.equal(sim.batchesPerEpoch, 2);
+      assert.deepEqual(
+        sim.lr.default.map((epoch) => epoch.length),
+        [2, 2, 2],
+        'one entry per batch run',
+      );
+    });
+  }
+});

@@ -600,13 +600,13 @@ export function buildTransforms(spec: unknown, path = 'transforms'): Compose {
     spec.map((entry, i) => {
       const where = `${path}[${i}]`;
       if (entry instanceof Transform) return entry;
-      if (typeof entry === 'string') return TRANSFORMS.get(entry)({});
+      if (typeof entry === 'string') return TRANSFORMS.get(entry, where)({});
       if (isPlainObject(entry) && Object.keys(entry).length === 1) {
         const [name] = Object.keys(entry);
         const params = entry[name] ?? {};
         if (!isPlainObject(params)) throw typeError(`${where}.${name}`, 'a mapping of options', params);
         try {
-          return TRANSFORMS.get(name)(params);
+          return TRANSFORMS.get(name, where)(params);
         } catch (e) {
           if (e instanceof Error) e.message = `${where}: ${e.message}`;
           throw e;

@@ -57,7 +57,7 @@ export function resolveWarmup(mode: unknown): LrCallbackClass {
       return LR_WARMUPS.get(DEPRECATED_WARMUPS[mode]);
     }
     const found = LR_WARMUPS.names().includes(mode) ? LR_WARMUPS.get(mode) : undefined;
-    if (!found) throw unknownNameError('warmup_mode', mode, [...LR_WARMUPS.names(), ...Object.keys(DEPRECATED_WARMUPS)]);
+    if (!found) throw unknownNameError('warmup_mode', mode, [...LR_WARMUPS.names(), ...Object.keys(DEPRECATED_WARMUPS)], 'training_params.warmup_mode');
     return found;
   }
   if (isLrCallbackClass(mode)) return mode;
@@ -83,7 +83,7 @@ export function createLrCallbacks(args: LrCallbacksArgs): { warmup: Callback; sc
     // no scheduler: the warm-up alone
   } else if (typeof mode === 'string') {
     const Cls = LR_SCHEDULERS.names().includes(mode) ? LR_SCHEDULERS.get(mode) : undefined;
-    if (!Cls) throw unknownNameError('lr_mode', mode, [...LR_SCHEDULERS.names(), ...Object.keys(TORCH_SCHEDULERS).map((n) => `{${n}: ...}`)]);
+    if (!Cls) throw unknownNameError('lr_mode', mode, [...LR_SCHEDULERS.names(), ...Object.keys(TORCH_SCHEDULERS).map((n) => `{${n}: ...}`)], 'training_params.lr_mode');
     scheduler = new Cls(base);
   } else if (isPlainObject(mode) && Object.keys(mode).length === 1) {
     // One {Name: {...}} entry: createTorchScheduler names an unknown Name with a suggestion.
