@@ -12,6 +12,11 @@ import path from 'node:path';
 const here = path.dirname(new URL(import.meta.url).pathname);
 const localBuild = path.join(here, 'build', 'Release', 'sg_optim.node');
 if (!process.env.SG_OPTIM_BINARY && fs.existsSync(localBuild)) process.env.SG_OPTIM_BINARY = localBuild;
+// The sandbox leaves out build/ and prebuilds/: without a binary every test of the dry run would
+// fail on loading the addon, which Stryker reports only as failed tests. Say what to do instead.
+if (!process.env.SG_OPTIM_BINARY) {
+  throw new Error(`stryker.config.mjs: no native addon at ${localBuild}; build it first (npm install, or npm run build:native) or point SG_OPTIM_BINARY at one`);
+}
 if (!process.env.SG_GOLDEN_DIR) process.env.SG_GOLDEN_DIR = path.resolve(here, '..', 'shared', 'golden');
 
 // Which folders to mutate: all three, or MUTATE_FOLDERS=optim,recipes for a part; MUTATE_FILES
