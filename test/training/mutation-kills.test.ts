@@ -12,7 +12,7 @@ import * as nn from '../../lib/nn';
 import { load } from '../../lib/serialize';
 import { SGD } from '../../lib/optim';
 import * as sg from '../../lib/tensor';
-import { Checkpoint, ModelEMA, Trainer } from '../../lib/training';
+import { Callback, Checkpoint, CheckpointDir, Metric, ModelEMA, PhaseContext, Trainer } from '../../lib/training';
 import { warningsDuring } from './warnings';
 
 describe('training: ModelEMA defaults and decay schedules', () => {
@@ -188,7 +188,7 @@ describe('training: the Trainer, what its own tests left unchecked', () => {
     const run = (silent: boolean) =>
       new Trainer({ experimentName: 'summary', ckptRootDir: root }).train({
         model: new nn.Linear(3, 2),
-        trainingParams: { ...base, max_epochs: 1, train_metrics_list: ['Accuracy'], valid_metrics_list: ['Accuracy'], save_model: false, silent_mode: silent },
+        trainingParams: { ...base, max_epochs: 1, initial_lr: { default: 0.1, bias: 0.01 }, train_metrics_list: ['Accuracy'], valid_metrics_list: ['Accuracy', { Top5: { top_k: 2 } }], save_model: false, silent_mode: silent },
         trainLoader: twoBatches(),
         validLoader: twoBatches(),
       });
@@ -205,7 +205,121 @@ describe('training: the Trainer, what its own tests left unchecked', () => {
     assert.equal(summary.length, 1, written.join(''));
     assert.equal(
       summary[0].replace(/\(\d+\.\d s\)/, '(T s)'),
-      `Epoch 1/1  train loss ${e.train_loss.toFixed(4)}  Accuracy ${e.train_metrics.Accuracy.toFixed(4)}  |  valid loss ${(e.valid_loss as number).toFixed(4)}  Accuracy ${e.valid_metrics.Accuracy.toFixed(4)}  |  lr default=0.100  (T s)\n`,
+      `Epoch 1/1  train loss ${e.train_loss.toFixed(4)}  Accuracy ${e.train_metrics.Accuracy.toFixed(4)}  |  valid loss ${(e.valid_loss as number).toFixed(4)}  Accuracy ${e.valid_metrics.Accuracy.toFixed(4)}  Top5 ${e.valid_metrics.Top5.toFixed(4)}  |  lr bias=0.0100 default=0.100  (T s)\n`,
     );
+  });
+
+  /** A validation metric whose value per epoch is scripted. */
+  class Scripted implements Metric {
+    readonly name = 'Score';
+    private epoch = -1;
+    constructor(private readonly script: number[], readonly greaterIsBetter: boolean) {}
+    reset(): void {
+      this.epoch++;
+    }
+    update(): void {}
+    compute(): number {
+      return this.script[this.epoch];
+    }
+  }
+
+  for (const [greater, script, bestEpoch] of [[true, [0.5, 0.9, 0.6, 0.9], 2], [false, [0.5, 0.3, 0.4, 0.3], 2]] as const) {
+    it(`ckpt_best.pth: only a strictly better metric replaces it (${greater ? 'greater' : 'lower'} is better, a tie keeps the first)`, async () => {
+      const name = `best-${greater}`;
+      const result = await new Trainer({ experimentName: name, ckptRootDir: root }).train({
+        model: new nn.Linear(3, 2),
+        trainingParams: { ...base, max_epochs: 4, valid_metrics_list: [new Scripted([...script], greater)], metric_to_watch: 'Score', greater_metric_to_watch_is_better: greater, silent_mode: true },
+        trainLoader: twoBatches(),
+        validLoader: twoBatches(),
+      });
+      assert.equal(result.bestMetric, script[bestEpoch - 1]);
+      const best = load(path.join(root, name, 'ckpt_best.pth')) as Checkpoint;
+      assert.deepEqual([best.epoch, best.acc], [bestEpoch, script[bestEpoch - 1]]);
+    });
+  }
+
+  it('VALIDATION_EPOCH_END callbacks see the validation loss as metrics.loss beside the metrics', async () => {
+    const seen: Array<Record<string, number>> = [];
+    class Sees extends Callback {
+      override onValidationLoaderEnd(ctx: PhaseContext): void {
+        seen.push({ ...ctx.metrics });
+      }
+    }
+    const result = await new Trainer({ experimentName: 'sees', ckptRootDir: root }).train({
+      model: new nn.Linear(3, 2),
+      trainingParams: { ...base, valid_metrics_list: ['Accuracy'], phase_callbacks: [new Sees()], ...quiet },
+      trainLoader: twoBatches(),
+      validLoader: twoBatches(),
+    });
+    assert.deepEqual(seen, result.epochs.map((e) => ({ Accuracy: e.valid_metrics.Accuracy, loss: e.valid_loss })));
+  });
+
+  it('metric_to_watch null watches Accuracy; an optimizer instance with initial_lr undefined is accepted', async () => {
+    const model = new nn.Linear(3, 2);
+    const result = await new Trainer({ experimentName: 'watch-null', ckptRootDir: root }).train({
+      model,
+      trainingParams: { max_epochs: 1, optimizer: new SGD(model.parameters(), { lr: 0.1 }), initial_lr: undefined, loss: 'CrossEntropyLoss', valid_metrics_list: ['Accuracy'], metric_to_watch: null, silent_mode: true },
+      trainLoader: twoBatches(),
+      validLoader: twoBatches(),
+    });
+    assert.equal(result.bestMetric, result.epochs[0].valid_metrics.Accuracy);
+  });
+
+  it("a model with initializeParamGroups but no updateParamGroups gets SG's default update: every group at the scheduled lr", async () => {
+    class SeedProtocol extends nn.Linear {
+      initializeParamGroups(lr: number) {
+        return [
+          { named_params: [['weight', this.weight]], lr, name: 'w' },
+          { named_params: [['bias', this.bias!]], lr: lr * 10, name: 'b' },
+        ];
+      }
+    }
+    const result = await new Trainer({ experimentName: 'seed-protocol', ckptRootDir: root }).train({
+      model: new SeedProtocol(3, 2) as never,
+      trainingParams: { ...base, lr_mode: 'StepLRScheduler', lr_updates: [1], lr_decay_factor: 0.5, ...quiet },
+      trainLoader: twoBatches(),
+    });
+    // SgModule.update_param_groups sets every group to the scheduled lr: the 10× of group b lasts
+    // until the first update (at the start of epoch 0).
+    assert.deepEqual(result.epochs.map((e) => e.lr), [{ w: 0.1, b: 0.1 }, { w: 0.05, b: 0.05 }]);
+  });
+
+  describe('resume', () => {
+    const run = (name: string, extra: Record<string, unknown>) =>
+      new Trainer({ experimentName: name, ckptRootDir: root }).train({
+        model: new nn.Linear(3, 2),
+        trainingParams: { ...base, optimizer_params: { momentum: 0.9 }, train_metrics_list: ['Accuracy'], silent_mode: true, ...extra },
+        trainLoader: twoBatches(),
+      });
+    const momentum = (sd: unknown) => Object.values((sd as { state: Record<string, { momentum_buffer?: sg.Tensor }> }).state).map((s) => s.momentum_buffer?.toArray());
+
+    it('load_opt_params: false leaves the optimizer fresh; true (the default) loads its state', async () => {
+      await run('resume-opt', { max_epochs: 1 });
+      const saved = load(path.join(root, 'resume-opt', 'ckpt_latest.pth')) as Checkpoint;
+      assert.equal(momentum(saved.optimizer_state_dict).length, 2);
+      const seen: unknown[] = [];
+      class StateAtStart extends Callback {
+        override onTrainingStart(ctx: PhaseContext): void {
+          seen.push(momentum((ctx.optimizer as unknown as { stateDict(): unknown }).stateDict()));
+        }
+      }
+      await run('resume-opt', { max_epochs: 2, resume: true, load_opt_params: false, save_model: false, phase_callbacks: [new StateAtStart()] });
+      await run('resume-opt', { max_epochs: 2, resume: true, save_model: false, phase_callbacks: [new StateAtStart()] });
+      assert.deepEqual(seen, [[], momentum(saved.optimizer_state_dict)]);
+    });
+
+    it('a checkpoint without optimizer state, or with scheduler state the run has no scheduler for, resumes its weights', async () => {
+      const weights = { weight: sg.tensor([[1, 2, 3], [4, 5, 6]], { dtype: 'float32' }), bias: sg.tensor([0.5, -0.5], { dtype: 'float32' }) };
+      new CheckpointDir(path.join(root, 'resume-bare')).write('ckpt_latest.pth', { net: weights, acc: null, epoch: 1, optimizer_state_dict: null, metrics: {}, torch_scheduler_state_dict: { last_epoch: 0 } });
+      const seen: number[][] = [];
+      class WeightsAtStart extends Callback {
+        override onTrainingStart(ctx: PhaseContext): void {
+          seen.push(((ctx.net as nn.Linear).bias as sg.Tensor).toArray());
+        }
+      }
+      const result = await run('resume-bare', { max_epochs: 2, resume: true, save_model: false, phase_callbacks: [new WeightsAtStart()] });
+      assert.deepEqual(seen, [[0.5, -0.5]]);
+      assert.deepEqual(result.epochs.map((e) => e.epoch), [1]);
+    });
   });
 });
