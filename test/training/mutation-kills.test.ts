@@ -125,6 +125,16 @@ describe('training: the Trainer, what its own tests left unchecked', () => {
     assert.equal(named.paramGroups[0].name, 'head', 'a name it has is kept');
     assert.equal(trainer.trainingParams!.initial_lr, 0.2);
 
+    const single = new SGD(model.parameters(), { lr: 0.05 });
+    const alone = await trainer.train({ model, trainingParams: { max_epochs: 1, optimizer: single, loss: 'CrossEntropyLoss', ...quiet }, trainLoader: twoBatches() });
+    assert.equal(single.paramGroups[0].name, 'default', 'a single unnamed group is the default group');
+    assert.deepEqual([trainer.trainingParams!.initial_lr, alone.epochs[0].lr], [0.05, { default: 0.05 }]);
+
+    // The first group named: the groups keep what they have, and the epoch's lr names an unnamed one by its index.
+    const mixed = new SGD([{ params: [model.weight], name: 'head' }, { params: [model.bias!], lr: 0.01 }], { lr: 0.1 });
+    const partly = await trainer.train({ model, trainingParams: { max_epochs: 1, optimizer: mixed, loss: 'CrossEntropyLoss', ...quiet }, trainLoader: twoBatches() });
+    assert.deepEqual(partly.epochs[0].lr, { head: 0.1, group_1: 0.01 });
+
     const one = new SGD(model.parameters(), { lr: 0.3 });
     await assert.rejects(trainer.train({ model, trainingParams: { max_epochs: 1, optimizer: one, initial_lr: 0.3, loss: 'CrossEntropyLoss', ...quiet }, trainLoader: twoBatches() }), {
       message: 'An instantiated optimizer cannot be passed along initial_lr != None',
@@ -140,7 +150,7 @@ describe('training: the Trainer, what its own tests left unchecked', () => {
         message: `training_params.zero_redundancy: ${String(value)} shards the optimizer state across the processes of a data-parallel run: use it with multi_gpu: DDP (the DistributedTrainer)`,
       });
     }
-    for (const value of [false, null]) {
+    for (const value of [false, null, undefined]) {
       const result = await trainer.train({ model: new nn.Linear(3, 2), trainingParams: { ...base, max_epochs: 1, zero_redundancy: value, ...quiet }, trainLoader: twoBatches() });
       assert.equal(result.epochs.length, 1);
     }
@@ -180,6 +190,9 @@ describe('training: the Trainer, what its own tests left unchecked', () => {
     assert.equal(fs.existsSync(path.join(root, 'no-metric', 'ckpt_latest.pth')), true);
     const silent = await warningsDuring('SG_NO_METRIC_TO_WATCH', () => trainer.train({ model: new nn.Linear(3, 2), trainingParams: { ...params, save_model: false }, trainLoader: twoBatches() }));
     assert.deepEqual(silent, []);
+    // With a validation loader the results hold only the validation loss: still nothing to watch.
+    const validated = await warningsDuring('SG_NO_METRIC_TO_WATCH', () => trainer.train({ model: new nn.Linear(3, 2), trainingParams: params, trainLoader: twoBatches(), validLoader: twoBatches() }));
+    assert.equal(validated.length, 1);
   });
 
   it('the epoch summary on stderr: losses, metrics and each group\'s lr; nothing with silent_mode', async () => {
@@ -282,6 +295,27 @@ describe('training: the Trainer, what its own tests left unchecked', () => {
     // SgModule.update_param_groups sets every group to the scheduled lr: the 10× of group b lasts
     // until the first update (at the start of epoch 0).
     assert.deepEqual(result.epochs.map((e) => e.lr), [{ w: 0.1, b: 0.1 }, { w: 0.05, b: 0.05 }]);
+  });
+
+  it('a model with both initializeParamGroups and updateParamGroups keeps its own update', async () => {
+    class OwnUpdate extends nn.Linear {
+      initializeParamGroups(lr: number) {
+        return [
+          { named_params: [['weight', this.weight]], lr, name: 'w' },
+          { named_params: [['bias', this.bias!]], lr: lr * 10, name: 'b' },
+        ];
+      }
+      updateParamGroups(groups: Array<{ lr?: number; name?: string }>, lr: number) {
+        groups.forEach((g) => (g.lr = g.name === 'b' ? lr * 10 : lr));
+        return groups;
+      }
+    }
+    const result = await new Trainer({ experimentName: 'own-update', ckptRootDir: root }).train({
+      model: new OwnUpdate(3, 2) as never,
+      trainingParams: { ...base, lr_mode: 'StepLRScheduler', lr_updates: [1], lr_decay_factor: 0.5, ...quiet },
+      trainLoader: twoBatches(),
+    });
+    assert.deepEqual(result.epochs.map((e) => e.lr), [{ w: 0.1, b: 1 }, { w: 0.05, b: 0.5 }]);
   });
 
   describe('resume', () => {
