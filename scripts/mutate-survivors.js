@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * Lists what a StrykerJS run left alive: `node scripts/mutate-survivors.js [mutate/stryker-*.json]`
- * (default: every mutate/stryker-*.json; a file several reports measured counts once, from the newest).
+ * (default: every mutate/stryker-*.json; a mutant several reports measured counts once, from the newest).
  * Prints the score per folder, then one line per surviving (or uncovered) mutant: file:line:column,
  * mutator, original -> replacement.
  */
@@ -21,12 +21,23 @@ if (reports.length === 0) {
   process.exit(2);
 }
 
-// Several reports may measure the same file (a run before and after new tests, MUTATE_TAG): each
-// file counts once, from the newest report that has it.
+// Several reports may measure the same mutant (a run before and after new tests, or one over a
+// file's survivor lines only, MUTATE_TAG): each mutant counts once, from the newest report that
+// has it (same file, place, mutator and replacement). A report of an older source of a file
+// starts that file afresh.
 reports.sort((a, b) => fs.statSync(a).mtimeMs - fs.statSync(b).mtimeMs);
 const latest = new Map();
 for (const report of reports) {
-  for (const [file, entry] of Object.entries(JSON.parse(fs.readFileSync(report, 'utf8')).files)) latest.set(path.resolve(root, file), entry);
+  for (const [file, entry] of Object.entries(JSON.parse(fs.readFileSync(report, 'utf8')).files)) {
+    const key = path.resolve(root, file);
+    const known = latest.get(key);
+    const merged = known && known.source === entry.source ? known : { source: entry.source, mutants: new Map() };
+    for (const m of entry.mutants) {
+      const { start, end } = m.location;
+      merged.mutants.set(`${start.line}:${start.column}-${end.line}:${end.column} ${m.mutatorName} ${m.replacement ?? ''}`, m);
+    }
+    latest.set(key, merged);
+  }
 }
 
 const DETECTED = new Set(['Killed', 'Timeout']);
@@ -40,7 +51,7 @@ for (const [file, entry] of latest) {
   const lines = entry.source.split('\n');
   const f = perFolder.get(folder) ?? { detected: 0, counted: 0, ignored: 0, compileErrors: 0 };
   const one = { detected: 0, counted: 0, ignored: 0, compileErrors: 0 };
-  for (const m of entry.mutants) {
+  for (const m of entry.mutants.values()) {
     for (const c of [f, one]) {
       if (m.status === 'CompileError') c.compileErrors++;
       if (m.status === 'Ignored') c.ignored++;
