@@ -12,13 +12,21 @@ import path from 'node:path';
 const here = path.dirname(new URL(import.meta.url).pathname);
 const localBuild = path.join(here, 'build', 'Release', 'sg_optim.node');
 if (!process.env.SG_OPTIM_BINARY && fs.existsSync(localBuild)) process.env.SG_OPTIM_BINARY = localBuild;
+// The sandbox leaves out build/ and prebuilds/: without a binary every test of the dry run would
+// fail on loading the addon, which Stryker reports only as failed tests. Say what to do instead.
+if (!process.env.SG_OPTIM_BINARY) {
+  throw new Error(`stryker.config.mjs: no native addon at ${localBuild}; build it first (npm install, or npm run build:native) or point SG_OPTIM_BINARY at one`);
+}
 if (!process.env.SG_GOLDEN_DIR) process.env.SG_GOLDEN_DIR = path.resolve(here, '..', 'shared', 'golden');
 
 // Which folders to mutate: all three, or MUTATE_FOLDERS=optim,recipes for a part; MUTATE_FILES
 // (comma-separated globs, e.g. lib/optim/param-groups.ts) narrows the mutated files further.
 const folders = (process.env.MUTATE_FOLDERS || 'optim,training,recipes').split(',').map((f) => f.trim()).filter(Boolean);
 const files = process.env.MUTATE_FILES ? process.env.MUTATE_FILES.split(',').map((f) => f.trim()).filter(Boolean) : null;
-const tag = folders.join('-') + (files || process.env.MUTATE_TESTS ? '-part' : '');
+// MUTATE_TAG names the report (mutate/stryker-<tag>.json): narrowed runs of different files then
+// keep their reports apart instead of overwriting one another's `-part` report.
+const tag = process.env.MUTATE_TAG || folders.join('-') + (files || process.env.MUTATE_TESTS ? '-part' : '');
+if (!/^[\w.-]+$/.test(tag)) throw new Error(`MUTATE_TAG must be letters, digits, '.', '_' or '-' (it names a file and a folder), got ${JSON.stringify(tag)}`);
 
 // The tests that exercise each folder (the dry run and every mutant only run these). Left out:
 // tests that run their subject in a child process (a mutant is only active in Stryker's own test

@@ -4,7 +4,7 @@ import * as path from 'path';
 import * as nn from '../../lib/nn';
 import { loadRecipe } from '../../lib/recipes';
 import * as sg from '../../lib/tensor';
-import { Callback, createCallback, createCallbacks, listCallbacks, PhaseContext, registerCallback, simulateLr, Trainer } from '../../lib/training';
+import { Callback, CALLBACKS, createCallback, createCallbacks, listCallbacks, PhaseContext, registerCallback, simulateLr, Trainer } from '../../lib/training';
 import { recipeFolder, yaml } from '../recipes/fixtures';
 
 /** What the registered callbacks saw, per instance label. */
@@ -108,5 +108,51 @@ describe('training: phase_callbacks by name (the callbacks registry)', function 
       trainer.train({ model: new nn.Linear(3, 2), trainingParams: { max_epochs: 1, initial_lr: 0.1, loss: 'MSELoss', phase_callbacks: ['CountStepz'], save_model: false, silent_mode: true }, trainLoader: loader(1) }),
       /unknown callback 'CountStepz'; did you mean 'CountSteps'\?/,
     );
+  });
+
+  it('null, undefined and `{Name: undefined}` are no callbacks / no params; params must be a mapping (exact message)', () => {
+    assert.deepEqual(createCallbacks(undefined), []);
+    constructedWith.length = 0;
+    assert.ok(createCallback({ CountSteps: undefined }) instanceof CountSteps);
+    assert.deepEqual(constructedWith, [{}]);
+    assert.throws(() => createCallback({ CountSteps: 'x' }, 'cb'), { name: 'TypeError', message: "Expected a mapping of constructor params for cb.CountSteps but received 'x' (string)" });
+    assert.throws(() => createCallback({ CountSteps: [] }), { name: 'TypeError', message: 'Expected a mapping of constructor params for callback.CountSteps but received [] (array)' });
+  });
+
+  it('an instance of any class with an event method passes through; one without (or an array) is refused', () => {
+    class OnlyEnd {
+      ends = 0;
+      onTrainingEnd(): void {
+        this.ends++;
+      }
+    }
+    const duck = new OnlyEnd();
+    assert.equal(createCallback(duck), duck);
+    class NoEvents {
+      run(): void {}
+    }
+    class EventNotAMethod {
+      onTrainingEnd = 3;
+    }
+    const refused = (shown: string) => `Expected a callback name, a {Name: params} mapping with one key or a Callback instance for cb but received ${shown}`;
+    assert.throws(() => createCallback(new NoEvents(), 'cb'), { name: 'TypeError', message: refused('an instance of NoEvents') });
+    assert.throws(() => createCallback(new EventNotAMethod(), 'cb'), { name: 'TypeError', message: refused('an instance of EventNotAMethod') });
+    assert.throws(() => createCallback([duck], 'cb'), { name: 'TypeError', message: /^Expected a callback name, .* for cb but received \[.*\] \(array\)$/ });
+  });
+
+  it('with no callback registered at all, an unknown name says how to register one', () => {
+    // The registry of this process is emptied for the check and restored (registrations are global).
+    const entries = (CALLBACKS as unknown as { entries: Map<string, unknown> }).entries;
+    const saved = [...entries];
+    entries.clear();
+    try {
+      assert.throws(() => createCallbacks(['CountSteps']), {
+        name: 'Error',
+        message: "training_params.phase_callbacks[0]: unknown callback 'CountSteps'; no callbacks are registered (register one with sg.training.registerCallback, or load it with sg-optim --require)",
+      });
+    } finally {
+      for (const [k, v] of saved) entries.set(k, v);
+    }
+    assert.ok(createCallback('CountSteps') instanceof CountSteps);
   });
 });

@@ -10,6 +10,7 @@ import * as path from 'path';
 import * as nn from '../../lib/nn';
 import * as sg from '../../lib/tensor';
 import { Callback, PhaseContext, Trainer } from '../../lib/training';
+import { warningsDuring } from './warnings';
 
 type Batch = [sg.Tensor, sg.Tensor];
 
@@ -22,22 +23,6 @@ const fixed = (batches: Batch[]) => ({
 });
 
 const quiet = { save_model: false, silent_mode: true };
-
-/** Collects process warnings with `code` while `fn` runs (they are emitted on the next tick). */
-async function warningsDuring(code: string, fn: () => Promise<unknown>): Promise<string[]> {
-  const seen: string[] = [];
-  const listener = (w: Error & { code?: string }) => {
-    if (w.code === code) seen.push(w.message);
-  };
-  process.on('warning', listener);
-  try {
-    await fn();
-    await new Promise((resolve) => setImmediate(resolve));
-  } finally {
-    process.off('warning', listener);
-  }
-  return seen;
-}
 
 describe('Trainer: guards and accumulation', function () {
   let root: string;
