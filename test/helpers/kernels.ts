@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 
 import { native } from '../../lib/native';
 
-/** The kernel builds setCpuKernels accepts here: always the baseline, AVX2 and AVX-512 where the CPU has them. */
-function kernelBuilds(): string[] {
+/** The kernel builds setCpuKernels accepts here, narrowest first: always the baseline, AVX2 and AVX-512 where the CPU has them. */
+export function kernelBuilds(): string[] {
   const builds = ['generic', 'avx2', 'avx512'].filter((name) => {
     try {
       native.setCpuKernels(name);

@@ -8,6 +8,7 @@ import { spawnSync } from 'child_process';
 import * as path from 'path';
 
 import { native } from '../../lib/native';
+import { kernelBuilds } from '../helpers/kernels';
 
 function run(env: NodeJS.ProcessEnv): { kernels: string; sha256: string } {
   const r = spawnSync(process.execPath, [path.join(__dirname, 'cpu-kernels-worker.js')], { encoding: 'utf8', env });
@@ -15,19 +16,8 @@ function run(env: NodeJS.ProcessEnv): { kernels: string; sha256: string } {
   return JSON.parse(r.stdout.trim().split('\n').pop()!);
 }
 
-/** The builds this CPU runs, widest first (setCpuKernels refuses the others). */
-function runnableBuilds(): string[] {
-  const builds = ['avx512', 'avx2', 'generic'].filter((name) => {
-    try {
-      native.setCpuKernels(name);
-      return true;
-    } catch {
-      return false;
-    }
-  });
-  native.setCpuKernels('auto');
-  return builds;
-}
+/** The builds this CPU runs, widest first. */
+const runnableBuilds = (): string[] => kernelBuilds().reverse();
 
 describe('optimizers: every build of the fused loops agrees to the bit', () => {
   it('every optimizer, float32 and float64, three steps: the same bytes under each build', function () {
