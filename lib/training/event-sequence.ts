@@ -97,13 +97,20 @@ export interface RunPlan {
   /** len(train_loader): the step counter uses the full length even when batches are cut short. */
   trainLoaderLen: number;
   batchAccumulate: number;
-  /** Validation runs when (epoch + 1) % runValidationFreq == 0 (0 counts as 1). */
+  /** Validation runs when (epoch + 1) % runValidationFreq == 0 (0 counts as 1), ... */
   runValidationFreq: number;
+  /** ... and in the epochs whose checkpoint is kept (save_ckpt_epoch_list, 1-based), and the last. */
+  saveCkptEpochList?: readonly number[];
 }
 
-/** Whether an epoch validates (given a validation loader). */
-function validatesAt(epoch: number, runValidationFreq: number): boolean {
-  return (epoch + 1) % (runValidationFreq || 1) === 0;
+/**
+ * Whether an epoch validates (given a validation loader), as SG's _should_run_validation_for_epoch:
+ * every runValidationFreq epochs, the last epoch, and the epochs of save_ckpt_epoch_list (so that
+ * the final and the kept checkpoints carry a validation result).
+ */
+function validatesAt(epoch: number, plan: RunPlan): boolean {
+  const n = epoch + 1;
+  return n % (plan.runValidationFreq || 1) === 0 || n === plan.maxEpochs || (plan.saveCkptEpochList ?? []).includes(n);
 }
 
 /**
@@ -149,7 +156,7 @@ export function* trainingEvents<B>(plan: RunPlan, work: RunWork<B>, handler: Cal
     ctx.metrics = work.train.end(epoch);
     fire('onTrainLoaderEnd');
     const validation = work.validation;
-    const due = validatesAt(epoch, plan.runValidationFreq);
+    const due = validatesAt(epoch, plan);
     const validated = validation !== null && due;
     if (validated) {
       validation.around(epoch, () => {

@@ -156,7 +156,7 @@ export function simulateLr(trainingParams: TrainingParamsInput, options: Simulat
       },
     },
   };
-  const plan = { startEpoch: 0, maxEpochs: E, trainLoaderLen: L, batchAccumulate: params.batch_accumulate, runValidationFreq: params.run_validation_freq };
+  const plan = { startEpoch: 0, maxEpochs: E, trainLoaderLen: L, batchAccumulate: params.batch_accumulate, runValidationFreq: params.run_validation_freq, saveCkptEpochList: params.save_ckpt_epoch_list };
   drain(trainingEvents(plan, work, handler, ctx));
   return { groups: names, epochs: E, batchesPerEpoch: batchIndices.length, lr, epochEnd, steps, constantMetrics: options.metrics ? [] : watched };
 }

@@ -256,6 +256,9 @@ export class Trainer {
         get runValidationFreq() {
           return params.run_validation_freq;
         },
+        get saveCkptEpochList() {
+          return params.save_ckpt_epoch_list ?? [];
+        },
       },
       criterion,
       trainMetrics,

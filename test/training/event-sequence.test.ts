@@ -62,6 +62,8 @@ describe('one event sequence for the Trainer and simulateLr', function () {
     { name: 'accumulation across epochs, validation every second epoch', params: { ...base, max_epochs: 4, batch_accumulate: 2, run_validation_freq: 2 }, L: 3, V: 2 },
     { name: 'every epoch validates, a cosine schedule with warmup', params: { ...base, max_epochs: 2, lr_mode: 'cosine', lr_warmup_epochs: 1 }, L: 2, V: 1 },
     { name: 'no validation loader', params: { ...base, max_epochs: 2 }, L: 2, V: null },
+    // SG's _should_run_validation_for_epoch: epochs 1 (kept checkpoint), 2, 4 and 5 (the last).
+    { name: 'validation every second epoch, also in save_ckpt_epoch_list and the last epoch', params: { ...base, max_epochs: 5, run_validation_freq: 2, save_ckpt_epoch_list: [1] }, L: 1, V: 1 },
   ];
   for (const c of cases) {
     it(`${c.name}: the same events, order and positions`, async () => {
@@ -70,7 +72,9 @@ describe('one event sequence for the Trainer and simulateLr', function () {
       assert.deepEqual(simulated, trained);
       const E = c.params.max_epochs as number;
       const freq = (c.params.run_validation_freq as number | undefined) ?? 1;
-      const due = Array.from({ length: E }, (_, e) => (e + 1) % freq === 0).filter(Boolean).length;
+      const kept = (c.params.save_ckpt_epoch_list as number[] | undefined) ?? [];
+      const due = Array.from({ length: E }, (_, e) => (e + 1) % freq === 0 || e + 1 === E || kept.includes(e + 1)).filter(Boolean).length;
+      if (c.name.includes('save_ckpt_epoch_list')) assert.equal(due, 4);
       const validating = c.V === null ? 0 : due;
       assert.equal(count(trained, 'onTrainBatchStart'), E * c.L);
       assert.equal(count(trained, 'onValidationLoaderStart'), validating, 'VALIDATION_EPOCH_START only in epochs that validate');
