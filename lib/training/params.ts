@@ -199,6 +199,12 @@ export function validateTrainingParams(params: Record<string, unknown>): asserts
   if (clip !== null && clip !== undefined && (typeof clip !== 'number' || !(clip > 0))) {
     throw rangeError('training_params.clip_grad_norm', `Invalid clip_grad_norm ${JSON.stringify(clip)}: it must be a positive number or null`);
   }
+  // SG stops an epoch's loop at batch_idx >= max_*_batches: a fraction or 0 would run part of a
+  // batch count or no batch at all (and an epoch of no training batch has no loss to average).
+  for (const key of ['max_train_batches', 'max_valid_batches'] as const) {
+    const v = params[key];
+    if (v !== null && v !== undefined && (!Number.isInteger(v) || (v as number) < 1)) throw typeError(`training_params.${key}`, 'an integer ≥ 1 or null (every batch)', v);
+  }
   if (!Number.isInteger(params.seed)) throw typeError('training_params.seed', 'an integer', params.seed);
   if (typeof params.cosine_final_lr_ratio !== 'number') throw typeError('training_params.cosine_final_lr_ratio', 'a number', params.cosine_final_lr_ratio);
   if (typeof params.stop_on_non_finite_loss !== 'boolean') throw typeError('training_params.stop_on_non_finite_loss', 'a boolean', params.stop_on_non_finite_loss);
