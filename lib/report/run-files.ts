@@ -17,9 +17,8 @@ export const LR_STEPS_FILE = 'lr_steps.jsonl';
 export const RUN_FILE = 'run.json';
 export const REPORT_FILE = 'report.html';
 
-/** A line of log.jsonl (the Trainer's EpochRecord and the experiment name). */
-export interface EpochLine {
-  experiment?: string;
+/** One epoch's results, as the Trainer returns them (TrainResult.epochs) and logs them. */
+export interface EpochRecord {
   epoch: number;
   train_loss: number;
   train_metrics: Record<string, number>;
@@ -27,6 +26,11 @@ export interface EpochLine {
   valid_metrics: Record<string, number>;
   lr: Record<string, number>;
   seconds: number;
+}
+
+/** A line of log.jsonl: the Trainer's EpochRecord and the experiment name. */
+export interface EpochLine extends EpochRecord {
+  experiment?: string;
 }
 
 /** A line of lr_steps.jsonl: the LR of each param group at one optimizer step. */

@@ -11,6 +11,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 
 import { isPlainObject, typeError, withErrorInfo } from '../errors';
+import type { EpochRecord } from '../report/run-files';
 import { RunLogger, runLoggerSettings } from '../report/run-logger';
 import { Optimizer, OptimizerStateDict } from '../optim/optimizer';
 import { moduleClassifier } from '../nn/classify';
@@ -51,15 +52,7 @@ export interface TrainArgs {
   additionalConfigsToLog?: Record<string, unknown> | null;
 }
 
-export interface EpochRecord {
-  epoch: number;
-  train_loss: number;
-  train_metrics: Record<string, number>;
-  valid_loss: number | null;
-  valid_metrics: Record<string, number>;
-  lr: Record<string, number>;
-  seconds: number;
-}
+export type { EpochRecord };
 
 export interface TrainResult {
   epochs: EpochRecord[];
