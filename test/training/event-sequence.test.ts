@@ -157,6 +157,8 @@ describe('one event sequence for the Trainer and simulateLr', function () {
       const plan = { startEpoch: 0, maxEpochs: 1, trainLoaderLen: 4, batchAccumulate: 2, runValidationFreq: 1 };
       assert.deepEqual(run(plan, [0, 1]), ['begin 0', 'backward', 'backward', 'step 4', 'end 0']);
       assert.deepEqual(run(plan, [1]), ['begin 0', 'backward', 'step 2', 'backward', 'backward', 'step 4', 'end 0']);
+      // A step clears the pending gradients: a later window of only skipped batches does not step again.
+      assert.deepEqual(run(plan, [2, 3]), ['begin 0', 'backward', 'backward', 'step 2', 'end 0']);
     });
 
     it('starts at startEpoch (a resumed run)', () => {

@@ -34,6 +34,12 @@ describe('Progress', () => {
       now += 100;
       progress.update({ ...line, batch: 2, loss: 0.2 });
       assert.equal(writes[1], `\rEpoch 1/3 ${'█'.repeat(12)}${'░'.repeat(12)} 2/4  loss 0.2000  lr 0.00125   `);
+      // Exactly 100 ms after the last draw is late enough to draw again.
+      now += 100;
+      progress.update({ ...line, batch: 3, loss: 0.3 });
+      assert.equal(writes.length, 3);
+      assert.equal(writes[2], `\rEpoch 1/3 ${'█'.repeat(18)}${'░'.repeat(6)} 3/4  loss 0.3000  lr 0.00125   `);
+      writes.pop();
       // ...but the epoch's last batch is always drawn: a full bar.
       now += 1;
       progress.update({ ...line, batch: 4, loss: 0.5, lr: 3e-5 });
