@@ -39,6 +39,8 @@ const FUNCTIONS = {
     (x: number[]) => [-2.0 * (1.0 - x[0]) - 400.0 * x[0] * (x[1] - x[0] * x[0]), 200.0 * (x[1] - x[0] * x[0])],
   ],
   steep: [(x: number[]) => Math.exp(x[0]) - 2.0 * x[0], (x: number[]) => [Math.exp(x[0]) - 2.0]],
+  huber: [(x: number[]) => Math.sqrt(1.0 + x[0] * x[0]), (x: number[]) => [x[0] / Math.sqrt(1.0 + x[0] * x[0])]],
+  well: [(x: number[]) => -Math.exp(-50.0 * x[0] * x[0]) + 0.01 * x[0] * x[0], (x: number[]) => [100.0 * x[0] * Math.exp(-50.0 * x[0] * x[0]) + 0.02 * x[0]]],
 } satisfies Record<string, [(x: number[]) => number, (x: number[]) => number[]]>;
 
 const FIXTURE = JSON.parse(fs.readFileSync(path.join(packageRoot(), 'test', 'optim', 'fixtures', 'strong-wolfe.json'), 'utf8')) as { cases: Case[] };

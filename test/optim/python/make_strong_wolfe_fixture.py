@@ -43,6 +43,16 @@ FUNCTIONS = {
         lambda x: math.exp(x[0]) - 2.0 * x[0],
         lambda x: [math.exp(x[0]) - 2.0],
     ),
+    # Nearly linear far from 0: long searches whose zoom shrinks a wide bracket many times.
+    "huber": (
+        lambda x: math.sqrt(1.0 + x[0] * x[0]),
+        lambda x: [x[0] / math.sqrt(1.0 + x[0] * x[0])],
+    ),
+    # A narrow well: cubics land near the bracket's ends (the insufficient-progress moves).
+    "well": (
+        lambda x: -math.exp(-50.0 * x[0] * x[0]) + 0.01 * x[0] * x[0],
+        lambda x: [100.0 * x[0] * math.exp(-50.0 * x[0] * x[0]) + 0.02 * x[0]],
+    ),
 }
 
 # (function, x0, d): descent directions (the negative gradient, or another one downhill).
@@ -57,9 +67,15 @@ STARTS = [
     ("rosenbrock", [0.0, 0.0], [1.0, 0.0]),
     ("steep", [-3.0], None),
     ("steep", [2.0], None),
+    ("huber", [-10.0], None),
+    ("huber", [-30.0], [1.0]),
+    ("huber", [5.0], [-0.1]),
+    ("well", [-0.2], None),
+    ("well", [0.15], [-1.0]),
+    ("well", [-3.0], [1.0]),
 ]
-STEPS = [1e-3, 0.05, 0.5, 1.0, 4.0, 40.0]
-OPTIONS = [(25, 1e-9), (3, 1e-9), (1, 1e-9), (25, 1e-2)]
+STEPS = [1e-3, 0.05, 0.5, 1.0, 4.0, 40.0, 1e3, 1e5]
+OPTIONS = [(25, 1e-9), (3, 1e-9), (1, 1e-9), (25, 1e-2), (25, 1e-5)]
 
 
 def main():
@@ -79,14 +95,19 @@ def main():
 
         for t0 in STEPS:
             for max_ls, tol in OPTIONS:
-                f, g_new, t, evals = _strong_wolfe(obj, xt, t0, d, fn(x0), g, g.dot(d), tolerance_change=tol, max_ls=max_ls)
+                try:
+                    f, g_new, t, evals = _strong_wolfe(obj, xt, t0, d, fn(x0), g, g.dot(d), tolerance_change=tol, max_ls=max_ls)
+                except OverflowError:  # exp of a huge step: not a search worth replaying
+                    continue
                 cases.append({
                     "function": name, "x0": x0, "d": d0, "t0": t0, "max_ls": max_ls, "tolerance_change": tol,
                     "f": float(f), "g": [float(v) for v in g_new], "t": float(t), "evals": int(evals),
                 })
     with open(out, "w") as fh:
-        json.dump({"reference": f"torch.optim.lbfgs._strong_wolfe, PyTorch {torch.__version__}", "cases": cases}, fh, indent=1)
-        fh.write("\n")
+        # One case a line: small, and a regenerated file diffs case by case.
+        fh.write('{"reference": ' + json.dumps(f"torch.optim.lbfgs._strong_wolfe, PyTorch {torch.__version__}") + ',\n"cases": [\n')
+        fh.write(",\n".join(json.dumps(c) for c in cases))
+        fh.write("\n]}\n")
     print(f"{len(cases)} cases -> {out}")
 
 
