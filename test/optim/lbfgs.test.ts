@@ -161,6 +161,8 @@ describe('LBFGS (torch.optim.LBFGS 2.15)', () => {
       assert.equal(new LBFGS([w], { [key]: 1 }).paramGroups[0][key], 1, key);
     }
     assert.throws(() => new LBFGS([w], 'fast' as never), /^TypeError: Expected an object for LBFGS optimizer_params but received 'fast'/);
+    assert.throws(() => new LBFGS([w], { momentum: 0.9 } as never), /^TypeError: unknown LBFGS option 'momentum'; known: lr, .* \(at optimizer_params\.momentum\)$/);
+    assert.throws(() => new LBFGS([w], { max_iter: 'x' } as never), /^TypeError: Expected a number for optimizer_params\.max_iter but received 'x'/);
     assert.throws(() => new LBFGS([{ params: [w], max_iter: 0 }]), { name: 'RangeError', message: 'max_iter must be a positive integer, got 0 (param_groups[0].max_iter)' });
     const opt = new LBFGS([w], { line_search_fn: 'strong_wolfe' });
     opt.paramGroups[0].history_size = 0;
@@ -180,6 +182,7 @@ describe('LBFGS (torch.optim.LBFGS 2.15)', () => {
       [null, /^TypeError: Expected an object \{state, param_groups\} for loadStateDict\(stateDict\)/],
       [{ ...sd, param_groups: [sd.param_groups[0], sd.param_groups[0]] }, /^Error: LBFGS doesn't support per-parameter options \(parameter groups\): the state dict must hold exactly one param group$/],
       [{ ...sd, param_groups: [{ ...sd.param_groups[0], params: [0, 1] }] }, /^Error: loaded state dict contains a parameter group that doesn't match the size of optimizer's group \(param_groups\[0\] has 2 parameters, the optimizer's has 1\)$/],
+      [{ ...sd, param_groups: [{ ...sd.param_groups[0], params: undefined }] }, /^Error: loaded state dict contains a parameter group that doesn't match the size of optimizer's group \(param_groups\[0\] has undefined parameters/],
       [{ ...sd, param_groups: [{ ...sd.param_groups[0], max_iter: 0 }] }, /^RangeError: max_iter must be a positive integer, got 0 \(stateDict\.param_groups\[0\]\.max_iter\)$/],
       [{ ...sd, state: { 1: sd.state[0] } }, /^Error: stateDict\.state has an entry for parameter 1; LBFGS keeps its state on the first parameter \(0\)$/],
       [{ ...sd, state: { 0: 'x' } }, /^TypeError: Expected an object for stateDict\.state\[0\]/],
