@@ -146,4 +146,58 @@ describe('LBFGS (torch.optim.LBFGS 2.15)', () => {
     assert.equal(Number((loss as Tensor).item()), 0);
     assert.deepEqual(Object.keys(opt.stateDict().state[0]).sort(), ['func_evals', 'n_iter']);
   });
+
+  it('checks its own options and a loaded state dict, naming the place; a refusal changes nothing', () => {
+    const w = tensor([1, 2], { dtype: 'float64', requiresGrad: true });
+    const closure = (opt: LBFGS) => () => {
+      opt.zeroGrad();
+      const l = w.sub(3).pow(2).sum();
+      l.backward();
+      return l;
+    };
+    for (const key of ['max_iter', 'max_eval', 'history_size']) {
+      assert.throws(() => new LBFGS([w], { [key]: 0 }), { name: 'RangeError', message: `${key} must be a positive integer, got 0` }, key);
+      assert.throws(() => new LBFGS([w], { [key]: 1.5 }), { name: 'RangeError', message: `${key} must be a positive integer, got 1.5` }, key);
+      assert.equal(new LBFGS([w], { [key]: 1 }).paramGroups[0][key], 1, key);
+    }
+    assert.throws(() => new LBFGS([w], 'fast' as never), /^TypeError: Expected an object for LBFGS optimizer_params but received 'fast'/);
+    assert.throws(() => new LBFGS([w], { momentum: 0.9 } as never), /^TypeError: unknown LBFGS option 'momentum'; known: lr, .* \(at optimizer_params\.momentum\)$/);
+    assert.throws(() => new LBFGS([w], { max_iter: 'x' } as never), /^TypeError: Expected a number for optimizer_params\.max_iter but received 'x'/);
+    assert.throws(() => new LBFGS([{ params: [w], max_iter: 0 }]), { name: 'RangeError', message: 'max_iter must be a positive integer, got 0 (param_groups[0].max_iter)' });
+    const opt = new LBFGS([w], { line_search_fn: 'strong_wolfe' });
+    opt.paramGroups[0].history_size = 0;
+    assert.throws(() => opt.step(closure(opt)), { name: 'RangeError', message: 'history_size must be a positive integer, got 0 (param_groups[0].history_size)' });
+    opt.paramGroups[0].history_size = 100;
+    opt.paramGroups.push({ ...opt.paramGroups[0], params: [] });
+    assert.throws(() => opt.step(closure(opt)), /^Error: Expected exactly one param_group, but got 2$/);
+    opt.paramGroups.pop();
+    assert.throws(() => opt.step(() => tensor([1, 2])), /^TypeError: Expected a number or a one-element Tensor \(the loss\) for the value LBFGS\.step\(closure\) returned/);
+    assert.deepEqual(w.toArray(), [1, 2]);
+
+    opt.step(closure(opt));
+    const sd = opt.stateDict();
+    const st = opt.state.get(w)!;
+    const d = (st.d as Tensor).toArray();
+    const refusals: Array<[unknown, RegExp]> = [
+      [null, /^TypeError: Expected an object \{state, param_groups\} for loadStateDict\(stateDict\)/],
+      [{ ...sd, param_groups: [sd.param_groups[0], sd.param_groups[0]] }, /^Error: LBFGS doesn't support per-parameter options \(parameter groups\): the state dict must hold exactly one param group$/],
+      [{ ...sd, param_groups: [{ ...sd.param_groups[0], params: [0, 1] }] }, /^Error: loaded state dict contains a parameter group that doesn't match the size of optimizer's group \(param_groups\[0\] has 2 parameters, the optimizer's has 1\)$/],
+      [{ ...sd, param_groups: [{ ...sd.param_groups[0], params: undefined }] }, /^Error: loaded state dict contains a parameter group that doesn't match the size of optimizer's group \(param_groups\[0\] has undefined parameters/],
+      [{ ...sd, param_groups: [{ ...sd.param_groups[0], max_iter: 0 }] }, /^RangeError: max_iter must be a positive integer, got 0 \(stateDict\.param_groups\[0\]\.max_iter\)$/],
+      [{ ...sd, state: { 1: sd.state[0] } }, /^Error: stateDict\.state has an entry for parameter 1; LBFGS keeps its state on the first parameter \(0\)$/],
+      [{ ...sd, state: { 0: 'x' } }, /^TypeError: Expected an object for stateDict\.state\[0\]/],
+      [{ ...sd, state: { 0: { ...sd.state[0], d: tensor([1, 2, 3], { dtype: 'float64' }) } } }, /^RangeError: stateDict\.state\[0\]\.d has 3 elements but the parameters have 2$/],
+      [{ ...sd, state: { 0: { ...sd.state[0], prev_flat_grad: tensor([1], { dtype: 'float64' }) } } }, /^RangeError: stateDict\.state\[0\]\.prev_flat_grad has 1 elements/],
+      [{ ...sd, state: { 0: { ...sd.state[0], old_dirs: [tensor([1, 2, 3], { dtype: 'float64' })] } } }, /^RangeError: stateDict\.state\[0\]\.old_dirs\[0\] has 3 elements/],
+      [{ ...sd, state: { 0: { ...sd.state[0], old_stps: [tensor([1, 2, 3], { dtype: 'float64' })] } } }, /^RangeError: stateDict\.state\[0\]\.old_stps\[0\] has 3 elements/],
+    ];
+    for (const [bad, message] of refusals) {
+      assert.throws(() => opt.loadStateDict(bad as never), message);
+      assert.deepEqual((opt.state.get(w)!.d as Tensor).toArray(), d, String(message));
+      assert.equal(opt.paramGroups[0].max_iter, 20);
+    }
+    // Tensors come back in the parameters' dtype.
+    opt.loadStateDict({ ...sd, state: { 0: { ...sd.state[0], d: (sd.state[0].d as Tensor).to({ dtype: 'float32' }) } } });
+    assert.equal((opt.state.get(w)!.d as Tensor).dtype, 'float64');
+  });
 });

@@ -19,6 +19,7 @@ import {
   OPTIMIZERS,
   ParamsOrGroups,
   registerOptimizer,
+  resolveOptimizer,
 } from '../../lib/optim';
 import { native } from '../../lib/native';
 import { packageRoot } from '../../lib/package-root';
@@ -149,6 +150,31 @@ describe('optim: one record per optimizer', () => {
     assert.equal(sub.reference, 'user code, extending Adam');
     assert.equal(optimizerInfo(RegistryTestAdam).name, 'RegistryTestAdam');
     assert.deepEqual(optimizerInfo(RegistryTestAdam), sub);
+  });
+
+  it("a user's record: the nearest built-in up the class chain, an anonymous class, plain user code; bad arguments named", () => {
+    class RegistryTestAdamBase extends Adam {}
+    class RegistryTestAdamLeaf extends RegistryTestAdamBase {}
+    registerOptimizer('RegistryTestAdamLeaf', RegistryTestAdamLeaf);
+    const leaf = optimizerInfo('RegistryTestAdamLeaf');
+    assert.equal(leaf.schema, optimModule.ADAM_INFO.schema, 'an unregistered class between it and Adam is skipped');
+    assert.equal(leaf.description, 'user optimizer (class RegistryTestAdamLeaf, extends Adam)');
+    assert.equal(leaf.reference, 'user code, extending Adam');
+    // A class expression passed directly has no name.
+    registerOptimizer(
+      'RegistryTestAnonymous',
+      class extends Optimizer {
+        step(): void {}
+      },
+    );
+    const anonymous = optimizerInfo('RegistryTestAnonymous');
+    assert.equal(anonymous.description, 'user optimizer (class (anonymous))');
+    assert.equal(anonymous.reference, 'user code');
+    assert.equal(anonymous.schema, null);
+    assert.deepEqual({ ...anonymous.flags }, { stepAsTensor: false, hasGroupState: false });
+    assert.throws(() => listOptimizers('verbose' as never), /^TypeError: Expected an object \{verbose\?: boolean\} for listOptimizers\(options\) but received 'verbose' \(string\)$/);
+    assert.throws(() => listOptimizers(null as never), /^TypeError: Expected an object \{verbose\?: boolean\} for listOptimizers\(options\)/);
+    assert.throws(() => resolveOptimizer(42 as never), /^TypeError: Expected an optimizer name or class for optimizer but received 42/);
   });
 });
 
