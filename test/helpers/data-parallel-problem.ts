@@ -32,3 +32,21 @@ export function mlp(seed: number): Module {
   manualSeed(seed);
   return new Sequential(new Linear(5, 7, { dtype: 'float64' }), new Tanh(), new Linear(7, 3, { dtype: 'float64' }));
 }
+
+/** A module's float64 parameters as one flat list. */
+export const flatWeights = (m: Module): number[] => m.parameters().flatMap((p) => Array.from(p.toTypedArray() as Float64Array));
+
+/**
+ * How the data-parallel weights `parallel` compare with the single-process `single` trained from
+ * mlp(7): the largest relative difference, and how far the single run moved from its start (a
+ * check that training did something).
+ */
+export function compareWithSingle(parallel: Module, single: Module): { rel: number; moved: number; weights: number[] } {
+  const a = flatWeights(parallel);
+  const b = flatWeights(single);
+  let rel = 0;
+  for (let i = 0; i < a.length; i++) rel = Math.max(rel, Math.abs(a[i] - b[i]) / Math.max(1e-300, Math.abs(b[i])));
+  const init = flatWeights(mlp(7));
+  const moved = Math.max(...b.map((v, i) => Math.abs(v - init[i])));
+  return { rel, moved, weights: a };
+}

@@ -11,7 +11,7 @@ import { DistributedDataParallel, Module, Parameter } from '../../lib/nn';
 import { createOptimizer } from '../../lib/optim';
 import { Tensor, tensor } from '../../lib/tensor';
 import { mseLoss } from '../../lib/tensor/functional';
-import { dataParallelProblem, mlp } from '../helpers/data-parallel-problem';
+import { compareWithSingle, dataParallelProblem, mlp } from '../helpers/data-parallel-problem';
 
 const { K, B, names, rank, N, X, Y } = dataParallelProblem();
 
@@ -57,7 +57,6 @@ ddpBuffered.train().call(tensor([1], { dtype: 'float64' }));
 bufferTrace.push(buffered.stat.item()); // training: rank 0's
 ddpBuffered.detachHooks();
 
-const flat = (m: Module) => m.parameters().flatMap((p) => Array.from(p.toTypedArray() as Float64Array));
 const out: Record<string, unknown> = { rank, worldSize: N, bufferTrace };
 for (const name of names) {
   // Every rank starts from different weights: the wrap must broadcast rank 0's.
@@ -65,12 +64,7 @@ for (const name of names) {
   train(ddp, name, (s) => [s * N * B + rank * B, s * N * B + (rank + 1) * B]);
   const single = mlp(7);
   train(single, name, (s) => [s * N * B, (s + 1) * N * B]);
-  const a = flat(ddp.module);
-  const b = flat(single);
-  let rel = 0;
-  for (let i = 0; i < a.length; i++) rel = Math.max(rel, Math.abs(a[i] - b[i]) / Math.max(1e-300, Math.abs(b[i])));
-  const init = flat(mlp(7));
-  const moved = Math.max(...b.map((v, i) => Math.abs(v - init[i])));
+  const { rel, moved, weights: a } = compareWithSingle(ddp.module, single);
   out[name] = { rel, weights: a, moved, passes: ddp.reducedPasses, buckets: ddp.buckets.length, launchedInBackward: ddp.lastPassStats.bucketsLaunchedInBackward };
   ddp.detachHooks();
 }

@@ -11,7 +11,7 @@ import { DistributedDataParallel, Module, Parameter } from '../../lib/nn';
 import { createOptimizer, Optimizer, OptimizerStateDict, ZeroRedundancyOptimizer } from '../../lib/optim';
 import { manualSeed, randn, Tensor } from '../../lib/tensor';
 import { mseLoss } from '../../lib/tensor/functional';
-import { dataParallelProblem, mlp } from '../helpers/data-parallel-problem';
+import { compareWithSingle, dataParallelProblem, flatWeights, mlp } from '../helpers/data-parallel-problem';
 
 const { K, B, names, rank, N, X, Y } = dataParallelProblem();
 const OPTIONS: Record<string, Record<string, unknown>> = { SGD: { lr: 0.05, momentum: 0.9, weight_decay: 1e-3 }, Adadelta: { lr: 1.0 } };
@@ -61,7 +61,6 @@ function compareStateDicts(a: OptimizerStateDict, b: OptimizerStateDict): number
   return rel;
 }
 
-const flat = (m: Module) => m.parameters().flatMap((p) => Array.from(p.toTypedArray() as Float64Array));
 const out: Record<string, unknown> = { rank, worldSize: N };
 for (const name of names) {
   if (name === 'LBFGS') {
@@ -79,12 +78,7 @@ for (const name of names) {
   const single = mlp(7);
   const plain = createOptimizer(name, paramsFor(name, single), OPTIONS[name] ?? { lr: 0.01 });
   train(single, plain, (s) => [s * N * B, (s + 1) * N * B]);
-  const a = flat(ddp.module);
-  const b = flat(single);
-  let rel = 0;
-  for (let i = 0; i < a.length; i++) rel = Math.max(rel, Math.abs(a[i] - b[i]) / Math.max(1e-300, Math.abs(b[i])));
-  const init = flat(mlp(7));
-  const moved = Math.max(...b.map((v, i) => Math.abs(v - init[i])));
+  const { rel, moved, weights: a } = compareWithSingle(ddp.module, single);
   const plainSd = plain.stateDict();
   zero.consolidateStateDict(0);
   const stateVsPlain = rank === 0 ? compareStateDicts(zero.stateDict(), plainSd) : null;
@@ -108,7 +102,7 @@ const lambRun = (zeroed: boolean, maxGradNorm: number | null) => {
   const opt = zeroed ? new ZeroRedundancyOptimizer(ddp.module.parameters(), 'Lamb', opts) : createOptimizer('Lamb', ddp.module.parameters(), opts);
   train(ddp, opt, (s) => [s * N * B + rank * B, s * N * B + (rank + 1) * B]);
   ddp.detachHooks();
-  return flat(ddp.module);
+  return flatWeights(ddp.module);
 };
 const lambZero = lambRun(true, 0.05);
 const lambPlain = lambRun(false, 0.05);

@@ -10,15 +10,7 @@ import * as nn from '../../lib/nn';
 import * as sg from '../../lib/tensor';
 import { Tensor } from '../../lib/tensor';
 import { buildOptimizer, ModuleClassifier, NamedParams, ParamGroupsModel, separateLrGroups, separateZeroWdGroups } from '../../lib/training/build-optimizer';
-
-class Net extends nn.Module {
-  conv = new nn.Conv2d(3, 4, 3);
-  bn = new nn.BatchNorm2d(4);
-  head = new nn.Linear(4, 2);
-  forward(x: Tensor): Tensor {
-    return x;
-  }
-}
+import { Net } from './conv-bn-head';
 
 /** A Net whose initializeParamGroups returns `groups(net)` as given (the seed protocol). */
 function seedNet(groups: (net: Net) => unknown, extra: Record<string, unknown> = {}): Net {

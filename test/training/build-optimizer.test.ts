@@ -6,20 +6,10 @@
 import assert from 'node:assert/strict';
 
 import * as sgPublic from '../../lib';
-import * as nn from '../../lib/nn';
 import { SGD } from '../../lib/optim';
 import * as sg from '../../lib/tensor';
-import { Tensor } from '../../lib/tensor';
 import { buildOptimizer, buildOptimizerAndRecord, prepareOptimizer } from '../../lib/training/build-optimizer';
-
-class Net extends nn.Module {
-  conv = new nn.Conv2d(3, 4, 3);
-  bn = new nn.BatchNorm2d(4);
-  head = new nn.Linear(4, 2);
-  forward(x: Tensor): Tensor {
-    return x;
-  }
-}
+import { Net } from './conv-bn-head';
 
 /** A fine-tunable Net: the head at the given lr, the rest at a tenth. */
 class FinetuneNet extends Net {
