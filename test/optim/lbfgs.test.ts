@@ -2,7 +2,9 @@
  * LBFGS against torch.optim.LBFGS 2.15 itself: trajectories (the closure's loss, parameters and
  * counters after each step(closure), the final state's scalars) on a fixed objective, with and
  * without the strong-Wolfe line search (test/optim/fixtures/lbfgs.json, made by
- * test/optim/python/make_lbfgs_fixture.py); its state dict, and its errors.
+ * test/optim/python/make_lbfgs_fixture.py); its stop conditions on their exact boundaries (the
+ * fixture's `scripted` steps: a closure that returns scripted losses and gradients); its state
+ * dict, and its errors.
  */
 import assert from 'node:assert/strict';
 import * as fs from 'fs';
@@ -19,6 +21,14 @@ interface Case {
   steps: Array<{ loss: number; params: number[][]; func_evals: number; n_iter: number }>;
   final: { t: number; prev_loss: number; history: number; d: number[]; H_diag: number };
 }
+/** One step(closure) over a scripted closure: `calls[k]` is where PyTorch's k-th call found w and what it returned. */
+interface ScriptedCase {
+  name: string;
+  options: Record<string, unknown>;
+  w0: number[];
+  calls: Array<{ w: number[]; loss: number; grad: number[] }>;
+  final: { w: number[]; func_evals: number; n_iter: number; t?: number; prev_loss?: number; history?: number; d?: number[]; H_diag?: number };
+}
 interface Fixture {
   A: number[][];
   B: number[];
@@ -26,6 +36,7 @@ interface Fixture {
   w0: number[];
   v0: number[][];
   cases: Case[];
+  scripted: ScriptedCase[];
 }
 
 const FIXTURE = JSON.parse(fs.readFileSync(path.join(packageRoot(), 'test', 'optim', 'fixtures', 'lbfgs.json'), 'utf8')) as Fixture;
@@ -87,6 +98,44 @@ describe('LBFGS (torch.optim.LBFGS 2.15)', () => {
         assert.ok(maxRelativeError([hDiag], [c.final.H_diag]) <= tol, 'H_diag');
       }
     });
+  });
+
+  it('stops exactly where PyTorch stops: each stop condition on its boundary (scripted closures)', () => {
+    assert.ok(FIXTURE.scripted.length >= 9);
+    for (const c of FIXTURE.scripted) {
+      const w = tensor(c.w0, { dtype: 'float64', requiresGrad: true });
+      const opt = new LBFGS([w], c.options as never);
+      const seen: number[][] = [];
+      const loss = opt.step(() => {
+        const k = seen.length;
+        seen.push(w.toArray() as number[]);
+        // A step that asks for more values than PyTorch's did gets none.
+        if (k >= c.calls.length) throw new Error(`${c.name}: closure call ${k}, PyTorch's step stopped after ${c.calls.length}`);
+        opt.zeroGrad();
+        w.grad = tensor(c.calls[k].grad, { dtype: 'float64' });
+        return tensor(c.calls[k].loss, { dtype: 'float64' });
+      }) as Tensor;
+      assert.equal(Number(loss.item()), c.calls[0].loss, `${c.name}: step returns the first loss`);
+      assert.deepEqual(
+        seen,
+        c.calls.map((k) => k.w),
+        `${c.name}: where the closure was called`,
+      );
+      assert.deepEqual(w.toArray(), c.final.w, `${c.name}: w`);
+      const st = stateOf(opt, w);
+      assert.equal(st.func_evals, c.final.func_evals, `${c.name}: func_evals`);
+      assert.equal(st.n_iter, c.final.n_iter, `${c.name}: n_iter`);
+      if (c.final.d === undefined) {
+        assert.deepEqual(Object.keys(st).sort(), ['func_evals', 'n_iter'], c.name);
+        continue;
+      }
+      assert.equal(st.t, c.final.t, `${c.name}: t`);
+      assert.equal(st.prev_loss, c.final.prev_loss, `${c.name}: prev_loss`);
+      assert.equal((st.old_dirs as Tensor[]).length, c.final.history, `${c.name}: history`);
+      assert.deepEqual((st.d as Tensor).toArray(), c.final.d, `${c.name}: d`);
+      const hDiag = st.H_diag instanceof Tensor ? Number(st.H_diag.item()) : (st.H_diag as number);
+      assert.equal(hDiag, c.final.H_diag, `${c.name}: H_diag`);
+    }
   });
 
   it("keeps PyTorch's state layout on the first parameter; a state dict saved mid-run resumes the same trajectory", () => {

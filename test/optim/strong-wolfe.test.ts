@@ -6,6 +6,10 @@
  * them all: zoom after Armijo fails, the curvature condition met at once, the slope turning
  * positive, extrapolation up to max_ls, insufficient progress, the tolerance_change stop, and
  * cubics without a real minimum. Written against the StrykerJS survivors of strong-wolfe.ts.
+ * The fixture's `scripted` searches run over scripted values (the k-th call returns the k-th loss
+ * and gradient, wherever the search asks) that land exactly on the search's boundaries: each
+ * condition holding with equality, equal bracket ends, a bracket exactly tolerance_change wide,
+ * cubics clamped to the bracket's ends.
  */
 import assert from 'node:assert/strict';
 import * as fs from 'fs';
@@ -43,7 +47,23 @@ const FUNCTIONS = {
   well: [(x: number[]) => -Math.exp(-50.0 * x[0] * x[0]) + 0.01 * x[0] * x[0], (x: number[]) => [100.0 * x[0] * Math.exp(-50.0 * x[0] * x[0]) + 0.02 * x[0]]],
 } satisfies Record<string, [(x: number[]) => number, (x: number[]) => number[]]>;
 
-const FIXTURE = JSON.parse(fs.readFileSync(path.join(packageRoot(), 'test', 'optim', 'fixtures', 'strong-wolfe.json'), 'utf8')) as { cases: Case[] };
+/** A search over scripted values: `calls[k]` is the step PyTorch asked for at its k-th call and what it got. */
+interface ScriptedCase {
+  name: string;
+  f0: number;
+  g0: number[];
+  d: number[];
+  t0: number;
+  max_ls: number;
+  tolerance_change: number;
+  calls: Array<{ t: number; f: number; g: number[] }>;
+  f: number;
+  g: number[];
+  t: number;
+  evals: number;
+}
+
+const FIXTURE = JSON.parse(fs.readFileSync(path.join(packageRoot(), 'test', 'optim', 'fixtures', 'strong-wolfe.json'), 'utf8')) as { cases: Case[]; scripted: ScriptedCase[] };
 
 function run(c: Case) {
   const [fn, grad] = FUNCTIONS[c.function];
@@ -85,6 +105,29 @@ describe('strongWolfe (torch.optim.lbfgs._strong_wolfe 2.15)', () => {
     // Accepted at once (one evaluation) and searches that moved away from t0.
     assert.ok(FIXTURE.cases.some((c) => c.evals === 1 && c.t === c.t0));
     assert.ok(FIXTURE.cases.some((c) => c.t > c.t0) && FIXTURE.cases.some((c) => c.t < c.t0));
+  });
+
+  it(`${FIXTURE.scripted.length} scripted searches on the boundaries: every step asked for, and what PyTorch returns`, () => {
+    assert.ok(FIXTURE.scripted.length >= 15);
+    for (const c of FIXTURE.scripted) {
+      const asked: number[] = [];
+      const obj = (_x: Tensor[], t: number): [number, Tensor] => {
+        asked.push(t);
+        const k = asked.length - 1;
+        // A search that asks for more values than PyTorch's did gets none.
+        if (k >= c.calls.length) throw new Error(`${c.name}: call ${k} at t=${t}, PyTorch's search stopped after ${c.calls.length}`);
+        return [c.calls[k].f, tensor(c.calls[k].g, { dtype: 'float64' })];
+      };
+      const g = tensor(c.g0, { dtype: 'float64' });
+      const d = tensor(c.d, { dtype: 'float64' });
+      const result = strongWolfe(obj, [tensor(c.d.map(() => 0), { dtype: 'float64' })], c.t0, d, c.f0, g, g.matmul(d), { max_ls: c.max_ls, tolerance_change: c.tolerance_change });
+      assert.equal(asked.length, c.calls.length, `${c.name}: calls`);
+      asked.forEach((t, k) => assert.ok(maxRelativeError([t], [c.calls[k].t], 1e-12) <= 1e-12, `${c.name}: call ${k} at t=${t}, PyTorch's at ${c.calls[k].t}`));
+      assert.equal(result.evals, c.evals, `${c.name}: evals`);
+      assert.equal(result.t, c.t, `${c.name}: t`);
+      assert.equal(result.f, c.f, `${c.name}: f`);
+      assert.deepEqual(result.g.toArray(), c.g, `${c.name}: g`);
+    }
   });
 
   it("leaves the caller's gradient untouched and returns a gradient of its own", () => {

@@ -7,7 +7,14 @@ The objective uses only operations sg-optim's tensors have, so the test computes
   loss(w, v) = sum((A @ w - b)^2) + 0.1 * sum(w^4) + sum((v - C)^2 * (1 + v * v)) + 0.05 * (sum(w) * sum(v))^2
 with w of shape [3] and v of shape [2, 2]. Each case runs STEPS calls of step(closure); after each
 it records the closure's first loss (what step returns), the parameters and the counters, and at
-the end the state's scalars. With maximize the closure returns -loss."""
+the end the state's scalars. With maximize the closure returns -loss.
+
+SCRIPTED adds single step() calls whose closure is scripted: its k-th call sets the gradient to
+the k-th value of a list and returns the k-th loss, wherever the parameters are (the fixture
+records them at each call, which the test checks). The values put LBFGS's stop conditions exactly
+on their boundaries: the largest gradient element equal to tolerance_grad, the slope along d equal
+to -tolerance_change, |loss - prev_loss| and max|d t| equal to tolerance_change, max_eval
+evaluations reached, y.s equal to 1e-10. Written against StrykerJS survivors of lib/optim/lbfgs.ts."""
 import json
 import os
 import sys
@@ -78,12 +85,59 @@ def make_case(dtype_name, options):
     }
 
 
+# (name, options, w0, script): script[k] is (loss, gradient) for the closure's k-th call.
+SCRIPTED = [
+    ("max|g| == tolerance_grad at the start: returns after one evaluation", {"tolerance_grad": 0.5}, [0.0],
+     [(1.0, [0.5])]),
+    ("max|g| == tolerance_grad after a fixed step: stops", {"tolerance_grad": 0.25}, [0.0],
+     [(1.0, [-1.0]), (0.5, [0.25])]),
+    ("max|g| == tolerance_grad after a line search: stops", {"tolerance_grad": 0.25, "line_search_fn": "strong_wolfe"}, [0.0],
+     [(1.0, [-1.0]), (0.5, [0.25])]),
+    ("g.d == -tolerance_change: still a descent direction, steps", {"tolerance_change": 0.25}, [0.0],
+     [(1.0, [-0.5]), (0.5, [0.0])]),
+    ("|loss - prev_loss| == tolerance_change: goes on", {"tolerance_change": 0.25}, [0.0],
+     [(1.0, [-1.0]), (0.75, [-0.5]), (0.5, [0.0])]),
+    ("max|d t| == tolerance_change: stops", {"tolerance_change": 0.25, "lr": 0.25}, [0.0],
+     [(1.0, [-1.0]), (0.5, [-0.5])]),
+    ("max_eval evaluations reached: stops", {"max_eval": 2}, [0.0, 1.0],
+     [(1.0, [-1.0, 2.0]), (0.5, [-0.5, 1.0])]),
+    ("max_eval evaluations reached in a line search: stops", {"max_eval": 3, "line_search_fn": "strong_wolfe"}, [0.0],
+     [(1.0, [-1.0]), (0.5, [-0.95]), (0.25, [-0.5])]),
+    ("y.s == 1e-10: not a curvature pair (history stays empty)", {"lr": 1e-10 * 2.0 ** 33, "max_iter": 2, "max_eval": 10}, [0.0],
+     [(1.0, [-1.0]), (0.5, [-1.0 + 2.0 ** -33])]),
+]
+
+
+def scripted_case(name, options, w0, script):
+    w = torch.tensor(w0, dtype=torch.float64, requires_grad=True)
+    opt = torch.optim.LBFGS([w], **options)
+    calls = []
+
+    def closure():
+        assert len(calls) < len(script), f"{name}: LBFGS asks for more than its {len(script)} values"
+        loss, grad = script[len(calls)]
+        calls.append({"w": values(w), "loss": loss, "grad": grad})
+        opt.zero_grad()
+        w.grad = torch.tensor(grad, dtype=torch.float64)
+        return torch.tensor(loss, dtype=torch.float64)
+
+    opt.step(closure)
+    assert len(calls) == len(script), f"{name}: LBFGS used {len(calls)} of its {len(script)} values"
+    state = opt.state[w]
+    final = {"w": values(w), "func_evals": state["func_evals"], "n_iter": state["n_iter"]}
+    if "d" in state:
+        final.update({"t": float(state["t"]), "prev_loss": float(state["prev_loss"]), "history": len(state["old_dirs"]),
+                      "d": values(state["d"]), "H_diag": float(state["H_diag"])})
+    return {"name": name, "options": options, "w0": w0, "calls": calls, "final": final}
+
+
 def main():
     out = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), "..", "fixtures", "lbfgs.json")
     fixture = {
         "reference": f"torch.optim.LBFGS (PyTorch {torch.__version__}), test/optim/python/make_lbfgs_fixture.py",
         "A": A, "B": B, "C": C, "w0": W0, "v0": V0,
         "cases": [make_case(d, o) for d, o in CASES],
+        "scripted": [scripted_case(*c) for c in SCRIPTED],
     }
     with open(out, "w") as f:
         json.dump(fixture, f, indent=1)
