@@ -24,10 +24,11 @@ interface Case {
 /** One step(closure) over a scripted closure: `calls[k]` is where PyTorch's k-th call found w and what it returned. */
 interface ScriptedCase {
   name: string;
+  dtype: Dtype;
   options: Record<string, unknown>;
   w0: number[];
   calls: Array<{ w: number[]; loss: number; grad: number[] }>;
-  final: { w: number[]; func_evals: number; n_iter: number; t?: number; prev_loss?: number; history?: number; d?: number[]; H_diag?: number };
+  final: { w: number[]; func_evals: number; n_iter: number; t?: number; prev_loss?: number; history?: number; d?: number[]; H_diag?: number; al?: Array<number | null> };
 }
 interface Fixture {
   A: number[][];
@@ -103,7 +104,8 @@ describe('LBFGS (torch.optim.LBFGS 2.15)', () => {
   it('stops exactly where PyTorch stops: each stop condition on its boundary (scripted closures)', () => {
     assert.ok(FIXTURE.scripted.length >= 9);
     for (const c of FIXTURE.scripted) {
-      const w = tensor(c.w0, { dtype: 'float64', requiresGrad: true });
+      const dtype = c.dtype;
+      const w = tensor(c.w0, { dtype, requiresGrad: true });
       const opt = new LBFGS([w], c.options as never);
       const seen: number[][] = [];
       const loss = opt.step(() => {
@@ -112,8 +114,8 @@ describe('LBFGS (torch.optim.LBFGS 2.15)', () => {
         // A step that asks for more values than PyTorch's did gets none.
         if (k >= c.calls.length) throw new Error(`${c.name}: closure call ${k}, PyTorch's step stopped after ${c.calls.length}`);
         opt.zeroGrad();
-        w.grad = tensor(c.calls[k].grad, { dtype: 'float64' });
-        return tensor(c.calls[k].loss, { dtype: 'float64' });
+        w.grad = tensor(c.calls[k].grad, { dtype });
+        return tensor(c.calls[k].loss, { dtype });
       }) as Tensor;
       assert.equal(Number(loss.item()), c.calls[0].loss, `${c.name}: step returns the first loss`);
       assert.deepEqual(
@@ -135,6 +137,13 @@ describe('LBFGS (torch.optim.LBFGS 2.15)', () => {
       assert.deepEqual((st.d as Tensor).toArray(), c.final.d, `${c.name}: d`);
       const hDiag = st.H_diag instanceof Tensor ? Number(st.H_diag.item()) : (st.H_diag as number);
       assert.equal(hDiag, c.final.H_diag, `${c.name}: H_diag`);
+      // al: PyTorch's [None] * history_size, its first entries filled by the two-loop recursion.
+      const al = st.al as Array<Tensor | null> | undefined;
+      assert.deepEqual(
+        al?.map((a) => (a === null ? null : Number(a.item()))),
+        c.final.al,
+        `${c.name}: al`,
+      );
     }
   });
 

@@ -95,21 +95,32 @@ SCRIPTED = [
      [(1.0, [-1.0]), (0.5, [0.25])]),
     ("g.d == -tolerance_change: still a descent direction, steps", {"tolerance_change": 0.25}, [0.0],
      [(1.0, [-0.5]), (0.5, [0.0])]),
-    ("|loss - prev_loss| == tolerance_change: goes on", {"tolerance_change": 0.25}, [0.0],
+    ("|loss - prev_loss| == tolerance_change: goes on", {"tolerance_change": 0.25, "history_size": 3}, [0.0],
      [(1.0, [-1.0]), (0.75, [-0.5]), (0.5, [0.0])]),
     ("max|d t| == tolerance_change: stops", {"tolerance_change": 0.25, "lr": 0.25}, [0.0],
      [(1.0, [-1.0]), (0.5, [-0.5])]),
     ("max_eval evaluations reached: stops", {"max_eval": 2}, [0.0, 1.0],
      [(1.0, [-1.0, 2.0]), (0.5, [-0.5, 1.0])]),
     ("max_eval evaluations reached in a line search: stops", {"max_eval": 3, "line_search_fn": "strong_wolfe"}, [0.0],
-     [(1.0, [-1.0]), (0.5, [-0.95]), (0.25, [-0.5])]),
-    ("y.s == 1e-10: not a curvature pair (history stays empty)", {"lr": 1e-10 * 2.0 ** 33, "max_iter": 2, "max_eval": 10}, [0.0],
+     [(1.0, [-1.0]), (0.5, [-0.95]), (0.25, [-0.95]), (0.125, [-0.95])]),
+    ("g.d above -tolerance_change: stops before stepping", {"tolerance_change": 0.25}, [0.0],
+     [(1.0, [0.25])]),
+    ("|loss - prev_loss| below tolerance_change: stops", {"tolerance_change": 0.25}, [0.0],
+     [(1.0, [-1.0]), (0.875, [-0.5])]),
+    ("the largest gradient element and step element decide, not the smallest", {"tolerance_grad": 0.25, "history_size": 3}, [0.0, 0.0],
+     [(1.0, [0.0, -1.0]), (0.5, [0.0, -0.5]), (0.25, [0.0, 0.25])]),
+    ("the largest gradient element decides after a line search too", {"tolerance_grad": 0.25, "line_search_fn": "strong_wolfe", "history_size": 3}, [0.0, 0.0],
+     [(1.0, [0.0, -1.0]), (0.5, [0.0, -0.5]), (0.25, [0.0, 0.25])]),
+    ("|g|_1 == 1 (float32): t is lr itself, not lr rounded to float32", {"lr": 0.1, "max_iter": 1}, [0.0],
+     [(1.0, [-1.0])], "float32"),
+    ("y.s == 1e-10: not a curvature pair (history stays empty)", {"lr": 1e-10 * 2.0 ** 33, "max_iter": 2, "max_eval": 10, "history_size": 3}, [0.0],
      [(1.0, [-1.0]), (0.5, [-1.0 + 2.0 ** -33])]),
 ]
 
 
-def scripted_case(name, options, w0, script):
-    w = torch.tensor(w0, dtype=torch.float64, requires_grad=True)
+def scripted_case(name, options, w0, script, dtype_name="float64"):
+    dtype = torch.float64 if dtype_name == "float64" else torch.float32
+    w = torch.tensor(w0, dtype=dtype, requires_grad=True)
     opt = torch.optim.LBFGS([w], **options)
     calls = []
 
@@ -118,8 +129,8 @@ def scripted_case(name, options, w0, script):
         loss, grad = script[len(calls)]
         calls.append({"w": values(w), "loss": loss, "grad": grad})
         opt.zero_grad()
-        w.grad = torch.tensor(grad, dtype=torch.float64)
-        return torch.tensor(loss, dtype=torch.float64)
+        w.grad = torch.tensor(grad, dtype=dtype)
+        return torch.tensor(loss, dtype=dtype)
 
     opt.step(closure)
     assert len(calls) == len(script), f"{name}: LBFGS used {len(calls)} of its {len(script)} values"
@@ -128,7 +139,9 @@ def scripted_case(name, options, w0, script):
     if "d" in state:
         final.update({"t": float(state["t"]), "prev_loss": float(state["prev_loss"]), "history": len(state["old_dirs"]),
                       "d": values(state["d"]), "H_diag": float(state["H_diag"])})
-    return {"name": name, "options": options, "w0": w0, "calls": calls, "final": final}
+    if "al" in state:  # [None] * history_size, the first entries filled
+        final["al"] = [None if a is None else float(a) for a in state["al"]]
+    return {"name": name, "dtype": dtype_name, "options": options, "w0": w0, "calls": calls, "final": final}
 
 
 def main():
@@ -139,9 +152,12 @@ def main():
         "cases": [make_case(d, o) for d, o in CASES],
         "scripted": [scripted_case(*c) for c in SCRIPTED],
     }
+    scripted = fixture.pop("scripted")
     with open(out, "w") as f:
-        json.dump(fixture, f, indent=1)
-        f.write("\n")
+        # The scripted steps one a line: small, and a regenerated file diffs step by step.
+        f.write(json.dumps(fixture, indent=1)[:-2] + ',\n "scripted": [\n')
+        f.write(",\n".join(json.dumps(c) for c in scripted))
+        f.write("\n ]\n}\n")
 
 
 if __name__ == "__main__":
