@@ -123,6 +123,8 @@ SCRIPTED = [
      [(-1e-05, 4.0), (2.0, -0.25), (-1e-05, 0.25), (-1e-05, -2.0), (-3.0, -0.1)]),
     ("zoom: close to the end twice in a row (insufficient progress) moves 0.1 inside", 0.0, [-1.0], [1.0], 1.0, 3, 1e-9,
      [(-2.0, 8.0), (1.0, -0.25), (-0.25, 4.0), (-1.0, 0.25)]),
+    ("zoom: a trial far from the ends clears the insufficient-progress mark (the next close one is kept)", 0.0, [-1.0], [1.0], 1.0, 3, 1e-9,
+     [(-1e-05, -8.0), (1.0, -2.0), (-1.0, 2.0), (-0.5, 0.25)]),
     ("extrapolation: cubic with d2_square exactly 0 (its minimum at infinity, clamped to 10 t)", 0.0, [-1.0], [1.0], 1.0, 25, 1e-9,
      [(-1.0, -1.0), (-3.0, -0.5)]),
 ]
