@@ -99,10 +99,15 @@ describe('training: createMetrics', () => {
 
   it('a {Name: params} entry passes its params to the factory ({} when they are not a mapping)', () => {
     const seen: Array<Record<string, unknown>> = [];
-    registerMetric('MetricsTestParams', (params) => {
-      seen.push(params);
-      return new TopKAccuracy(3, 'MetricsTestParams');
-    });
+    // override: true, so that running the test again in the same process (StrykerJS does) registers afresh.
+    registerMetric(
+      'MetricsTestParams',
+      (params) => {
+        seen.push(params);
+        return new TopKAccuracy(3, 'MetricsTestParams');
+      },
+      { override: true },
+    );
     createMetrics([{ MetricsTestParams: { k: 3, extra: 'x' } }, { MetricsTestParams: 3 }, 'MetricsTestParams'], path);
     assert.deepEqual(seen, [{ k: 3, extra: 'x' }, {}, {}]);
     assert.throws(() => registerMetric('MetricsTestParams', () => new TopKAccuracy(1, 'x')), /metric 'MetricsTestParams' is already registered/);
