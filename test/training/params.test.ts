@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 
 import { errorCode, errorPath } from '../../lib/errors';
 import { DEFAULT_TRAINING_PARAMS, mergeTrainingParams, recursiveOverride } from '../../lib/training';
+import { defineUnresolved } from '../../lib/unresolved-values';
 import { resolveMetricName, unknownMetricToWatch } from '../../lib/training/metric-to-watch';
 
 const base = { max_epochs: 2, loss: 'CrossEntropyLoss', initial_lr: 0.1 };
@@ -51,6 +52,14 @@ describe('training params: defaults and the recursive override', () => {
     assert.equal(merged.warmup_mode, 'LinearEpochLRWarmup');
   });
 
+  it("a recipe's unresolved value is moved unread: it throws where it is read, not in the merge", () => {
+    const user: Record<string, unknown> = { ...base };
+    defineUnresolved(user, 'dataset_extra', "unknown _target_ 'x.Y'", RangeError, { _target_: 'x.Y' });
+    const merged = mergeTrainingParams(user);
+    assert.throws(() => merged.dataset_extra, { name: 'RangeError', message: "unknown _target_ 'x.Y'" });
+    assert.deepEqual(JSON.parse(JSON.stringify(merged)).dataset_extra, { _target_: 'x.Y' });
+  });
+
   it('recursiveOverride: nested merge into base (returned), a mapping over a non-mapping replaces it, a non-mapping replaces a mapping', () => {
     const target: Record<string, unknown> = { a: { b: 1, c: { d: 2, e: 3 } }, f: [1], g: 'x', h: { i: 1 } };
     const out = recursiveOverride(target, { a: { c: { d: 4 } }, f: [2], g: { j: 1 }, h: null, k: { l: 1 } });
@@ -66,6 +75,7 @@ describe('training params: validateTrainingParams at each boundary', () => {
     refuses({ ...base, max_epochs: 1.5 }, 'Expected an integer ≥ 1 for training_params.max_epochs but received 1.5 (number)', 'training_params.max_epochs');
     assert.equal(mergeTrainingParams({ ...base, max_epochs: 1 }).max_epochs, 1);
     refuses({ max_epochs: 1, loss: null }, 'training_params.loss is required (e.g. CrossEntropyLoss)', 'training_params.loss');
+    refuses({ max_epochs: 1, loss: undefined }, 'training_params.loss is required (e.g. CrossEntropyLoss)', 'training_params.loss');
   });
 
   it('lr_decay_factor in [0, 1] (null passes), lr_warmup_epochs an integer in [0, 10]', () => {
@@ -138,7 +148,7 @@ describe('training params: validateTrainingParams at each boundary', () => {
 
 describe('training: metric_to_watch names', () => {
   it('the exact key first, then the fuzzy name (non-word characters and _ dropped, lower case), the later key winning a tie', () => {
-    assert.equal(resolveMetricName('Accuracy', ['accuracy', 'Accuracy']), 'Accuracy');
+    assert.equal(resolveMetricName('Accuracy', ['Accuracy', 'accuracy']), 'Accuracy');
     assert.equal(resolveMetricName('accuracy', ['Accuracy', 'loss']), 'Accuracy');
     assert.equal(resolveMetricName('top_5', ['Accuracy', 'Top5', 'loss']), 'Top5');
     assert.equal(resolveMetricName('TOP-5', ['Top5', 'loss']), 'Top5');

@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 
+import { errorPath } from '../../lib/errors';
 import { LrParamGroup, simulateLr } from '../../lib/training';
 
 const base = { max_epochs: 2, loss: 'CrossEntropyLoss', initial_lr: 0.1 };
@@ -130,5 +131,18 @@ describe('simulateLr: options and stand-in groups', () => {
       name: 'TypeError',
       message: 'Expected a number for simulateLr options.metrics(1).loss but received NaN (number)',
     });
+  });
+
+  it('training params: any object (its own keys), loss optional, initial_lr required; phase_callbacks named in errors', () => {
+    class Params {
+      max_epochs = 2;
+      initial_lr = 0.3;
+    }
+    assert.deepEqual(simulateLr(new Params() as unknown as Record<string, unknown>, { trainLoaderLen: 1 }).epochEnd.default, [0.3, 0.3]);
+    assert.throws(() => simulateLr({ max_epochs: 1, initial_lr: undefined }, { trainLoaderLen: 1 }), { name: 'TypeError', message: 'training_params.initial_lr is required' });
+    assert.throws(
+      () => simulateLr({ ...base, phase_callbacks: ['NoSuchCallbackForSimulateLr'] }, { trainLoaderLen: 1 }),
+      (err: Error) => errorPath(err) === 'training_params.phase_callbacks[0]' && /^training_params\.phase_callbacks\[0\]: unknown callback 'NoSuchCallbackForSimulateLr'/.test(err.message),
+    );
   });
 });
