@@ -39,7 +39,7 @@ const testsOf = {
 const excluded = [
   'optim/cpu-kernels', // spawns workers per kernel build
   'training/resume', // spawns a worker per run
-  'training/simulate-lr-metrics', // spawns the CLI
+  'training/plot-lr-cli', // spawns the CLI
   'training/main-job', // the full mnist_lenet recipe, minutes
   'serialize/interop', // spawns Python
 ];
