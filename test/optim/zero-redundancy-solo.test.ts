@@ -9,11 +9,11 @@
  */
 import assert from 'node:assert/strict';
 
-import { destroyProcessGroup, initProcessGroup } from '../../lib/distributed';
+import { destroyProcessGroup, initProcessGroup, isInitialized } from '../../lib/distributed';
 import { freePort } from '../../lib/distributed/launcher';
 import { Module, Parameter } from '../../lib/nn';
-import { Adam, createOptimizer, Lamb, LBFGS, Optimizer, OptimizerStateDict, ZeroRedundancyOptimizer } from '../../lib/optim';
-import { manualSeed, randn, Tensor } from '../../lib/tensor';
+import { Adam, createOptimizer, Lamb, LBFGS, Optimizer, OptimizerStateDict, ParamsOrGroups, ZeroRedundancyOptimizer } from '../../lib/optim';
+import { manualSeed, noGrad, randn, tensor, Tensor } from '../../lib/tensor';
 import { mseLoss } from '../../lib/tensor/functional';
 import { flatWeights, mlp } from '../helpers/data-parallel-problem';
 
@@ -80,10 +80,22 @@ class PartitionProbe extends ZeroRedundancyOptimizer {
 describe('optim: ZeroRedundancyOptimizer in this process (WORLD_SIZE=1)', function () {
   this.timeout(60000); // a hang guard only
 
-  before(async () => {
-    initProcessGroup({ env: { RANK: '0', WORLD_SIZE: '1', MASTER_ADDR: '127.0.0.1', MASTER_PORT: String(await freePort()) }, timeoutMs: 10000 });
-  });
+  const join = async () => initProcessGroup({ env: { RANK: '0', WORLD_SIZE: '1', MASTER_ADDR: '127.0.0.1', MASTER_PORT: String(await freePort()) }, timeoutMs: 10000 });
+  before(join);
   after(() => destroyProcessGroup());
+
+  it('needs an initialised process group: an Error saying so, before anything else', async () => {
+    destroyProcessGroup();
+    assert.equal(isInitialized(), false);
+    try {
+      assert.equal(
+        message(() => new ZeroRedundancyOptimizer(mlp(7).parameters(), 'Adam')),
+        'ZeroRedundancyOptimizer needs the default process group: call sg.distributed.initProcessGroup() first',
+      );
+    } finally {
+      await join();
+    }
+  });
 
   it('refuses LBFGS and its subclasses by name, options that are not an object, and what the base class refuses', () => {
     const ps = mlp(7).parameters();
@@ -227,6 +239,80 @@ describe('optim: ZeroRedundancyOptimizer in this process (WORLD_SIZE=1)', functi
     const sub = new ZeroRedundancyOptimizer(ps, MyLamb as never, { max_grad_norm: 0.5 });
     assert.equal(sub.optim.defaults.max_grad_norm, null);
     assert.equal(sub.defaults.max_grad_norm, 0.5);
+  });
+
+  it("options only Lamb has are the wrapped optimizer's to refuse; a custom optimizer's own max_grad_norm is kept, synced, and its step's result returned", () => {
+    const ps = mlp(7).parameters();
+    assert.equal(
+      message(() => new ZeroRedundancyOptimizer(ps, 'Adam', { max_grad_norm: 'big' })),
+      message(() => createOptimizer('Adam', ps, { max_grad_norm: 'big' })),
+    );
+    assert.match(message(() => new ZeroRedundancyOptimizer(ps, 'Adam', { max_grad_norm: 'big' })), /unknown Adam option 'max_grad_norm'/);
+    /** A custom optimizer with an option of Lamb's name: ZeRO leaves it to the optimizer. */
+    class Clipped extends Optimizer {
+      calls = 0;
+      constructor(params: ParamsOrGroups, opts: Record<string, unknown> = {}) {
+        super(params, { lr: 0.1, max_grad_norm: 3, ...opts });
+      }
+      step(closure?: () => unknown): unknown {
+        this.calls++;
+        const loss = this.evaluateClosure(closure);
+        noGrad(() => {
+          for (const g of this.paramGroups) for (const p of g.params) if (p.grad) p.sub_(p.grad.clamp(-(g.max_grad_norm as number), g.max_grad_norm as number).mul(g.lr!));
+        });
+        return { loss, seen: this.paramGroups.map((g) => g.max_grad_norm) };
+      }
+    }
+    const w = tensor([10, -10], { dtype: 'float64', requiresGrad: true });
+    const zero = new ZeroRedundancyOptimizer([w], Clipped as never);
+    assert.equal(zero.defaults.max_grad_norm, 3);
+    assert.equal(zero.paramGroups[0].max_grad_norm, 3);
+    zero.paramGroups[0].max_grad_norm = 2;
+    w.grad = tensor([5, -1], { dtype: 'float64' });
+    assert.deepEqual(zero.step(() => 'loss'), { loss: 'loss', seen: [2] });
+    assert.equal((zero.optim as Clipped).calls, 1);
+    assert.deepEqual(Array.from(w.toTypedArray() as Float64Array), [10 - 0.2, -10 + 0.1]);
+  });
+
+  it('a parameter without a gradient has no state, in the consolidated state dict as in the plain one', () => {
+    const a = mlp(7);
+    const b = mlp(7);
+    const zero = new ZeroRedundancyOptimizer(a.parameters(), 'Adam');
+    const plain = createOptimizer('Adam', b.parameters());
+    for (const [m, opt] of [
+      [a, zero],
+      [b, plain],
+    ] as const) {
+      m.parameters().forEach((p, i) => (p.grad = i === 1 ? null : p.detach().mul(0.1)));
+      opt.step();
+    }
+    zero.consolidateStateDict(0);
+    const sd = zero.stateDict();
+    assert.deepEqual(Object.keys(sd.state), ['0', '2', '3']);
+    assert.deepEqual(plainData(sd), plainData(plain.stateDict()));
+  });
+
+  it("Lamb with a group without parameters: the consolidated state dict keeps that group's step, as plain Lamb's", () => {
+    const w = () => tensor([1, 2], { dtype: 'float64', requiresGrad: true });
+    const a = w();
+    const b = w();
+    const plain = createOptimizer('Lamb', [{ params: [a] }, { params: [] }]);
+    const zero = new ZeroRedundancyOptimizer([{ params: [b] }, { params: [] }], 'Lamb');
+    for (const [p, opt] of [
+      [a, plain],
+      [b, zero],
+    ] as const) {
+      p.grad = tensor([1, -1], { dtype: 'float64' });
+      opt.step();
+      opt.step();
+    }
+    zero.consolidateStateDict(0);
+    const sd = zero.stateDict();
+    assert.deepEqual(
+      sd.param_groups.map((g) => g.step),
+      [2, 2],
+    );
+    assert.deepEqual(plainData(sd), plainData(plain.stateDict()));
   });
 
   it('Lamb without gradients: a step clips nothing and moves nothing', () => {
