@@ -270,8 +270,8 @@ export class ZeroRedundancyOptimizer extends Optimizer {
       local.param_groups.forEach((lg, g) => {
         const { params: localIndices, ...localOptions } = lg;
         const owned = this.#partition[r][g];
-        // Group-level state (Lamb's step) comes from the lowest rank owning part of the group.
-        if (owned.length > 0 && Object.keys(groupState[g]).length === 0) {
+        // Group-level state (Lamb's step) comes from the lowest rank owning part of the group (rank 0's for a group without parameters: every rank steps it).
+        if ((owned.length > 0 || this.paramGroups[g].params.length === 0) && Object.keys(groupState[g]).length === 0) {
           for (const [key, value] of Object.entries(localOptions)) if (!(key in this.paramGroups[g])) groupState[g][key] = value;
         }
         localIndices.forEach((li, j) => {
