@@ -39,6 +39,7 @@ const testsOf = {
 const excluded = [
   'optim/cpu-kernels', // spawns workers per kernel build
   'training/resume', // spawns a worker per run
+  'training/distributed-trainer', // launches 2 workers per case (training/distributed-trainer-in-process runs it here)
   'training/simulate-lr-metrics', // spawns the CLI
   'training/main-job', // the full mnist_lenet recipe, minutes
   'serialize/interop', // spawns Python
