@@ -295,3 +295,20 @@ describe('recipes: override values and keys, the remaining rules', () => {
     assert.deepEqual(at(load('++a.n.c=1'), 'a'), { b: 0, n: { c: 1 } });
   });
 });
+
+describe('recipes: defaults entries and files, checks the whole-file run found untested', () => {
+  const load = (...lines: string[]) => loadRecipe(path.join(recipeFolder({ 'r.yaml': yaml(...lines), 'g/x.yaml': yaml('x: 1') }), 'r.yaml'));
+  const LEAVES = "defaults name configs inside the config search path (no '..', no absolute paths)";
+
+  it('a defaults entry with a NUL, a drive letter or a backslash is refused, naming what it has', () => {
+    assert.throws(() => load('defaults:', '  - g: "x\\0y"'), { message: /defaults entry 'g: x\0y' has a NUL character in 'x\0y': / });
+    assert.throws(() => load('defaults:', '  - g: C:x'), { message: new RegExp(`defaults entry 'g: C:x' has an absolute path in 'C:x': ${LEAVES.replace(/[()]/g, '\\$&')}$`) });
+    assert.throws(() => load('defaults:', '  - g: a\\x'), { message: /defaults entry 'g: a\\x' has '\\' in 'a\\x': / });
+    assert.deepEqual(load('defaults:', '  - g: x', '  - _self_', 'y: 2'), { g: { x: 1 }, y: 2 });
+  });
+
+  it('defaults: null is no defaults; a file holding a scalar is refused', () => {
+    assert.deepEqual(load('defaults: null', 'y: 2'), { y: 2 });
+    assert.throws(() => load('just text'), /r\.yaml:1: a recipe file must be a mapping of keys to values, got string$/);
+  });
+});
