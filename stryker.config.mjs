@@ -40,6 +40,7 @@ const excluded = [
   'optim/cpu-kernels', // spawns workers per kernel build
   'training/resume', // spawns a worker per run
   'training/plot-lr-cli', // spawns the CLI
+  'training/distributed-trainer', // launches 2 workers per case (training/distributed-trainer-in-process runs it here)
   'training/main-job', // the full mnist_lenet recipe, minutes
   'serialize/interop', // spawns Python
 ];

@@ -38,14 +38,28 @@ export interface DistributedTrainerOptions extends TrainerOptions {
   bucketCapMb?: number;
 }
 
-/** This rank's shard of a DataLoader: the same batches of a DistributedSampler's indices (PyTorch's padding, shuffled by seed + epoch when the loader shuffles). */
-function shardLoader(loader: BatchLoader, rank: number, worldSize: number, what: string): BatchLoader {
+/**
+ * This rank's shard of a DataLoader: the same batches of a DistributedSampler's indices (PyTorch's
+ * padding, shuffled by seed + epoch when the loader shuffles). A loader with a sampler of its own
+ * is kept as it is. (Exported for the in-process tests; DistributedTrainer calls it with the group's rank.)
+ */
+export function shardLoader(loader: BatchLoader, rank: number, worldSize: number, what: string): BatchLoader {
   if (!(loader instanceof DataLoader)) {
     throw new Error(`${what}: a data-parallel run shards an sg.data.DataLoader with a DistributedSampler; got another iterable (shard it yourself and use the plain Trainer)`);
   }
   if (loader.sampler !== undefined) return loader; // the caller chose the sampler (a DistributedSampler, presumably)
   const sampler = new DistributedSampler(loader.dataset, { num_replicas: worldSize, rank, shuffle: loader.shuffle, seed: loader.seed });
   return loader.withSampler(sampler);
+}
+
+/**
+ * A phase's results from the sums across ranks of `[lossSum, batchCount, ...metricValues]`: the
+ * loss is the summed loss over the summed batch count (0 batches: the sum itself), each metric
+ * the mean of the ranks' values. (Exported for the in-process tests.)
+ */
+export function reducedPhaseResults(sums: number[], metricNames: string[], worldSize: number): PhaseResults {
+  const [sum, n, ...metricSums] = sums;
+  return { loss: sum / Math.max(1, n), metrics: Object.fromEntries(metricNames.map((name, i) => [name, metricSums[i] / worldSize])) };
 }
 
 /**
@@ -64,17 +78,20 @@ export class DistributedTrainer extends Trainer {
   ddp: DistributedDataParallel | null = null;
 
   constructor(options: DistributedTrainerOptions) {
-    const { timeoutMs, bucketCapMb, ...rest } = options ?? ({} as DistributedTrainerOptions);
-    super(rest);
+    // Anything but an object goes to the Trainer as it is, for its own error (Trainer(options)).
+    const { timeoutMs, bucketCapMb, ...rest } = isPlainObject(options) ? options : ({} as DistributedTrainerOptions);
+    super(isPlainObject(options) ? rest : options);
     this.#timeoutMs = timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.#bucketCapMb = bucketCapMb;
   }
 
   protected override prepare(args: TrainArgs): TrainingRun {
+    // The plain Trainer's first check, before anything reads args (and before the rendezvous).
+    if (!isPlainObject(args)) throw typeError('train(args)', 'an object {model, trainingParams, trainLoader, validLoader}', args);
     if (!isInitialized()) initProcessGroup({ backend: 'gloo', timeoutMs: this.#timeoutMs });
     // sync_bn (SG's key): every BatchNorm becomes a SyncBatchNorm with the same tensors, before the
     // optimizer is built and the model wrapped, as SG converts before its DDP wrap.
-    const syncBn = isPlainObject(args?.trainingParams) ? args.trainingParams.sync_bn : undefined;
+    const syncBn = isPlainObject(args.trainingParams) ? args.trainingParams.sync_bn : undefined;
     if (syncBn !== undefined && syncBn !== null && typeof syncBn !== 'boolean') throw typeError('training_params.sync_bn', 'a boolean', syncBn);
     if (syncBn === true && args.model instanceof Module) SyncBatchNorm.convertSyncBatchnorm(args.model);
     const rank = getRank();
@@ -129,9 +146,7 @@ export class DistributedTrainer extends Trainer {
   protected override phaseResults(_run: TrainingRun, _phase: 'train' | 'valid', metrics: Metric[], lossSum: number, count: number): PhaseResults {
     const values = tensor([lossSum, count, ...metrics.map((m) => m.compute())], { dtype: 'float64' });
     allReduce(values, { op: 'sum' });
-    const [sum, n, ...metricSums] = values.toArray();
-    const worldSize = getWorldSize();
-    return { loss: sum / Math.max(1, n), metrics: Object.fromEntries(metrics.map((m, i) => [m.name, metricSums[i] / worldSize])) };
+    return reducedPhaseResults(values.toArray(), metrics.map((m) => m.name), getWorldSize());
   }
 
   protected override isMainProcess(): boolean {
