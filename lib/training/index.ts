@@ -10,4 +10,5 @@ export * from './metrics';
 export * from './ema';
 export * from './clip-grad';
 export * from './checkpoints';
-export * from './distributed-trainer';
+export { DistributedTrainer } from './distributed-trainer';
+export type { DistributedTrainerOptions } from './distributed-trainer';
