@@ -7,17 +7,11 @@ import assert from 'node:assert/strict';
 
 import { Adam, Lamb, OptimizerStateDict, SGD } from '../../lib/optim';
 import { tensor, Tensor } from '../../lib/tensor';
+import { thrown } from '../helpers/thrown';
 
 const f64 = (values: number[]) => tensor(values, { dtype: 'float64', requiresGrad: true });
 const values = (t: Tensor) => Array.from(t.toTypedArray() as Float64Array);
-const message = (fn: () => unknown): string => {
-  try {
-    fn();
-  } catch (e) {
-    return `${(e as Error).name}: ${(e as Error).message}`;
-  }
-  return 'no error';
-};
+const message = (fn: () => unknown): string => thrown(fn, true);
 
 describe('optim: NativeOptimizer, the remaining rules', () => {
   it('optimizer_params that are not an object, paramGroups replaced by a non-array, state assigned: errors naming them', () => {

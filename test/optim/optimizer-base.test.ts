@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 
 import { checkOptionNames, createOptimizer, DUPLICATE_PARAMS_WARNING, Optimizer, OptimizerStateDict, ParamsOrGroups, SGD } from '../../lib/optim';
 import { noGrad, tensor, Tensor } from '../../lib/tensor';
+import { thrown } from '../helpers/thrown';
 
 /** signSGD with a momentum buffer (float state) and a step count (int64 state). */
 class Sign extends Optimizer {
@@ -33,14 +34,7 @@ class Sign extends Optimizer {
 }
 
 const param = (values: number[] = [1, -2, 3], dtype: 'float32' | 'float64' = 'float64') => tensor(values, { dtype, requiresGrad: true });
-const message = (fn: () => unknown): string => {
-  try {
-    fn();
-  } catch (e) {
-    return `${(e as Error).name}: ${(e as Error).message}`;
-  }
-  return 'no error';
-};
+const message = (fn: () => unknown): string => thrown(fn, true);
 
 /** Sign over p with two steps taken on the gradient [0.5, -1, 2]. */
 function stepped(p = param()): Sign {

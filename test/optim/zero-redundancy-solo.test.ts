@@ -16,6 +16,7 @@ import { Adam, createOptimizer, Lamb, LBFGS, Optimizer, OptimizerStateDict, Para
 import { manualSeed, noGrad, randn, tensor, Tensor } from '../../lib/tensor';
 import { mseLoss } from '../../lib/tensor/functional';
 import { flatWeights, mlp } from '../helpers/data-parallel-problem';
+import { thrown } from '../helpers/thrown';
 
 /** A state dict as plain data: each tensor becomes its dtype, shape and values. */
 function plainData(value: unknown): unknown {
@@ -54,14 +55,7 @@ function train(m: Module, opt: Optimizer, K = 3): unknown[] {
   return losses;
 }
 
-const message = (fn: () => unknown): string => {
-  try {
-    fn();
-  } catch (e) {
-    return (e as Error).message;
-  }
-  return 'no error';
-};
+const message = thrown;
 
 /** Exposes PyTorch's partition for any world size (the group of this process has one rank). */
 class PartitionProbe extends ZeroRedundancyOptimizer {
