@@ -79,15 +79,14 @@ export class DistributedTrainer extends Trainer {
 
   constructor(options: DistributedTrainerOptions) {
     // Anything but an object goes to the Trainer as it is, for its own error (Trainer(options)).
-    const { timeoutMs, bucketCapMb, ...rest } = isPlainObject(options) ? options : ({} as DistributedTrainerOptions);
-    super(isPlainObject(options) ? rest : options);
+    const given = isPlainObject(options) ? options : null;
+    const { timeoutMs, bucketCapMb, ...rest } = given ?? ({} as DistributedTrainerOptions);
+    super(given ? rest : options);
     this.#timeoutMs = timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.#bucketCapMb = bucketCapMb;
   }
 
   protected override prepare(args: TrainArgs): TrainingRun {
-    // The plain Trainer's first check, before anything reads args (and before the rendezvous).
-    if (!isPlainObject(args)) throw typeError('train(args)', 'an object {model, trainingParams, trainLoader, validLoader}', args);
     if (!isInitialized()) initProcessGroup({ backend: 'gloo', timeoutMs: this.#timeoutMs });
     // sync_bn (SG's key): every BatchNorm becomes a SyncBatchNorm with the same tensors, before the
     // optimizer is built and the model wrapped, as SG converts before its DDP wrap.

@@ -160,6 +160,8 @@ export class Trainer {
   }
 
   private async trainOnce(args: TrainArgs): Promise<TrainResult> {
+    // Checked here, before any subclass's prepare() reads args (DistributedTrainer's rendezvous).
+    if (!isPlainObject(args)) throw typeError('train(args)', 'an object {model, trainingParams, trainLoader, validLoader}', args);
     const run = this.prepare(args);
     const epochs: EpochRecord[] = [];
     const work = this.runWork(run, (record) => epochs.push(record));
@@ -173,7 +175,6 @@ export class Trainer {
    * criterion, metrics, optimizer, callbacks and EMA, and resumes. Nothing is trained yet.
    */
   protected prepare(args: TrainArgs): TrainingRun {
-    if (!isPlainObject(args)) throw typeError('train(args)', 'an object {model, trainingParams, trainLoader, validLoader}', args);
     const { model, trainLoader } = args;
     const validLoader = args.validLoader ?? null;
     if (!model || typeof model.forward !== 'function' || typeof model.namedParameters !== 'function') {
