@@ -17,7 +17,7 @@ describe('CLI: sg-optim optimizers', function () {
     assert.deepEqual(r.stdout.trim().split('\n'), BUILT_IN_OPTIMIZERS.map((i) => i.name));
   });
 
-  it("--verbose prints every record: reference, description, SuperGradients' defaults, flags, options", () => {
+  it("--verbose prints every record: reference, description, SuperGradients' defaults, flags, each option with its default and doc", () => {
     const r = cli(['optimizers', '--verbose']);
     assert.equal(r.status, 0, r.stderr);
     const blocks = r.stdout.trim().split('\n\n');
@@ -29,7 +29,16 @@ describe('CLI: sg-optim optimizers', function () {
         '  Stochastic gradient descent with momentum, dampening, Nesterov and L2 weight decay.',
         "  SuperGradients' defaults: weight_decay=0.0001, momentum=0.9",
         '  flags: step kept as a tensor',
-        '  options: lr=0.001, momentum=0, dampening=0, weight_decay=0, nesterov=false, maximize=false, foreach=null, fused=null, differentiable=false',
+        '  options:',
+        '    lr=0.001              learning rate',
+        '    momentum=0            momentum factor',
+        '    dampening=0           dampening for momentum',
+        '    weight_decay=0        L2 penalty added to the gradient',
+        '    nesterov=false        Nesterov momentum',
+        '    maximize=false        maximize the objective instead of minimizing',
+        '    foreach=null          implementation choice (accepted for compatibility)',
+        '    fused=null            false selects the reference path',
+        '    differentiable=false  accepted for compatibility; true is refused (steps are not recorded by autograd)',
       ].join('\n'),
     );
     const lamb = blocks[BUILT_IN_OPTIMIZERS.findIndex((i) => i.name === 'Lamb')];
@@ -52,7 +61,7 @@ describe('CLI: sg-optim optimizers', function () {
     const r = cli(['optimizers', '--verbose', '--require', path.join(dir, 'plugin.js')]);
     assert.equal(r.status, 0, r.stderr);
     const last = r.stdout.trim().split('\n\n').pop()!;
-    assert.match(last, /^CountingSGD \(user code, extending SGD\)\n {2}user optimizer \(class CountingSGD, extends SGD\)\n {2}SuperGradients' defaults: none\n {2}flags: step kept as a tensor\n {2}options: lr=0\.001, /);
+    assert.match(last, /^CountingSGD \(user code, extending SGD\)\n {2}user optimizer \(class CountingSGD, extends SGD\)\n {2}SuperGradients' defaults: none\n {2}flags: step kept as a tensor\n {2}options:\n {4}lr=0\.001 +learning rate\n/);
     fs.rmSync(dir, { recursive: true });
   });
 
