@@ -11,6 +11,7 @@ import * as path from 'path';
 import * as nn from '../../lib/nn';
 import { load } from '../../lib/serialize';
 import { SGD } from '../../lib/optim';
+import { readRunData, REPORT_FILE } from '../../lib/report/run-files';
 import * as sg from '../../lib/tensor';
 import { Callback, Checkpoint, CheckpointDir, Metric, ModelEMA, PhaseContext, Trainer } from '../../lib/training';
 import { warningsDuring } from './warnings';
@@ -139,6 +140,36 @@ describe('training: the Trainer, what its own tests left unchecked', () => {
     await assert.rejects(trainer.train({ model, trainingParams: { max_epochs: 1, optimizer: one, initial_lr: 0.3, loss: 'CrossEntropyLoss', ...quiet }, trainLoader: twoBatches() }), {
       message: 'An instantiated optimizer cannot be passed along initial_lr != None',
     });
+  });
+
+  it('the run report of a model without parameters, trained through an optimizer instance over other tensors, names the device cpu', async () => {
+    // The weight lives outside the module: model.parameters() is empty, the optimizer holds it.
+    sg.manualSeed(5);
+    const weight = sg.randn([3, 2]).requiresGrad_();
+    const before = Array.from(weight.toTypedArray() as Float32Array);
+    class OutsideWeight extends nn.Module {
+      forward(x: sg.Tensor): sg.Tensor {
+        return x.matmul(weight);
+      }
+    }
+    const model = new OutsideWeight();
+    assert.equal(model.parameters().length, 0);
+    const trainer = new Trainer({ experimentName: 'no-params-report', ckptRootDir: root });
+    await trainer.train({
+      model,
+      trainingParams: {
+        max_epochs: 1,
+        optimizer: new SGD([weight], { lr: 0.1 }),
+        loss: 'CrossEntropyLoss',
+        train_metrics_list: ['Accuracy'],
+        silent_mode: true,
+        sg_logger_params: { tb: false, report: true },
+      },
+      trainLoader: twoBatches(),
+    });
+    assert.notDeepEqual(Array.from(weight.toTypedArray() as Float32Array), before, 'the optimizer trained the outside weight');
+    assert.equal(readRunData(trainer.experimentDir).run!.environment.device, 'cpu');
+    assert.match(fs.readFileSync(path.join(trainer.experimentDir, REPORT_FILE), 'utf8'), /<td>device<\/td><td>cpu<\/td>/);
   });
 
   it('zero_redundancy in one process is an error pointing to DDP; false and null are no sharding', async () => {
