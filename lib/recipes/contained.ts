@@ -7,7 +7,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 
-import { isFile, yamlFileName } from './search-path';
+import { configCandidates, isFile } from './search-path';
 
 /** Why `name` (a group or option of a defaults entry) is not a relative name, or null when it is one. */
 function notRelative(name: string): string | null {
@@ -33,14 +33,14 @@ function isInside(file: string, dir: string): boolean {
 }
 
 /**
- * The first `<root>/<group>/<name>.yaml` that exists, as findConfig, and whose real path (links
+ * The first `<root>/<group>/<name>.yaml` (or .yml) that exists, as findConfig, and whose real path (links
  * followed) is inside the real path of its root; a file that exists but leads outside is an error.
  */
 export function findContainedConfig(roots: readonly string[], group: string, name: string, at: string, entry: string): string | null {
   checkConfigNames([group, name], at, entry);
   for (const root of roots) {
-    const candidate = path.join(root, group, yamlFileName(name));
-    if (!isFile(candidate)) continue;
+    const candidate = configCandidates(root, group, name).find(isFile);
+    if (candidate === undefined) continue;
     const real = fs.realpathSync(candidate);
     if (!isInside(real, fs.realpathSync(root))) {
       throw new Error(`${at}: defaults entry '${entry}': ${candidate} is a link to ${real}, outside the config folder ${root}; defaults name configs inside the config search path`);

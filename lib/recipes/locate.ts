@@ -5,7 +5,7 @@
 import * as path from 'path';
 
 import { nearestName } from '../errors';
-import { findConfig, isConfigGroup, isDirectory, isFile, packageRecipesDir, yamlNamesIn } from './search-path';
+import { findConfig, isConfigGroup, isDirectory, isFile, packageRecipesDir, yamlFileName, yamlNamesIn } from './search-path';
 
 export interface LocatedRecipe {
   file: string;
@@ -47,12 +47,12 @@ export function locateRecipe(nameOrPath: string, searchPath: readonly string[]):
   const otherRoots = [...searchPath.map((p) => path.resolve(p)), packageRecipesDir()];
   if (isFile(nameOrPath)) return byPath(path.resolve(nameOrPath), otherRoots);
   if (path.isAbsolute(nameOrPath) || /^\.\.?[\\/]/.test(nameOrPath)) throw new Error(`recipe file not found: ${path.resolve(nameOrPath)}`);
-  const name = nameOrPath.replace(/\\/g, '/').replace(/\.ya?ml$/, '');
+  const name = nameOrPath.replace(/\\/g, '/');
   const group = path.posix.dirname(name) === '.' ? '' : path.posix.dirname(name);
   const file = findConfig(otherRoots, group, path.posix.basename(name));
   if (!file) {
-    const near = nearestName(name, topLevelNames(otherRoots));
-    throw new Error(`recipe '${nameOrPath}' not found: looked for ${name}.yaml in ${otherRoots.join(', ')}${near ? `; did you mean '${near}'?` : ''}`);
+    const near = nearestName(name.replace(/\.ya?ml$/, ''), topLevelNames(otherRoots));
+    throw new Error(`recipe '${nameOrPath}' not found: looked for ${yamlFileName(name)} in ${otherRoots.join(', ')}${near ? `; did you mean '${near}'?` : ''}`);
   }
   return { file, group, roots: otherRoots };
 }

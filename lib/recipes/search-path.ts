@@ -28,16 +28,25 @@ export function isDirectory(p: string): boolean {
   }
 }
 
-/** `name` with `.yaml` added unless it already ends with .yaml/.yml. */
+/** `name` with `.yaml` added unless it already ends with .yaml/.yml (for messages). */
 export function yamlFileName(name: string): string {
   return /\.ya?ml$/.test(name) ? name : `${name}.yaml`;
 }
 
-/** The first `<root>/<group>/<name>.yaml` that exists, or null. */
+/**
+ * The files `name` may be in `<root>/<group>`: itself when it ends with .yaml/.yml, else
+ * `<name>.yaml`, then `<name>.yml` (listRecipes lists both, so both load by their name).
+ */
+export function configCandidates(root: string, group: string, name: string): string[] {
+  const base = path.join(root, group, name);
+  return /\.ya?ml$/.test(name) ? [base] : [`${base}.yaml`, `${base}.yml`];
+}
+
+/** The first `<root>/<group>/<name>.yaml` (or .yml) that exists, or null. */
 export function findConfig(roots: readonly string[], group: string, name: string): string | null {
   for (const root of roots) {
-    const candidate = path.join(root, group, yamlFileName(name));
-    if (isFile(candidate)) return candidate;
+    const found = configCandidates(root, group, name).find(isFile);
+    if (found) return found;
   }
   return null;
 }

@@ -65,6 +65,27 @@ function shortMessage(message: string): { text: string; frame: string } {
   return { text: first.replace(/ at line \d+, column \d+:?$/, ''), frame: rest.join('\n').replace(/^\n+|\n+$/g, '') };
 }
 
+/**
+ * The document as plain data. The yaml package finds two errors only here, and says neither file
+ * nor line: an alias whose anchor is not set before it (named with the alias's line), and more
+ * aliased nodes than 1000 (an alias bomb: the file is named).
+ */
+function toData(file: string, doc: Document, lines: LineCounter): unknown {
+  try {
+    return doc.toJS({ maxAliasCount: 1000 }) ?? {};
+  } catch (err) {
+    let at = file;
+    visit(doc, {
+      Alias(_, alias) {
+        if (alias.resolve(doc) !== undefined || !alias.range) return undefined;
+        at = `${file}:${lines.linePos(alias.range[0]).line}`;
+        return visit.BREAK;
+      },
+    });
+    throw errorAt(at, `invalid YAML: ${(err as Error).message}`);
+  }
+}
+
 export function readYamlFile(file: string): YamlFile {
   let source: string;
   try {
@@ -82,7 +103,7 @@ export function readYamlFile(file: string): YamlFile {
     const where = pos ? `${file}:${pos.line}:${pos.col}` : file;
     throw errorAt(where, `invalid YAML: ${text}${frame ? `\n${frame}` : ''}`);
   }
-  const data = doc.toJS({ maxAliasCount: 1000 }) ?? {};
+  const data = toData(file, doc, lines);
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
     throw errorAt(`${file}:1`, `a recipe file must be a mapping of keys to values, got ${Array.isArray(data) ? 'a list' : typeof data}`);
   }
