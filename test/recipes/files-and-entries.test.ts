@@ -94,7 +94,7 @@ describe('recipes: defaults entries as written (defaults-list.ts)', () => {
     const dir = recipeFolder({ 'r.yaml': yaml('defaults:', "  - ' base '", "  - ' optional  g ': x", '  - _self_'), 'base.yaml': yaml('b: 1'), 'g/x.yaml': yaml('v: 1') });
     assert.deepEqual(loadRecipe(path.join(dir, 'r.yaml')), { b: 1, g: { v: 1 } });
     const empty = recipeFolder({ 'r.yaml': yaml('defaults:', "  - '  '") });
-    assert.equal(thrownIn(empty, load(empty)), `Error: D/r.yaml:2: a defaults entry is a config name, '_self_' or 'group: option', got "  "`);
+    assert.equal(thrownIn(empty, load(empty)), 'Error: D/r.yaml:2: a defaults entry is a config name, \'_self_\' or \'group: option\', got "  "');
   });
 
   it('an entry listing several options, an option that is no name, an entry without a group: each its own message', () => {
@@ -240,7 +240,6 @@ describe('recipes: reading one file (yaml-file.ts)', () => {
 
   it('a defaults list written as an alias has no line per entry: errors name the file', () => {
     const dir = recipeFolder({ 'r.yaml': yaml('d: &d [5]', 'defaults: *d') });
-    assert.equal(thrownIn(dir, () => loadRecipe(path.join(dir, 'r.yaml'))), `Error: D/r.yaml: a defaults entry is a config name, '_self_' or 'group: option', got 5`);
+    assert.equal(thrownIn(dir, () => loadRecipe(path.join(dir, 'r.yaml'))), 'Error: D/r.yaml: a defaults entry is a config name, \'_self_\' or \'group: option\', got 5');
   });
 });
-
