@@ -196,9 +196,13 @@ export abstract class NativeOptimizer extends Optimizer {
   step(closure?: Closure): unknown {
     const loss = this.evaluateClosure(closure);
     this.syncGroups();
-    // Options edited since the last step (a scheduler, a user) get the constructor's range checks:
-    // a NaN or negative lr is an error here, not NaN weights after the step.
-    this.paramGroups.forEach((g, i) => validateOptions(this.schema, g, `param_groups[${i}]`, true));
+    // Options edited since the last step (a scheduler, a user) get the constructor's range and
+    // flag checks: a NaN or negative lr, or differentiable: true, is an error here, not NaN
+    // weights or a silently ignored flag after the step.
+    this.paramGroups.forEach((g, i) => {
+      validateOptions(this.schema, g, `param_groups[${i}]`, true);
+      checkImplementationFlags(g, `param_groups[${i}]`);
+    });
     if (this.repeats.length === 0) {
       this.lastStepPath = this.native.step(this.paramGroups, this.defaults);
       return loss;

@@ -257,6 +257,24 @@ describe('optim: NativeOptimizer, the remaining rules', () => {
     ]);
   });
 
+  it('implementation flags edited in place are checked at the next step as the constructor checks them (differentiable: true; fused and foreach both true), and nothing moves', () => {
+    const w = f64([1, 2]);
+    const opt = new Adam([w], { lr: 0.1 });
+    w.grad = grad([1, 1]);
+    opt.paramGroups[0].differentiable = true;
+    assert.equal(message(() => opt.step()), "Error: differentiable: true is not supported (param_groups[0].differentiable): sg-optim's optimizer steps are not recorded by autograd; use false");
+    opt.paramGroups[0].differentiable = false;
+    opt.paramGroups[0].fused = true;
+    opt.paramGroups[0].foreach = true;
+    assert.equal(message(() => opt.step()), 'Error: `fused` and `foreach` cannot be `True` together. (param_groups[0])');
+    assert.deepEqual(values(w), [1, 2]);
+    assert.deepEqual(opt.stateDict().state, {});
+    opt.paramGroups[0].foreach = null;
+    opt.step();
+    // Adam's first step: w − lr·g/(|g| + eps), 1e-9 short of lr.
+    assert.deepEqual(values(w), [0.900000001, 1.900000001]);
+  });
+
   // loadStateDict checks everything before changing anything; should a later part fail all the
   // same (native code refusing a value), the snapshot taken before it is put back. The failures
   // are injected after native.setStates has taken the loaded state: in the loaded groups' sync,
