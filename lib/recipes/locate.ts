@@ -5,7 +5,7 @@
 import * as path from 'path';
 
 import { nearestName } from '../errors';
-import { findConfig, isConfigGroup, isDirectory, isFile, packageRecipesDir, yamlFileName, yamlNamesIn } from './search-path';
+import { findConfig, isConfigGroup, isFile, packageRecipesDir, yamlFileName, yamlNamesIn } from './search-path';
 
 export interface LocatedRecipe {
   file: string;
@@ -31,7 +31,6 @@ function byPath(file: string, otherRoots: string[]): LocatedRecipe {
 export function topLevelNames(folders: readonly string[]): string[] {
   const names: string[] = [];
   for (const dir of folders) {
-    if (!isDirectory(dir)) continue;
     for (const name of yamlNamesIn(dir)) {
       if (name !== 'variable_setup' && !names.includes(name)) names.push(name);
     }

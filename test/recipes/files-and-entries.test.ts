@@ -44,7 +44,7 @@ describe('recipes: which training params are checked at load time (check-trainin
     assert.equal(loadRecipe(path.join(dir, 'training_hyperparams', 't.yaml')).batch_accumulate, 0);
   });
 
-  it('only a group file may leave its loss out; a full recipe must name it, and a loss a group file sets is checked', () => {
+  it('only a group file may leave its loss out (null too); a full recipe must name it', () => {
     const dir = recipeFolder({
       'r.yaml': yaml('training_hyperparams:', '  max_epochs: 2'),
       'training_hyperparams/t.yaml': yaml('max_epochs: 2', 'loss: null'),
@@ -133,6 +133,12 @@ describe('recipes: finding the primary recipe (locate.ts)', () => {
     assert.deepEqual(loadRecipe('training_hyperparams\\x', { searchPath: [dir] }), { max_epochs: null, a: 1 });
     assert.deepEqual(loadRecipe('v.yml2', { searchPath: [dir] }), { b: 2 });
     assert.deepEqual(loadRecipe('r.yml', { searchPath: [dir] }), { c: 3 });
+    assert.deepEqual(listRecipes([dir]).slice(0, 2), ['r', 'v.yml2']);
+  });
+
+  it("a top-level recipe found by name has no group: '# @package _group_' places it at the root", () => {
+    const dir = recipeFolder({ 'top.yaml': yaml('# @package _group_', 'x: 1') });
+    assert.deepEqual(loadRecipe('top', { searchPath: [dir] }), { x: 1 });
   });
 
   it('a .yml file, listed by its name as a .yaml file is, loads by that name, as the primary recipe and as a defaults option', () => {
@@ -148,6 +154,8 @@ describe('recipes: finding the primary recipe (locate.ts)', () => {
     const b = recipeFolder({});
     const near = thrownIn(a, () => loadRecipe('mien', { searchPath: [a, b] })).split(b).join('B');
     assert.match(near, /^Error: recipe 'mien' not found: looked for mien\.yaml in D, B, \S+recipes; did you mean 'mine'\?$/);
+    const yml = thrownIn(a, () => loadRecipe('mien.yml', { searchPath: [a, b] })).split(b).join('B');
+    assert.match(yml, /^Error: recipe 'mien\.yml' not found: looked for mien\.yml in D, B, \S+recipes; did you mean 'mine'\?$/);
     const far = thrownIn(a, () => loadRecipe('zzzzzzzzzzzz', { searchPath: [a, b] })).split(b).join('B');
     assert.match(far, /^Error: recipe 'zzzzzzzzzzzz' not found: looked for zzzzzzzzzzzz\.yaml in D, B, \S+recipes$/);
   });
@@ -172,9 +180,10 @@ describe('recipes: where a value came from (origins.ts)', () => {
   });
 
   it('a value a YAML merge (<<) brought in has no line of its own: the file is named', () => {
-    const dir = recipeFolder({ 'r.yaml': yaml('base: &b', '  x: 1', 'c:', '  <<: *b', '  y: ${missing.key}') });
-    const cfg = loadRecipe(path.join(dir, 'r.yaml')) as { c: { x: unknown; y: unknown } };
-    assert.equal(cfg.c.x, 1);
+    const dir = recipeFolder({ 'r.yaml': yaml('base: &b', '  x: ${missing.key}', 'c:', '  <<: *b', '  y: ${missing.key}') });
+    const cfg = loadRecipe(path.join(dir, 'r.yaml')) as { base: { x: unknown }; c: { x: unknown; y: unknown } };
+    assert.match(thrownIn(dir, () => cfg.base.x), /^Error: D\/r\.yaml:2: /);
+    assert.match(thrownIn(dir, () => cfg.c.x), /^Error: D\/r\.yaml: /);
     assert.match(thrownIn(dir, () => cfg.c.y), /^Error: D\/r\.yaml:5: /);
   });
 
