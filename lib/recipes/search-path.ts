@@ -20,7 +20,7 @@ export function isFile(p: string): boolean {
   }
 }
 
-export function isDirectory(p: string): boolean {
+function isDirectory(p: string): boolean {
   try {
     return fs.statSync(p).isDirectory();
   } catch {

@@ -101,6 +101,56 @@ describe('optimizer option tables against their references', () => {
     }
   });
 
+  it('the elements of pairs and triples are checked one by one; NaN only where a range check will name it', () => {
+    const spec = (kind: OptionKind, check?: (v: never) => string | undefined) => ({ o: { kind, default: null, doc: 'd', check } });
+    const refused = (kind: OptionKind, value: unknown, check?: (v: never) => string | undefined) => {
+      try {
+        validateOptions(spec(kind, check), { o: value }, 'p', false);
+        return false;
+      } catch (err) {
+        return err instanceof TypeError;
+      }
+    };
+    const noCheck = undefined;
+    const passes = () => undefined;
+    assert.deepEqual(
+      [refused('pair', [1, 'x']), refused('pair', [Number.NaN, 1]), refused('pair', [Number.NaN, 1], passes), refused('pair', [0.5, 0.25])],
+      [true, true, false, false],
+    );
+    assert.deepEqual(
+      [refused('triple', [1, 2, 'x']), refused('triple', [1, 2, Number.NaN]), refused('triple', [1, 2, Number.NaN], passes), refused('triple', [1, -2, 3])],
+      [true, true, true, false],
+    );
+    assert.deepEqual(
+      [
+        refused('pair-first-or-null', [null, 1]),
+        refused('pair-first-or-null', [1e-30, 1]),
+        refused('pair-first-or-null', [1, null]),
+        refused('pair-first-or-null', [null, 'x']),
+        refused('pair-first-or-null', ['x', 1]),
+        refused('pair-first-or-null', [null, Number.NaN], noCheck),
+        refused('pair-first-or-null', [null, Number.NaN], passes),
+      ],
+      [false, false, true, true, true, true, false],
+    );
+    assert.deepEqual([refused('string-or-null', 'original'), refused('string-or-null', null), refused('string-or-null', 1)], [false, false, true]);
+    assert.deepEqual([refused('boolean-or-null', null), refused('boolean-or-null', true), refused('boolean-or-null', 0)], [false, false, true]);
+  });
+
+  it('completeLoadedGroup: fills copies of fillable defaults (a fresh array each time), fills boolean-or-null options, names every missing option', () => {
+    const schema = {
+      lr: { kind: 'number' as const, default: 0.1, doc: 'l' },
+      eps: { kind: 'number' as const, default: 1e-8, doc: 'e' },
+      betas: { kind: 'pair' as const, default: [0.9, 0.99], doc: 'b', fillOnLoad: true },
+      foreach: { kind: 'boolean-or-null' as const, default: null, doc: 'f' },
+    };
+    const filled = completeLoadedGroup('Mine', schema, { lr: 1, eps: 2 }, 'g');
+    assert.deepEqual(filled.betas, [0.9, 0.99]);
+    assert.notEqual(filled.betas, schema.betas.default);
+    assert.deepEqual(filled, { lr: 1, eps: 2, betas: [0.9, 0.99], foreach: null });
+    assert.throws(() => completeLoadedGroup('Mine', schema, {}, 'g'), { message: "g lacks 'lr', 'eps', which Mine needs (its options: lr, eps, betas, foreach)" });
+  });
+
   it("a loaded group lacking an option gets the reference's __setstate__ default where it has one (booleans, RMSprop's momentum), else is refused", () => {
     for (const name of ['RMSprop', 'RMSpropTF']) {
       const info = BUILT_IN_OPTIMIZERS.find((i) => i.name === name)!;

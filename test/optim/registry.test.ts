@@ -199,8 +199,11 @@ describe('optim: the records, the exports, the golden files and the docs agree',
     }
   });
 
-  it('every file of lib/optim that defines a record holds exactly one, registered', () => {
+  it('every file of lib/optim that defines a record holds exactly one, registered', function () {
     const dir = path.join(packageRoot(), 'lib', 'optim');
+    // StrykerJS rewrites the sources it mutates (stryMutAct_… calls around every literal): this
+    // test reads source text, so in its sandbox it has nothing to say; the others still run there.
+    if (fs.readdirSync(dir).some((f) => f.endsWith('.ts') && fs.readFileSync(path.join(dir, f), 'utf8').includes('stryMutAct_'))) this.skip();
     const defining = fs.readdirSync(dir).filter((f) => f.endsWith('.ts') && /= defineOptimizer\(/.test(fs.readFileSync(path.join(dir, f), 'utf8')));
     assert.equal(defining.length, BUILT_IN_OPTIMIZERS.length, `files defining a record: ${defining.join(', ')}`);
     for (const f of defining) {
