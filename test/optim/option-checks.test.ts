@@ -103,6 +103,13 @@ describe('optimizer option checks against PyTorch 2.15', () => {
     assert.throws(() => new Cls([{ params: [a], nesterov: true }], { momentum: 0 }), { message: 'Nesterov momentum requires a momentum and zero dampening (param_groups[0])' });
   });
 
+  it("LBFGS's own checks: max_eval a positive integer or null, line_search_fn 'strong_wolfe' or null", () => {
+    assert.equal(construct('LBFGS', 'max_eval', 0), 'max_eval must be a positive integer, got 0');
+    assert.equal(construct('LBFGS', 'max_eval', 25), null);
+    assert.equal(construct('LBFGS', 'line_search_fn', 'strong_wolfe'), null);
+    assert.equal(construct('LBFGS', 'line_search_fn', null), null);
+  });
+
   it("Muon's adjust_lr_fn takes PyTorch's three names and null", () => {
     for (const fn of ['original', 'match_rms_adamw', 'spectral_unclamped', null]) assert.equal(construct('Muon', 'adjust_lr_fn', fn), null, String(fn));
   });

@@ -61,6 +61,7 @@ describe('optim: one record per optimizer', () => {
   it('every record is complete and frozen', () => {
     for (const info of BUILT_IN_OPTIMIZERS) {
       assert.ok(Object.isFrozen(info) && Object.isFrozen(info.flags) && Object.isFrozen(info.sgDefaults), info.name);
+      if (info.repeatedParams !== undefined) assert.ok(Object.isFrozen(info.repeatedParams), `${info.name}: repeatedParams frozen`);
       assert.ok(info.schema !== null && Object.keys(info.schema).includes('lr'), `${info.name}: a schema with lr`);
       assert.match(info.description, /^[A-Z].*\.$/, `${info.name}: one sentence`);
       assert.match(info.reference, /^(torch\.optim\.|super_gradients\.training\.utils\.optimizers\.)/, `${info.name}: what it matches`);
