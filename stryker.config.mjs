@@ -78,6 +78,10 @@ export default {
   ignorePatterns: ['/build', '/build-mutants', '/build-torch*', '/.venv-torch', '/dist', '/mutate', '/experiments', '/checkpoints', '/prebuilds', '/bench/results', '*.tgz'],
   tempDirName: `.stryker-tmp/${tag}`, // one per run: runs of different folders can go side by side
   reporters: ['clear-text', 'progress', 'html', 'json'],
+  // A whole folder takes an hour or more on 2 cores. `--incremental` keeps each run's results in
+  // mutate/ (per tag), so the next run of the same tag tests again only the mutants whose code or
+  // covering tests changed since.
+  incrementalFile: `mutate/stryker-incremental-${tag}.json`,
   htmlReporter: { fileName: `mutate/stryker-${tag}.html` },
   jsonReporter: { fileName: `mutate/stryker-${tag}.json` },
   cleanTempDir: true,

@@ -185,7 +185,7 @@ export function validateTrainingParams(params: Record<string, unknown>): asserts
       if (!/^[a-zA-Z0-9_.]+$/.test(key)) throw rangeError('training_params.initial_lr', `training_params.initial_lr has an invalid group name '${key}' (letters, digits, '_' and '.')`);
       if (typeof value !== 'number' || Number.isNaN(value)) throw typeError(`training_params.initial_lr.${key}`, 'a number', value);
     }
-  } else if (lr !== null && lr !== undefined && typeof lr !== 'number' && typeof lr !== 'string' && typeof lr !== 'boolean') {
+  } else if (lr !== null && lr !== undefined && typeof lr !== 'number') {
     throw typeError('training_params.initial_lr', 'a number or a {default, <prefix>: lr} mapping', lr);
   }
   if (typeof lr === 'number' && (Number.isNaN(lr) || lr < 0)) throw rangeError('training_params.initial_lr', `Invalid learning rate: ${lr} (training_params.initial_lr)`);

@@ -105,6 +105,9 @@ describe('training params: validateTrainingParams at each boundary', () => {
     }
     refuses({ ...base, initial_lr: { default: NaN } }, 'Expected a number for training_params.initial_lr.default but received NaN (number)', 'training_params.initial_lr.default');
     refuses({ ...base, initial_lr: [0.1] }, 'Expected a number or a {default, <prefix>: lr} mapping for training_params.initial_lr but received [0.1] (array)', 'training_params.initial_lr');
+    // Strings and booleans too, here where the field is named in full (not first by the LR callbacks).
+    refuses({ ...base, initial_lr: '0.1' }, "Expected a number or a {default, <prefix>: lr} mapping for training_params.initial_lr but received '0.1' (string)", 'training_params.initial_lr');
+    refuses({ ...base, initial_lr: true }, 'Expected a number or a {default, <prefix>: lr} mapping for training_params.initial_lr but received true (boolean)', 'training_params.initial_lr');
     assert.equal(mergeTrainingParams({ ...base, initial_lr: 0 }).initial_lr, 0);
     assert.equal(mergeTrainingParams({ ...base, initial_lr: null }).initial_lr, null);
     refuses({ ...base, initial_lr: NaN }, 'Invalid learning rate: NaN (training_params.initial_lr)', 'training_params.initial_lr');
