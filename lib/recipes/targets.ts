@@ -74,11 +74,11 @@ const TARGETS: Record<string, Target> = {
 const HYDRA_KEYS = new Set(['_convert_', '_recursive_']);
 
 function instantiateOne(name: string, raw: Record<string, unknown>, at: readonly string[], origins: Origins): unknown {
-  const where = `${originOf(origins, [...at, '_target_'])}: _target_ '${name}' at ${at.join('.') || 'the root'}`;
+  const where = `${originOf(origins, [...at, '_target_'])}: _target_ '${name}' at ${at.join('.')}`;
   // Own properties only: `_target_: constructor` is an unknown target, not Object.prototype's.
   const target = Object.hasOwn(TARGETS, name) ? TARGETS[name] : undefined;
   if (!target) {
-    const message = `${originOf(origins, [...at, '_target_'])}: ${unknownNameError('_target_', name, Object.keys(TARGETS)).message} (at ${at.join('.') || 'the root'})`;
+    const message = `${originOf(origins, [...at, '_target_'])}: ${unknownNameError('_target_', name, Object.keys(TARGETS)).message} (at ${at.join('.')})`;
     // A module path (SG's `super_gradients.training.utils.ssd_utils.SSDPostPredictCallback`)
     // names something a run may never read; a bare name can only be one of ours misspelt (Hydra
     // locates nothing by a bare name), and one through Object.prototype's names is refused.
@@ -129,9 +129,12 @@ export function instantiateTargets(value: unknown, origins: Origins, at: readonl
     out[key] = key === '_target_' ? v : instantiateTargets(v, origins, [...at, key]);
   }
   if (!('_target_' in out)) return out;
+  // What a root node made would replace the whole recipe (a list, a Deferred), which every reader
+  // of a recipe expects to be a mapping.
+  if (at.length === 0) throw new Error(`${originOf(origins, ['_target_'])}: a _target_ node cannot be the whole recipe (a recipe is a mapping of keys to values); put it under a key`);
   if (out._target_ instanceof Deferred) {
     const origin = out._target_.origin ?? out._target_;
-    return new Deferred(`${originOf(origins, [...at, '_target_'])}: the _target_ at ${at.join('.') || 'the root'} cannot be resolved: ${origin.message}`, out, Error, origin);
+    return new Deferred(`${originOf(origins, [...at, '_target_'])}: the _target_ at ${at.join('.')} cannot be resolved: ${origin.message}`, out, Error, origin);
   }
   if (typeof out._target_ !== 'string') throw new Error(`${originOf(origins, [...at, '_target_'])}: _target_ must be a name, got ${JSON.stringify(out._target_)}`);
   return instantiateOne(out._target_, out, at, origins);

@@ -14,6 +14,7 @@ import { splitArgs } from '../../lib/recipes/resolvers';
 import { yamlNamesIn } from '../../lib/recipes/search-path';
 import { at, recipeFolder, yaml } from './fixtures';
 
+const freshFolder = () => recipeFolder({});
 const load = (dir: string, name = 'r.yaml', overrides: string[] = []) => loadRecipe(path.join(dir, name), { overrides });
 
 describe('recipes (whole-run survivors): loadRecipe and listRecipes arguments', () => {
@@ -33,10 +34,6 @@ describe('recipes (whole-run survivors): loadRecipe and listRecipes arguments', 
   });
 });
 
-function freshFolder(): string {
-  return recipeFolder({});
-}
-
 describe('recipes (whole-run survivors): composition', () => {
   it('an `override` entry needs its group elsewhere in the defaults list, as in Hydra', () => {
     const d = recipeFolder({ 'r.yaml': yaml('defaults:', '  - override extras: a', '  - _self_', 'x: 1'), 'extras/a.yaml': yaml('v: 1') });
@@ -52,6 +49,11 @@ describe('recipes (whole-run survivors): composition', () => {
     });
     assert.equal(at(load(d), 'extras').v, 'b');
     assert.equal(at(load(d, 'r.yaml', ['extras=c']), 'extras').v, 'c');
+  });
+
+  it('a group entry may start with several slashes: it is read from the root all the same', () => {
+    const d = recipeFolder({ 'r.yaml': yaml('defaults:', '  - //extras: a', '  - _self_'), 'extras/a.yaml': yaml('v: 1') });
+    assert.deepEqual(load(d).extras, { v: 1 });
   });
 
   it('a nested group places its content at the dotted package (a/b: opt → a.b)', () => {
@@ -181,12 +183,27 @@ describe('recipes (whole-run survivors): _target_ nodes', () => {
     assert.throws(() => lazy.a, /unknown _target_ 'pkg\.module\.Thing'/);
   });
 
+  it('a _target_ node at the root is refused, named by its line (it would replace the whole recipe)', () => {
+    for (const target of ['numpy.arange', 'Nope', 'pkg.module.Thing']) {
+      const d = recipeFolder({ 'r.yaml': yaml('a: 1', `_target_: ${target}`, 'stop: 2') });
+      assert.throws(() => load(d), (e: Error) => e.message === `${path.join(d, 'r.yaml')}:2: a _target_ node cannot be the whole recipe (a recipe is a mapping of keys to values); put it under a key`);
+    }
+  });
+
+  it('messages name the dotted path of a nested node', () => {
+    assert.throws(one('a:', '  b:', '    _target_: numpy.arange', '    _partial_: true', '    stop: 2'), (e: Error) => e.message.endsWith("r.yaml:3: _target_ 'numpy.arange' at a.b: _partial_ is not supported"));
+  });
+
   it('a _target_ that is itself a _target_ mapping is refused as written, not instantiated first', () => {
     assert.throws(one('a:', '  _target_: {_target_: numpy.arange, stop: 2}'), (e: Error) => e.message.endsWith(': _target_ must be a name, got {"_target_":"numpy.arange","stop":2}'));
   });
 });
 
 describe('recipes (whole-run survivors): overrides', () => {
+  it('an override that is not a string is a TypeError naming what it got', () => {
+    assert.throws(() => parseOverride(5), { name: 'TypeError', message: 'Expected an override string like key=value but received 5 (number)' });
+  });
+
   it('an index of several digits is a key path', () => {
     const d = recipeFolder({ 'r.yaml': yaml(`l: [${Array.from({ length: 12 }, (_, i) => i).join(', ')}]`) });
     assert.equal((load(d, 'r.yaml', ['l[11]=99']).l as number[])[11], 99);
