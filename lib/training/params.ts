@@ -210,6 +210,9 @@ export function validateTrainingParams(params: Record<string, unknown>): asserts
   if (typeof params.stop_on_non_finite_loss !== 'boolean') throw typeError('training_params.stop_on_non_finite_loss', 'a boolean', params.stop_on_non_finite_loss);
   const updates = params.lr_updates;
   if (!Array.isArray(updates) || !updates.every((u) => typeof u === 'number')) throw typeError('training_params.lr_updates', 'an array of epoch numbers', updates);
+  // SG tests `epoch in save_ckpt_epoch_list`: null fails there, and a string would match digits.
+  const kept = params.save_ckpt_epoch_list;
+  if (!Array.isArray(kept) || !kept.every((e) => Number.isInteger(e))) throw typeError('training_params.save_ckpt_epoch_list', 'an array of epoch numbers ([] for none)', kept);
 }
 
 /**

@@ -83,7 +83,9 @@ function groupLrs(optimizer: Optimizer): Record<string, number> {
 /** §5: name the groups of an instantiated optimizer (without touching params) and derive initial_lr. */
 function initialLrFromOptimizer(optimizer: Optimizer): number | Record<string, number> {
   const groups = optimizer.paramGroups;
-  if (groups.length > 0 && groups[0].name === undefined) {
+  // Nothing to train, and no lr to read: SG would fail on param_groups[0] with an IndexError.
+  if (groups.length === 0) throw withErrorInfo(new Error('training_params.optimizer: the optimizer instance has no param groups (nothing to train)'), 'training_params.optimizer', 'ERR_RANGE');
+  if (groups[0].name === undefined) {
     groups.forEach((g, i) => (g.name = groups.length === 1 ? 'default' : `group_${i}`));
   }
   if (groups.length === 1) return groups[0].lr as number;
@@ -234,7 +236,6 @@ export class Trainer {
       trainingParams: params,
       trainLoaderLen: L,
     };
-    const clip = params.clip_grad_norm;
     return {
       model,
       net,
@@ -251,7 +252,7 @@ export class Trainer {
           return params.run_validation_freq;
         },
         get saveCkptEpochList() {
-          return params.save_ckpt_epoch_list ?? [];
+          return params.save_ckpt_epoch_list;
         },
       },
       criterion,
@@ -265,7 +266,7 @@ export class Trainer {
       ctx,
       progress,
       allParams: model.parameters(),
-      clipGradNorm: typeof clip === 'number' ? clip : null,
+      clipGradNorm: params.clip_grad_norm,
       stopOnNonFinite: params.stop_on_non_finite_loss !== false,
       metricToWatch: String(params.metric_to_watch ?? 'Accuracy'),
       greaterIsBetter: params.greater_metric_to_watch_is_better !== false,
@@ -426,7 +427,7 @@ export class Trainer {
     // Checkpoints. Metrics win over the validation loss when a metric is itself named `loss`.
     const results: Record<string, number> = { ...(validLoss !== null ? { loss: validLoss } : {}), ...epochMetrics };
     const haveResults = run.validLoader ? validLoss !== null : true;
-    if (run.watchedKey === undefined && haveResults) run.watchedKey = this.watchedKey(run.metricToWatch, results, params.save_model !== false);
+    if (run.watchedKey === undefined && haveResults) run.watchedKey = this.watchedKey(run.metricToWatch, results, params.save_model !== false ? params.ckpt_best_name : null);
     const watched = run.watchedKey ? results[run.watchedKey] : undefined;
     if (params.save_model !== false) this.beforeCheckpoint(run);
     if (params.save_model !== false && this.isMainProcess()) this.saveCheckpoint(run, epoch, epochMetrics, watched);
@@ -466,7 +467,7 @@ export class Trainer {
       run.bestMetric = watched;
       ckpt.write(params.ckpt_best_name, record);
     }
-    if ((params.save_ckpt_epoch_list ?? []).includes(epoch + 1)) ckpt.write(`ckpt_epoch_${epoch + 1}.pth`, record);
+    if (params.save_ckpt_epoch_list.includes(epoch + 1)) ckpt.write(`ckpt_epoch_${epoch + 1}.pth`, record);
   }
 
   /** The epoch's line in log.jsonl (when saving) and its summary on stderr. */
@@ -485,15 +486,16 @@ export class Trainer {
   /**
    * The results key metric_to_watch names (exact, then SG's fuzzy rule). No match among computed
    * metrics is an error; a run that computes no metric at all has nothing to watch (null), and is
-   * told so when it writes checkpoints, since ckpt_best.pth then never appears.
+   * told so when it writes checkpoints (`bestName`, null when not saving), since that file then
+   * never appears.
    */
-  private watchedKey(name: string, results: Record<string, number>, saving: boolean): string | null {
+  private watchedKey(name: string, results: Record<string, number>, bestName: string | null): string | null {
     const available = Object.keys(results);
     const key = resolveMetricName(name, available);
     if (key !== undefined) return key;
     if (available.every((k) => k === 'loss')) {
-      if (saving) {
-        process.emitWarning(`training_params.metric_to_watch '${name}': no metric is computed (valid_metrics_list / train_metrics_list are empty), so ${String(this.trainingParams?.ckpt_best_name ?? 'ckpt_best.pth')} is not written`, { code: 'SG_NO_METRIC_TO_WATCH' });
+      if (bestName !== null) {
+        process.emitWarning(`training_params.metric_to_watch '${name}': no metric is computed (valid_metrics_list / train_metrics_list are empty), so ${bestName} is not written`, { code: 'SG_NO_METRIC_TO_WATCH' });
       }
       return null;
     }
