@@ -189,6 +189,26 @@ describe('LBFGS (torch.optim.LBFGS 2.15)', () => {
     assert.equal(opt.paramGroups.length, 1);
   });
 
+  it("a parameter the loss never reaches (grad null) counts as a zero gradient, as PyTorch's _gather_flat_grad: it stays, the other follows its one-parameter run", () => {
+    const run = (withUnused: boolean) => {
+      const w = tensor([1.5, -2, 0.5], { dtype: 'float64', requiresGrad: true });
+      const c = tensor([1, 2, 3], { dtype: 'float64' });
+      const unused = tensor([3, 4], { dtype: 'float64', requiresGrad: true });
+      const opt = new LBFGS(withUnused ? [w, unused] : [w], { max_iter: 5 });
+      opt.step(() => {
+        opt.zeroGrad();
+        const l = w.sub(1).mul(w.sub(1)).mul(c).sum();
+        l.backward();
+        return l;
+      });
+      assert.equal(unused.grad, null);
+      return { w: w.toArray() as number[], unused: unused.toArray() as number[] };
+    };
+    const alone = run(false);
+    assert.notDeepEqual(alone.w, [1.5, -2, 0.5], 'the step moved w');
+    assert.deepEqual(run(true), { w: alone.w, unused: [3, 4] });
+  });
+
   it('returns at once when the gradient is already below tolerance_grad (one evaluation)', () => {
     const w = tensor([0, 0], { dtype: 'float64', requiresGrad: true });
     const opt = new LBFGS([w]);
