@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 
 import { errorCode, errorPath } from '../../lib/errors';
+import { loadRecipe } from '../../lib/recipes';
 import { DEFAULT_TRAINING_PARAMS, mergeTrainingParams, recursiveOverride } from '../../lib/training';
 import { defineUnresolved } from '../../lib/unresolved-values';
 import { resolveMetricName, unknownMetricToWatch } from '../../lib/training/metric-to-watch';
@@ -26,6 +27,12 @@ function refuses(params: Record<string, unknown>, message: string, path: string)
 }
 
 describe('training params: defaults and the recursive override', () => {
+  it("the defaults are the shipped default_train_params recipe (SG's YAML values, checked against SG in recipes/shipped-recipes), plus initial_lr: null and zero_redundancy: false", () => {
+    const { initial_lr: initialLr, zero_redundancy: zeroRedundancy, ...rest } = DEFAULT_TRAINING_PARAMS;
+    assert.deepEqual([initialLr, zeroRedundancy], [null, false]);
+    assert.deepEqual(rest, loadRecipe('training_hyperparams/default_train_params'));
+  });
+
   it('every merge starts from a fresh deep copy of the defaults', () => {
     const first = mergeTrainingParams(base);
     first.lr_updates.push(3);

@@ -258,6 +258,21 @@ describe('training: the Trainer, what the whole lib/training mutation run found 
     assert.ok(seconds >= 0.005 && seconds <= wall, `${seconds} s in a run of ${wall} s`);
   });
 
+  it('the event loop gets a turn during training: an immediate scheduled at the start runs before the last batch ends', async () => {
+    const seen: boolean[] = [];
+    let fired = false;
+    const probe = new (class extends Callback {
+      override onTrainingStart(): void {
+        setImmediate(() => (fired = true));
+      }
+      override onTrainBatchEnd(): void {
+        seen.push(fired);
+      }
+    })();
+    await new Trainer({ experimentName: 'turns', ckptRootDir: root }).train({ model: new nn.Linear(3, 2), trainingParams: { ...base, phase_callbacks: [probe], ...quiet }, trainLoader: batches(3) });
+    assert.deepEqual(seen, [false, true, true]);
+  });
+
   it('the summary of an epoch without validation ends with the lr, no validation part', async () => {
     const written: string[] = [];
     const original = process.stderr.write;
