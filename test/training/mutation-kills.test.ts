@@ -14,6 +14,7 @@ import { SGD } from '../../lib/optim';
 import { readRunData, REPORT_FILE } from '../../lib/report/run-files';
 import * as sg from '../../lib/tensor';
 import { Callback, Checkpoint, CheckpointDir, Metric, ModelEMA, PhaseContext, Trainer } from '../../lib/training';
+import { fixedBatches } from './fixed-batches';
 import { warningsDuring } from './warnings';
 
 describe('training: ModelEMA defaults and decay schedules', () => {
@@ -42,19 +43,8 @@ describe('training: ModelEMA defaults and decay schedules', () => {
   });
 });
 
-type Batch = [sg.Tensor, sg.Tensor];
-
-/** Two fixed batches of 4 samples, 3 features, 2 classes (re-iterable, with a length). */
-function twoBatches(): { length: number; [Symbol.iterator](): Iterator<Batch> } {
-  sg.manualSeed(3);
-  const batches: Batch[] = [0, 1].map(() => [sg.randn([4, 3]), sg.randint(0, 2, [4])] as Batch);
-  return {
-    length: batches.length,
-    *[Symbol.iterator]() {
-      yield* batches;
-    },
-  };
-}
+/** Two fixed batches of 4 samples, 3 features, 2 classes. */
+const twoBatches = () => fixedBatches(2);
 
 const quiet = { save_model: false, silent_mode: true };
 const base = { max_epochs: 2, initial_lr: 0.1, optimizer: 'SGD', loss: 'CrossEntropyLoss' };

@@ -14,21 +14,8 @@ import { load } from '../../lib/serialize';
 import { REPORT_FILE, RUN_FILE } from '../../lib/report/run-files';
 import * as sg from '../../lib/tensor';
 import { Callback, PhaseContext, registerLrScheduler, StepLRScheduler, Trainer, TrainingRun } from '../../lib/training';
+import { fixedBatches as batches } from './fixed-batches';
 import { warningsDuring } from './warnings';
-
-type Batch = [sg.Tensor, sg.Tensor];
-
-/** `n` fixed batches of 4 samples, 3 features, 2 classes (re-iterable, with a length). */
-function batches(n: number, seed = 3): { length: number; [Symbol.iterator](): Iterator<Batch> } {
-  sg.manualSeed(seed);
-  const list: Batch[] = Array.from({ length: n }, () => [sg.randn([4, 3]), sg.randint(0, 2, [4])] as Batch);
-  return {
-    length: list.length,
-    *[Symbol.iterator]() {
-      yield* list;
-    },
-  };
-}
 
 const values = (t: sg.Tensor) => Array.from(t.toTypedArray() as Float32Array);
 const quiet = { save_model: false, silent_mode: true };
